@@ -1,0 +1,266 @@
+//! OVH API endpoints: the seven named regions and custom base URLs.
+
+use std::fmt;
+use std::str::FromStr;
+
+use url::Url;
+
+/// The names [`Endpoint`] accepts, in the order OVH's own clients list them.
+pub const ENDPOINT_NAMES: [&str; 7] = [
+    "ovh-eu",
+    "ovh-ca",
+    "ovh-us",
+    "kimsufi-eu",
+    "kimsufi-ca",
+    "soyoustart-eu",
+    "soyoustart-ca",
+];
+
+/// Where API calls go: one of OVH's named endpoints, or any `http`/`https` base URL
+/// (a proxy, a test server, a future OVH domain).
+///
+/// ```
+/// use ovh_renew::Endpoint;
+/// let eu: Endpoint = "ovh-eu".parse().unwrap();
+/// assert_eq!(eu.base_url().as_str(), "https://eu.api.ovh.com/1.0");
+/// let local: Endpoint = "http://127.0.0.1:8080/1.0".parse().unwrap();
+/// assert_eq!(local.name(), None);
+/// assert!("ovh-mars".parse::<Endpoint>().unwrap_err().to_string().contains("ovh-eu"));
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Endpoint {
+    /// `https://eu.api.ovh.com/1.0`
+    OvhEu,
+    /// `https://ca.api.ovh.com/1.0`
+    OvhCa,
+    /// `https://api.us.ovhcloud.com/1.0`
+    OvhUs,
+    /// `https://eu.api.kimsufi.com/1.0`
+    KimsufiEu,
+    /// `https://ca.api.kimsufi.com/1.0`
+    KimsufiCa,
+    /// `https://eu.api.soyoustart.com/1.0`
+    SoyoustartEu,
+    /// `https://ca.api.soyoustart.com/1.0`
+    SoyoustartCa,
+    /// Any other base URL (`http` or `https`), without a trailing slash.
+    Custom(BaseUrl),
+}
+
+/// A validated custom base URL (`http` or `https`, no query or fragment, no trailing `/`).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct BaseUrl(String);
+
+impl BaseUrl {
+    /// The URL text, without a trailing slash.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+/// Why text could not be read as an [`Endpoint`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EndpointError {
+    /// Neither a known endpoint name nor a URL.
+    #[error(
+        "unknown OVH endpoint {0:?}: use one of ovh-eu, ovh-ca, ovh-us, kimsufi-eu, kimsufi-ca, soyoustart-eu, soyoustart-ca, or an http(s):// base URL"
+    )]
+    UnknownName(String),
+    /// Looked like a URL but cannot serve as a base URL.
+    #[error("invalid endpoint URL {url:?}: {reason}")]
+    InvalidUrl {
+        /// The text given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+impl Endpoint {
+    const NAMED: [Endpoint; 7] = [
+        Endpoint::OvhEu,
+        Endpoint::OvhCa,
+        Endpoint::OvhUs,
+        Endpoint::KimsufiEu,
+        Endpoint::KimsufiCa,
+        Endpoint::SoyoustartEu,
+        Endpoint::SoyoustartCa,
+    ];
+
+    /// The short name (`ovh-eu`, …), or `None` for a custom URL.
+    pub fn name(&self) -> Option<&'static str> {
+        Self::NAMED
+            .iter()
+            .position(|e| e == self)
+            .map(|i| ENDPOINT_NAMES[i])
+    }
+
+    /// The base URL every API path is appended to, e.g. `https://eu.api.ovh.com/1.0`.
+    pub fn base_url(&self) -> BaseUrlRef<'_> {
+        BaseUrlRef(match self {
+            Endpoint::OvhEu => "https://eu.api.ovh.com/1.0",
+            Endpoint::OvhCa => "https://ca.api.ovh.com/1.0",
+            Endpoint::OvhUs => "https://api.us.ovhcloud.com/1.0",
+            Endpoint::KimsufiEu => "https://eu.api.kimsufi.com/1.0",
+            Endpoint::KimsufiCa => "https://ca.api.kimsufi.com/1.0",
+            Endpoint::SoyoustartEu => "https://eu.api.soyoustart.com/1.0",
+            Endpoint::SoyoustartCa => "https://ca.api.soyoustart.com/1.0",
+            Endpoint::Custom(url) => url.as_str(),
+        })
+    }
+
+    /// The OAuth2 token URL of this region, for the endpoints that support OAuth2.
+    pub fn oauth2_token_url(&self) -> Option<&'static str> {
+        match self {
+            Endpoint::OvhEu => Some("https://www.ovh.com/auth/oauth2/token"),
+            Endpoint::OvhCa => Some("https://ca.ovh.com/auth/oauth2/token"),
+            Endpoint::OvhUs => Some("https://us.ovhcloud.com/auth/oauth2/token"),
+            _ => None,
+        }
+    }
+
+    /// Parses a custom base URL (`http` or `https`). A trailing `/` is removed.
+    pub fn custom(url: &str) -> Result<Endpoint, EndpointError> {
+        let invalid = |reason: &str| EndpointError::InvalidUrl {
+            url: url.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let parsed = Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(invalid("the scheme must be http or https"));
+        }
+        if parsed.host_str().is_none_or(str::is_empty) {
+            return Err(invalid("a host is required"));
+        }
+        if parsed.query().is_some() || parsed.fragment().is_some() {
+            return Err(invalid("a base URL cannot have a query or a fragment"));
+        }
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(invalid("a base URL cannot carry credentials"));
+        }
+        let text = parsed.as_str().trim_end_matches('/').to_owned();
+        Ok(Endpoint::Custom(BaseUrl(text)))
+    }
+}
+
+/// A borrowed base URL, as returned by [`Endpoint::base_url`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BaseUrlRef<'a>(&'a str);
+
+impl<'a> BaseUrlRef<'a> {
+    /// The URL text, without a trailing slash.
+    pub fn as_str(&self) -> &'a str {
+        self.0
+    }
+}
+
+impl fmt::Display for BaseUrlRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl FromStr for Endpoint {
+    type Err = EndpointError;
+
+    /// Accepts a name (`ovh-eu`, case-insensitive, surrounding blanks ignored) or an
+    /// `http(s)://` base URL.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if let Some(i) = ENDPOINT_NAMES
+            .iter()
+            .position(|n| n.eq_ignore_ascii_case(s))
+        {
+            return Ok(Self::NAMED[i].clone());
+        }
+        if s.contains("://") {
+            return Endpoint::custom(s);
+        }
+        Err(EndpointError::UnknownName(s.to_owned()))
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(name) => f.write_str(name),
+            None => f.write_str(self.base_url().as_str()),
+        }
+    }
+}
+
+impl fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Endpoint({self})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_parses_and_round_trips() {
+        for name in ENDPOINT_NAMES {
+            let e: Endpoint = name.parse().unwrap();
+            assert_eq!(e.name(), Some(name));
+            assert_eq!(e.to_string(), name);
+            assert!(e.base_url().as_str().starts_with("https://"));
+            assert!(e.base_url().as_str().ends_with("/1.0"));
+        }
+    }
+
+    #[test]
+    fn urls_parse_as_custom_endpoints() {
+        let cases = [
+            ("http://127.0.0.1:8080/1.0", "http://127.0.0.1:8080/1.0"),
+            (
+                "https://api.example.com/1.0/",
+                "https://api.example.com/1.0",
+            ),
+            ("https://api.example.com", "https://api.example.com"),
+        ];
+        for (input, base) in cases {
+            let e: Endpoint = input.parse().unwrap();
+            assert_eq!(e.base_url().as_str(), base, "{input}");
+            assert_eq!(e.name(), None);
+        }
+    }
+
+    #[test]
+    fn bad_text_is_refused_with_the_valid_names() {
+        let err = "ovh-mars".parse::<Endpoint>().unwrap_err();
+        let msg = err.to_string();
+        for name in ENDPOINT_NAMES {
+            assert!(msg.contains(name), "{msg}");
+        }
+        for bad in [
+            "ftp://x/1.0",
+            "http://",
+            "https://h/1.0?x=1",
+            "https://u:p@h/1.0",
+        ] {
+            assert!(
+                matches!(
+                    bad.parse::<Endpoint>(),
+                    Err(EndpointError::InvalidUrl { .. })
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn oauth2_is_only_for_ovh_regions() {
+        assert!(Endpoint::OvhEu.oauth2_token_url().is_some());
+        assert!(Endpoint::KimsufiEu.oauth2_token_url().is_none());
+    }
+}

@@ -1,0 +1,329 @@
+//! The crate's one error type, and the OVH error answers it carries.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::SystemTime;
+
+use crate::config::ConfigError;
+use crate::endpoint::EndpointError;
+
+/// Everything that can go wrong in a call.
+///
+/// Use the accessors ([`Error::status`], [`Error::query_id`], [`Error::error_code`]) and
+/// predicates ([`Error::is_not_found`], [`Error::is_not_granted`], …) rather than
+/// matching on `Display` text. No variant ever contains the application secret, the
+/// consumer key, a signature, or an order's password or URL.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// OVH answered with a non-success status.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// The request could not be sent, or the answer could not be read.
+    #[error(transparent)]
+    Transport(Box<TransportError>),
+    /// OVH answered with success, but the body is not what the API documents.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+    /// The client could not be configured (environment, `ovh.conf`, builder).
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// An endpoint name or URL is not valid.
+    #[error(transparent)]
+    Endpoint(#[from] EndpointError),
+    /// A request was refused before anything was sent (an empty service list, a service
+    /// name that cannot travel as one path segment, …).
+    #[error("invalid request, nothing was sent: {0}")]
+    InvalidRequest(String),
+}
+
+impl Error {
+    /// The HTTP status of an API error.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// OVH's `X-Ovh-QueryID` of the answer, to quote to OVH support.
+    pub fn query_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.query_id.as_deref(),
+            Error::Decode(e) => e.query_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// OVH's `errorCode` (e.g. `NOT_GRANTED_CALL`, `INVALID_SIGNATURE`).
+    pub fn error_code(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.error_code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The API error, when OVH answered with a non-success status.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// 404, or class `Client::NotFound`.
+    pub fn is_not_found(&self) -> bool {
+        self.api().is_some_and(|e| {
+            e.status == 404
+                || e.class
+                    .as_deref()
+                    .is_some_and(|c| c.starts_with("Client::NotFound"))
+        })
+    }
+
+    /// The consumer key lacks an access rule for this call (`NOT_GRANTED_CALL`), or IAM
+    /// refused it (`Client::Forbidden` with missing IAM actions).
+    pub fn is_not_granted(&self) -> bool {
+        self.api().is_some_and(|e| {
+            e.error_code.as_deref() == Some("NOT_GRANTED_CALL")
+                || (e.status == 403
+                    && e.class
+                        .as_deref()
+                        .is_some_and(|c| c.starts_with("Client::Forbidden")))
+        })
+    }
+
+    /// The consumer key is unknown, not validated yet, or expired
+    /// (`INVALID_CREDENTIAL`, `NOT_CREDENTIAL`, `INVALID_KEY`).
+    pub fn is_invalid_credential(&self) -> bool {
+        self.error_code()
+            .is_some_and(|c| matches!(c, "INVALID_CREDENTIAL" | "NOT_CREDENTIAL" | "INVALID_KEY"))
+    }
+
+    /// The service has expired (OVH's status 460).
+    pub fn is_expired_service(&self) -> bool {
+        self.status() == Some(460)
+    }
+
+    /// Whether the server may have received and processed the request. `false` means it
+    /// certainly did not (refused before sending, connection never opened). Always `true`
+    /// for answers OVH sent.
+    pub fn may_have_been_processed(&self) -> bool {
+        match self {
+            Error::Transport(t) => t.may_have_been_processed,
+            Error::Api(_) | Error::Decode(_) => true,
+            Error::Config(_) | Error::Endpoint(_) | Error::InvalidRequest(_) => false,
+        }
+    }
+}
+
+/// OVH's JSON error body, in either shape it has: `{"class","message","details"}` or the
+/// legacy `{"errorCode","httpCode","message"}`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ErrorBody {
+    #[serde(default)]
+    pub(crate) class: Option<String>,
+    #[serde(default)]
+    pub(crate) message: Option<String>,
+    #[serde(default)]
+    pub(crate) error_code: Option<String>,
+    #[serde(default)]
+    pub(crate) details: Option<BTreeMap<String, serde_json::Value>>,
+}
+
+/// A non-success answer from OVH.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// HTTP method of the request.
+    pub method: String,
+    /// The route template, e.g. `/service/{serviceId}/renew` (no ids, no query).
+    pub route: String,
+    /// The access-rule pattern of the route, e.g. `/service/*/renew`.
+    pub rule_path: String,
+    /// HTTP status.
+    pub status: u16,
+    /// OVH's `class` (e.g. `Client::NotFound`), when given.
+    pub class: Option<String>,
+    /// OVH's `errorCode` (e.g. `NOT_GRANTED_CALL`), when given.
+    pub error_code: Option<String>,
+    /// OVH's message, or a short snippet of a non-JSON body (an HTML gateway page).
+    pub message: String,
+    /// OVH's `details` (e.g. `unauthorizedActionsByIAM`), as string values.
+    pub details: BTreeMap<String, String>,
+    /// `X-Ovh-QueryID` of the answer.
+    pub query_id: Option<String>,
+    /// Whether the body was OVH's JSON error shape (false for HTML pages and the like).
+    pub ovh_body: bool,
+}
+
+impl ApiError {
+    /// What to do about it, when the crate knows.
+    pub fn hint(&self) -> Option<String> {
+        let code = self.error_code.as_deref().unwrap_or("");
+        let iam = self
+            .details
+            .get("unauthorizedActionsByIAM")
+            .filter(|s| !s.is_empty());
+        if code == "NOT_GRANTED_CALL" {
+            return Some(format!(
+                "the consumer key lacks the access rule {} {}; create a consumer key whose rules include it (see AccessRule in the README) and check the current rules with GET /auth/currentCredential",
+                self.method, self.rule_path
+            ));
+        }
+        if let Some(actions) = iam {
+            return Some(format!(
+                "missing IAM permission: {actions}; grant it to this identity in an IAM policy"
+            ));
+        }
+        match code {
+            "INVALID_CREDENTIAL" | "NOT_CREDENTIAL" => Some(
+                "the consumer key is unknown, not validated yet or expired: open its validation URL, or create a new one".into(),
+            ),
+            "INVALID_KEY" => Some("the application key is not known to this endpoint".into()),
+            "INVALID_SIGNATURE" => Some(
+                "check the application secret and consumer key (no stray blanks) and that they belong to this endpoint".into(),
+            ),
+            "QUERY_TIME_OUT" => {
+                Some("the request timestamp was refused: check this machine's clock".into())
+            }
+            _ if self.status == 460 => Some("the service has expired: renew or reopen it".into()),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "OVH API error {} on {} {}",
+            self.status, self.method, self.route
+        )?;
+        match (&self.class, &self.error_code) {
+            (Some(class), Some(code)) => write!(f, " ({class}, {code})")?,
+            (Some(one), None) | (None, Some(one)) => write!(f, " ({one})")?,
+            (None, None) => {}
+        }
+        if self.ovh_body {
+            write!(f, ": {}", self.message)?;
+        } else if self.message.is_empty() {
+            f.write_str(": empty non-OVH body")?;
+        } else {
+            write!(f, ": non-OVH body: {}", self.message)?;
+        }
+        if !self.details.is_empty() {
+            f.write_str(" [")?;
+            for (i, (k, v)) in self.details.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{k}={v}")?;
+            }
+            f.write_str("]")?;
+        }
+        if let Some(hint) = self.hint() {
+            write!(f, "; {hint}")?;
+        }
+        if let Some(q) = &self.query_id {
+            write!(f, " (X-Ovh-QueryID: {q})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// The request could not be completed at the transport level.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{kind} on {method} {route}: {source}{}{}",
+    if *may_have_been_processed { "; the server may have received and processed the request" } else { "; the request never reached the server" },
+    if *attempts > 1 { format!(" (after {attempts} attempts)") } else { String::new() }
+)]
+#[non_exhaustive]
+pub struct TransportError {
+    /// HTTP method of the request.
+    pub method: String,
+    /// The route template, e.g. `/service/{serviceId}/renew`.
+    pub route: String,
+    /// What failed.
+    pub kind: TransportKind,
+    /// False only when the request certainly did not reach the server (connect failure).
+    pub may_have_been_processed: bool,
+    /// When the last attempt started.
+    pub attempted_at: SystemTime,
+    /// How many attempts were made.
+    pub attempts: u32,
+    /// The underlying error.
+    #[source]
+    pub source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+/// The kind of transport failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportKind {
+    /// The connection could not be opened (DNS, refused, TLS handshake).
+    Connect,
+    /// The request or the answer took longer than the timeout.
+    Timeout,
+    /// The connection broke while sending or while reading the answer.
+    Connection,
+    /// Anything else reqwest reports.
+    Other,
+}
+
+impl fmt::Display for TransportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TransportKind::Connect => "could not connect",
+            TransportKind::Timeout => "timed out",
+            TransportKind::Connection => "connection failed",
+            TransportKind::Other => "HTTP transport error",
+        })
+    }
+}
+
+/// A success answer whose body does not match the documented shape.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "cannot decode the answer of {method} {route} (status {status}) at `{field}`: {source}{}",
+    query_id.as_deref().map(|q| format!(" (X-Ovh-QueryID: {q})")).unwrap_or_default()
+)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// HTTP method of the request.
+    pub method: String,
+    /// The route template.
+    pub route: String,
+    /// HTTP status of the answer.
+    pub status: u16,
+    /// The JSON path of the failing field (`.` for the whole body), e.g. `[0].renewPeriod`.
+    pub field: String,
+    /// `X-Ovh-QueryID` of the answer.
+    pub query_id: Option<String>,
+    /// The serde error.
+    #[source]
+    pub source: serde_json::Error,
+}
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(Box::new(e))
+    }
+}
+
+impl From<TransportError> for Error {
+    fn from(e: TransportError) -> Self {
+        Error::Transport(Box::new(e))
+    }
+}
+
+impl From<DecodeError> for Error {
+    fn from(e: DecodeError) -> Self {
+        Error::Decode(Box::new(e))
+    }
+}

@@ -1,0 +1,23 @@
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+//! ovh-renew
+mod client;
+mod clock;
+mod config;
+mod credentials;
+mod endpoint;
+mod error;
+mod path;
+mod retry;
+mod signing;
+mod transport;
+
+pub use client::{DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, OvhClient, OvhClientBuilder};
+pub use config::ConfigError;
+pub use credentials::Credentials;
+pub use endpoint::{BaseUrl, BaseUrlRef, ENDPOINT_NAMES, Endpoint, EndpointError};
+pub use error::{ApiError, DecodeError, Error, TransportError, TransportKind};
+pub use path::ApiPath;
+pub use reqwest::Method;
+pub use retry::RetryPolicy;

@@ -1,0 +1,210 @@
+//! API paths built segment by segment: fixed parts, and values that are always
+//! percent-encoded into exactly one segment.
+
+use std::fmt::Write as _;
+
+use crate::error::Error;
+
+/// A path below the endpoint's base URL, e.g. `/service/123/renew?includeOptions=true`.
+///
+/// Fixed parts come from [`ApiPath::new`] / [`ApiPath::lit`]; values (service names, ids)
+/// go through [`ApiPath::segment`], which percent-encodes them so that a value such as
+/// `a/../b?c#d` travels as exactly one segment and can never change the route. Values
+/// that cannot travel as a segment (empty, `.`, `..`) are refused before anything is sent.
+///
+/// It also keeps the route template (`/service/{serviceId}/renew`) and the access-rule
+/// pattern (`/service/*/renew`) for errors and logs.
+///
+/// ```
+/// use ovh_renew::ApiPath;
+/// let p = ApiPath::new("/vps").segment("serviceName", "a/../b?c").unwrap().lit("serviceInfos");
+/// assert_eq!(p.as_str(), "/vps/a%2F..%2Fb%3Fc/serviceInfos");
+/// assert_eq!(p.route(), "/vps/{serviceName}/serviceInfos");
+/// assert_eq!(p.rule_path(), "/vps/*/serviceInfos");
+/// assert!(ApiPath::new("/vps").segment("serviceName", "..").is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiPath {
+    path: String,
+    query_len: usize,
+    route: String,
+    rule: String,
+}
+
+impl ApiPath {
+    /// Starts from fixed text such as `/me/order` (split on `/`; each part is taken as a
+    /// fixed route part). A missing leading `/` is added.
+    pub fn new(fixed: &str) -> ApiPath {
+        let mut p = ApiPath {
+            path: String::with_capacity(64),
+            query_len: 0,
+            route: String::with_capacity(48),
+            rule: String::with_capacity(48),
+        };
+        for part in fixed.split('/').filter(|s| !s.is_empty()) {
+            p = p.lit(part);
+        }
+        p
+    }
+
+    /// Appends one fixed segment (encoded like a value, so it cannot carry `/` either).
+    pub fn lit(mut self, part: &str) -> ApiPath {
+        self.push_raw('/', part);
+        self.route.push('/');
+        self.route.push_str(part);
+        self.rule.push('/');
+        self.rule.push_str(part);
+        self
+    }
+
+    /// Appends a value as exactly one percent-encoded segment; `name` is its name in the
+    /// route template (`serviceName`, `serviceId`, …).
+    ///
+    /// Refuses an empty value, `.` and `..`: no encoding can make them one literal segment.
+    pub fn segment(mut self, name: &str, value: &str) -> Result<ApiPath, Error> {
+        if value.is_empty() || value == "." || value == ".." {
+            return Err(Error::InvalidRequest(format!(
+                "{name} {value:?} cannot be sent as a path segment"
+            )));
+        }
+        self.push_raw('/', value);
+        self.route.push_str("/{");
+        self.route.push_str(name);
+        self.route.push('}');
+        self.rule.push_str("/*");
+        Ok(self)
+    }
+
+    /// Appends a numeric id segment (cannot fail).
+    pub fn id(mut self, name: &str, value: u64) -> ApiPath {
+        self.path.push('/');
+        let _ = write!(self.path, "{value}");
+        self.route.push_str("/{");
+        self.route.push_str(name);
+        self.route.push('}');
+        self.rule.push_str("/*");
+        self
+    }
+
+    /// Appends a query parameter (`?` first, then `&`), form-encoded.
+    pub fn query(mut self, key: &str, value: &str) -> ApiPath {
+        let sep = if self.query_len == 0 { '?' } else { '&' };
+        let before = self.path.len();
+        self.path.push(sep);
+        encode_into(&mut self.path, key, QUERY);
+        self.path.push('=');
+        encode_into(&mut self.path, value, QUERY);
+        self.query_len += self.path.len() - before;
+        self
+    }
+
+    /// Appends a boolean query parameter as `true` / `false`.
+    pub fn query_bool(self, key: &str, value: bool) -> ApiPath {
+        self.query(key, if value { "true" } else { "false" })
+    }
+
+    /// The encoded path and query, as appended to the base URL and signed.
+    pub fn as_str(&self) -> &str {
+        &self.path
+    }
+
+    /// The route template, e.g. `/service/{serviceId}/renew`.
+    pub fn route(&self) -> &str {
+        &self.route
+    }
+
+    /// The access-rule pattern, e.g. `/service/*/renew`.
+    pub fn rule_path(&self) -> &str {
+        &self.rule
+    }
+
+    fn push_raw(&mut self, sep: char, value: &str) {
+        debug_assert_eq!(self.query_len, 0, "path segment after query");
+        self.path.push(sep);
+        encode_into(&mut self.path, value, SEGMENT);
+    }
+}
+
+/// Which ASCII bytes stay as they are.
+type Keep = fn(u8) -> bool;
+
+/// RFC 3986 unreserved characters plus sub-delims safe in a segment, minus those that
+/// servers or proxies treat specially.
+const SEGMENT: Keep = |b| {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'-' | b'.' | b'_' | b'~' | b'@' | b':' | b'+' | b',' | b'='
+        )
+};
+/// Query keys and values: unreserved only.
+const QUERY: Keep = |b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+
+fn encode_into(out: &mut String, value: &str, keep: Keep) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in value.as_bytes() {
+        if keep(b) {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_values_become_one_encoded_segment() {
+        let table = [
+            ("../me", "..%2Fme"),
+            ("a/b", "a%2Fb"),
+            ("a?b", "a%3Fb"),
+            ("a#b", "a%23b"),
+            ("%2e%2e", "%252e%252e"),
+            ("héllo wörld", "h%C3%A9llo%20w%C3%B6rld"),
+            ("vps-0baa4fcf.vps.ovh.net", "vps-0baa4fcf.vps.ovh.net"),
+            ("...", "..."),
+            ("a b+c", "a%20b+c"),
+        ];
+        for (input, encoded) in table {
+            let p = ApiPath::new("/vps").segment("serviceName", input).unwrap();
+            assert_eq!(p.as_str(), format!("/vps/{encoded}"), "{input}");
+        }
+    }
+
+    #[test]
+    fn values_that_cannot_travel_are_refused() {
+        for bad in ["", ".", ".."] {
+            let err = ApiPath::new("/vps")
+                .segment("serviceName", bad)
+                .unwrap_err();
+            assert!(matches!(err, Error::InvalidRequest(_)), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn fixed_parts_routes_rules_and_query() {
+        let p = ApiPath::new("hosting/web/")
+            .segment("serviceName", "x")
+            .unwrap()
+            .lit("serviceInfos");
+        assert_eq!(p.as_str(), "/hosting/web/x/serviceInfos");
+        assert_eq!(p.route(), "/hosting/web/{serviceName}/serviceInfos");
+        assert_eq!(p.rule_path(), "/hosting/web/*/serviceInfos");
+
+        let q = ApiPath::new("/service")
+            .id("serviceId", 123456)
+            .lit("renew")
+            .query_bool("includeOptions", false)
+            .query("a b", "c&d");
+        assert_eq!(
+            q.as_str(),
+            "/service/123456/renew?includeOptions=false&a%20b=c%26d"
+        );
+        assert_eq!(q.route(), "/service/{serviceId}/renew");
+    }
+}

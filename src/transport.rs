@@ -1,0 +1,323 @@
+//! The one request pipeline: build the URL, sign, send, retry what may be retried, and
+//! turn the answer into a value or a typed error.
+
+use std::collections::BTreeMap;
+use std::time::SystemTime;
+
+use reqwest::Method;
+use reqwest::header::{CONTENT_TYPE, HeaderValue, USER_AGENT};
+use serde::de::DeserializeOwned;
+
+use crate::client::OvhClient;
+use crate::clock::local_unix;
+use crate::error::{ApiError, DecodeError, Error, ErrorBody, TransportError, TransportKind};
+use crate::path::ApiPath;
+use crate::retry::{jitter, retryable_status};
+use crate::signing::signature;
+
+/// A complete answer from the server: status, query id and the whole body.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) query_id: Option<String>,
+    pub(crate) body: bytes::Bytes,
+}
+
+const MAX_SNIPPET: usize = 200;
+
+impl Answer {
+    /// Decodes a success answer into `T`, or turns an error answer into [`Error::Api`].
+    /// An empty body (or 204) decodes as JSON `null`.
+    pub(crate) fn decode<T: DeserializeOwned>(
+        self,
+        method: &Method,
+        path: &ApiPath,
+    ) -> Result<T, Error> {
+        if !(200..300).contains(&self.status) {
+            return Err(self.into_api_error(method, path));
+        }
+        let bytes: &[u8] = if self.status == 204 || self.body.iter().all(u8::is_ascii_whitespace) {
+            b"null"
+        } else {
+            &self.body
+        };
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let decoded = serde_path_to_error::deserialize(&mut de)
+            .map_err(|e| (e.path().to_string(), e.into_inner()))
+            .and_then(|v| de.end().map(|()| v).map_err(|e| (".".to_owned(), e)));
+        decoded.map_err(|(field, source)| {
+            DecodeError {
+                method: method.to_string(),
+                route: path.route().to_owned(),
+                status: self.status,
+                field,
+                query_id: self.query_id.clone(),
+                source,
+            }
+            .into()
+        })
+    }
+
+    /// Accepts any success answer, whatever its body (for calls OVH documents as `void`).
+    #[allow(dead_code)] // used by the renewal API (next commit)
+    pub(crate) fn accept(self, method: &Method, path: &ApiPath) -> Result<(), Error> {
+        if (200..300).contains(&self.status) {
+            Ok(())
+        } else {
+            Err(self.into_api_error(method, path))
+        }
+    }
+
+    fn error_body(&self) -> Option<ErrorBody> {
+        let body: ErrorBody = serde_json::from_slice(&self.body).ok()?;
+        (body.message.is_some() || body.class.is_some() || body.error_code.is_some())
+            .then_some(body)
+    }
+
+    pub(crate) fn is_query_time_out(&self) -> bool {
+        self.status == 400
+            && self
+                .error_body()
+                .is_some_and(|b| b.error_code.as_deref() == Some("QUERY_TIME_OUT"))
+    }
+
+    pub(crate) fn into_api_error(self, method: &Method, path: &ApiPath) -> Error {
+        let (ovh_body, class, error_code, message, details) = match self.error_body() {
+            Some(b) => (
+                true,
+                b.class,
+                b.error_code,
+                b.message.unwrap_or_default(),
+                b.details
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(k, v)| match v {
+                        serde_json::Value::String(s) => (k, s),
+                        other => (k, other.to_string()),
+                    })
+                    .collect::<BTreeMap<_, _>>(),
+            ),
+            None => (false, None, None, snippet(&self.body), BTreeMap::new()),
+        };
+        ApiError {
+            method: method.to_string(),
+            route: path.route().to_owned(),
+            rule_path: path.rule_path().to_owned(),
+            status: self.status,
+            class,
+            error_code,
+            message,
+            details,
+            query_id: self.query_id,
+            ovh_body,
+        }
+        .into()
+    }
+}
+
+/// A short, single-line, printable excerpt of a non-JSON body.
+fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out = String::with_capacity(MAX_SNIPPET + 3);
+    for word in text.split_whitespace() {
+        if out.len() + word.len() + 1 > MAX_SNIPPET {
+            out.push_str(" …");
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.retain(|c| !c.is_control());
+    out
+}
+
+fn transport_error(
+    method: &Method,
+    path: &ApiPath,
+    e: reqwest::Error,
+    attempted_at: SystemTime,
+    attempts: u32,
+) -> TransportError {
+    let kind = if e.is_connect() {
+        TransportKind::Connect
+    } else if e.is_timeout() {
+        TransportKind::Timeout
+    } else if e.is_body() || e.is_request() || e.is_decode() {
+        TransportKind::Connection
+    } else {
+        TransportKind::Other
+    };
+    TransportError {
+        method: method.to_string(),
+        route: path.route().to_owned(),
+        kind,
+        may_have_been_processed: kind != TransportKind::Connect,
+        attempted_at,
+        attempts,
+        source: Box::new(e.without_url()),
+    }
+}
+
+impl OvhClient {
+    pub(crate) async fn clock_delta(&self) -> Result<(i64, u64), Error> {
+        self.inner.clock.delta(|| self.fetch_server_time()).await
+    }
+
+    pub(crate) fn fetch_server_time(
+        &self,
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<i64, Error>> + Send + '_>> {
+        Box::pin(async move {
+            let path = ApiPath::new("/auth/time");
+            let answer = self.send(&Method::GET, &path, None, false).await?;
+            answer.decode(&Method::GET, &path)
+        })
+    }
+
+    /// Sends a signed request and returns the raw answer (any status).
+    pub(crate) async fn execute(
+        &self,
+        method: &Method,
+        path: &ApiPath,
+        body: Option<String>,
+    ) -> Result<Answer, Error> {
+        self.send(method, path, body, true).await
+    }
+
+    async fn send(
+        &self,
+        method: &Method,
+        path: &ApiPath,
+        body: Option<String>,
+        signed: bool,
+    ) -> Result<Answer, Error> {
+        let inner = &*self.inner;
+        let mut url_text =
+            String::with_capacity(inner.endpoint.base_url().as_str().len() + path.as_str().len());
+        url_text.push_str(inner.endpoint.base_url().as_str());
+        url_text.push_str(path.as_str());
+        let url = reqwest::Url::parse(&url_text).map_err(|e| {
+            Error::InvalidRequest(format!("cannot build the URL {url_text:?}: {e}"))
+        })?;
+        let idempotent = *method == Method::GET || *method == Method::HEAD;
+        let body = body.map(bytes::Bytes::from);
+        let mut attempts: u32 = 0;
+        let mut resynced = false;
+        loop {
+            attempts += 1;
+            let mut request = inner
+                .http
+                .request(method.clone(), url.clone())
+                .timeout(inner.timeout)
+                .header(USER_AGENT, inner.user_agent.clone())
+                .header(
+                    "X-Ovh-Application",
+                    header(&inner.credentials.application_key)?,
+                );
+            let mut generation = 0;
+            if signed {
+                let (delta, g) = self.clock_delta().await?;
+                generation = g;
+                let timestamp = local_unix().saturating_add(delta);
+                let sig = signature(
+                    inner.credentials.application_secret.expose(),
+                    inner.credentials.consumer_key.expose(),
+                    method.as_str(),
+                    url.as_str(),
+                    body.as_deref().unwrap_or_default(),
+                    timestamp,
+                );
+                request = request
+                    .header(
+                        "X-Ovh-Consumer",
+                        sensitive(inner.credentials.consumer_key.expose())?,
+                    )
+                    .header("X-Ovh-Timestamp", timestamp)
+                    .header("X-Ovh-Signature", sensitive(&sig)?);
+            }
+            if let Some(b) = &body {
+                request = request
+                    .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                    .body(b.clone());
+            }
+            let attempted_at = SystemTime::now();
+            let outcome = match request.send().await {
+                Ok(response) => {
+                    let status = response.status();
+                    let query_id = response
+                        .headers()
+                        .get("X-Ovh-QueryID")
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned);
+                    let retry_after = response
+                        .headers()
+                        .get(reqwest::header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned);
+                    response.bytes().await.map(|body| {
+                        (
+                            Answer {
+                                status: status.as_u16(),
+                                query_id,
+                                body,
+                            },
+                            retry_after,
+                        )
+                    })
+                }
+                Err(e) => Err(e),
+            };
+            match outcome {
+                Ok((answer, retry_after)) => {
+                    if idempotent
+                        && retryable_status(answer.status)
+                        && attempts <= inner.retry.max_retries
+                    {
+                        let delay = inner
+                            .retry
+                            .delay(attempts, retry_after.as_deref(), jitter());
+                        tokio::time::sleep(delay).await;
+                        continue;
+                    }
+                    if signed && !resynced && answer.is_query_time_out() {
+                        // OVH refused the timestamp before processing anything: safe to
+                        // resync and resend once, even for a POST.
+                        resynced = true;
+                        inner
+                            .clock
+                            .resync(generation, || self.fetch_server_time())
+                            .await?;
+                        continue;
+                    }
+                    return Ok(answer);
+                }
+                Err(e) => {
+                    let retry =
+                        idempotent && attempts <= inner.retry.max_retries && !e.is_builder();
+                    if retry {
+                        tokio::time::sleep(inner.retry.delay(attempts, None, jitter())).await;
+                        continue;
+                    }
+                    return Err(transport_error(method, path, e, attempted_at, attempts).into());
+                }
+            }
+        }
+    }
+}
+
+fn header(value: &str) -> Result<HeaderValue, Error> {
+    HeaderValue::from_str(value).map_err(|_| {
+        Error::InvalidRequest("the application key is not a valid header value".into())
+    })
+}
+
+fn sensitive(value: &str) -> Result<HeaderValue, Error> {
+    let mut v = HeaderValue::from_str(value).map_err(|_| {
+        Error::InvalidRequest(
+            "a credential contains characters that cannot be sent in a header".into(),
+        )
+    })?;
+    v.set_sensitive(true);
+    Ok(v)
+}
