@@ -215,7 +215,13 @@ impl OvhClientBuilder {
 
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<OvhClient, Error> {
-        let endpoint = match (self.endpoint, &self.config) {
+        // Explicit calls win over the environment and files; an explicit endpoint also
+        // picks the ovh.conf section the credentials come from.
+        let config = match (self.config, &self.endpoint) {
+            (Some(cfg), Some(e)) => Some(cfg.with_endpoint(e.clone())),
+            (cfg, _) => cfg,
+        };
+        let endpoint = match (self.endpoint, &config) {
             (Some(e), _) => e,
             (None, Some(cfg)) => cfg.endpoint()?,
             (None, None) => {
@@ -225,7 +231,7 @@ impl OvhClientBuilder {
                 )));
             }
         };
-        let credentials = match (self.credentials, &self.config) {
+        let credentials = match (self.credentials, &config) {
             (Some(c), _) => c,
             (None, Some(cfg)) => cfg.credentials()?,
             (None, None) => {
