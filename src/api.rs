@@ -45,16 +45,28 @@ pub trait ServiceRenewApi: Send + Sync {
     /// `vps`, `domain`, `hosting/web` or `dedicated/server` (split on `/`);
     /// `service_name` is always sent as exactly one percent-encoded segment (empty, `.`
     /// and `..` are refused before sending).
-    fn service_infos<'a>(&'a self, product: &'a str, service_name: &'a str) -> ApiFuture<'a, ServiceInfos>;
+    fn service_infos<'a>(
+        &'a self,
+        product: &'a str,
+        service_name: &'a str,
+    ) -> ApiFuture<'a, ServiceInfos>;
 
     /// `GET /service/{serviceId}/renew?includeOptions=…`: one description per offered
     /// period, each with its strategies and prices (excluding tax).
-    fn renew_descriptions(&self, id: ServiceId, include_options: bool) -> ApiFuture<'_, Vec<RenewDescription>>;
+    fn renew_descriptions(
+        &self,
+        id: ServiceId,
+        include_options: bool,
+    ) -> ApiFuture<'_, Vec<RenewDescription>>;
 
     /// `POST /service/{serviceId}/renew`: creates the renew order (or, with
     /// [`RenewRequest::dry_run`], only prices it). Sent exactly once, never retried; an
     /// empty service list is refused before sending.
-    fn create_renew_order<'a>(&'a self, id: ServiceId, request: &'a RenewRequest) -> ApiFuture<'a, Order>;
+    fn create_renew_order<'a>(
+        &'a self,
+        id: ServiceId,
+        request: &'a RenewRequest,
+    ) -> ApiFuture<'a, Order>;
 
     /// `GET /me/order/{orderId}`.
     fn order(&self, order_id: OrderId) -> ApiFuture<'_, Order>;
@@ -64,7 +76,10 @@ pub trait ServiceRenewApi: Send + Sync {
 
     /// `GET /me/order/{orderId}/availableRegisteredPaymentMean`: the payment means this
     /// order can be paid with.
-    fn available_registered_payment_means(&self, order_id: OrderId) -> ApiFuture<'_, Vec<PaymentMean>>;
+    fn available_registered_payment_means(
+        &self,
+        order_id: OrderId,
+    ) -> ApiFuture<'_, Vec<PaymentMean>>;
 
     /// `POST /me/order/{orderId}/payWithRegisteredPaymentMean` with
     /// `{paymentMean, paymentMeanId?}`. Sent exactly once, never retried.
@@ -79,7 +94,11 @@ pub trait ServiceRenewApi: Send + Sync {
     fn payment_methods(&self) -> ApiFuture<'_, Vec<u64>>;
 
     /// `POST /me/order/{orderId}/pay` with `{paymentMethod: {id}}`. Sent exactly once.
-    fn pay_with_payment_method(&self, order_id: OrderId, payment_method_id: u64) -> ApiFuture<'_, ()>;
+    fn pay_with_payment_method(
+        &self,
+        order_id: OrderId,
+        payment_method_id: u64,
+    ) -> ApiFuture<'_, ()>;
 }
 
 fn service_path(id: ServiceId) -> ApiPath {
@@ -93,7 +112,12 @@ fn order_path(id: OrderId) -> ApiPath {
 /// The `/{product}/{serviceName}/serviceInfos` path, refusing what cannot travel.
 pub(crate) fn service_infos_path(product: &str, service_name: &str) -> Result<ApiPath, Error> {
     let parts: Vec<&str> = product.split('/').filter(|p| !p.is_empty()).collect();
-    let valid = |p: &&str| p.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')) && *p != "." && *p != "..";
+    let valid = |p: &&str| {
+        p.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            && *p != "."
+            && *p != ".."
+    };
     if parts.is_empty() || !parts.iter().all(valid) {
         return Err(Error::InvalidRequest(format!(
             "product {product:?} is not a route such as vps, domain, hosting/web or dedicated/server"
@@ -103,7 +127,9 @@ pub(crate) fn service_infos_path(product: &str, service_name: &str) -> Result<Ap
     for p in parts {
         path = path.lit(p);
     }
-    Ok(path.segment("serviceName", service_name)?.lit("serviceInfos"))
+    Ok(path
+        .segment("serviceName", service_name)?
+        .lit("serviceInfos"))
 }
 
 #[derive(Serialize)]
@@ -147,18 +173,42 @@ impl ServiceRenewApi for OvhClient {
         Box::pin(self.get_json(service_path(id)))
     }
 
-    fn service_infos<'a>(&'a self, product: &'a str, service_name: &'a str) -> ApiFuture<'a, ServiceInfos> {
-        Box::pin(async move { self.get_json(service_infos_path(product, service_name)?).await })
-    }
-
-    fn renew_descriptions(&self, id: ServiceId, include_options: bool) -> ApiFuture<'_, Vec<RenewDescription>> {
-        Box::pin(self.get_json(service_path(id).lit("renew").query_bool("includeOptions", include_options)))
-    }
-
-    fn create_renew_order<'a>(&'a self, id: ServiceId, request: &'a RenewRequest) -> ApiFuture<'a, Order> {
+    fn service_infos<'a>(
+        &'a self,
+        product: &'a str,
+        service_name: &'a str,
+    ) -> ApiFuture<'a, ServiceInfos> {
         Box::pin(async move {
-            request.validate().map_err(|e| Error::InvalidRequest(e.to_string()))?;
-            self.call_with_body(Method::POST, &service_path(id).lit("renew"), request).await
+            self.get_json(service_infos_path(product, service_name)?)
+                .await
+        })
+    }
+
+    fn renew_descriptions(
+        &self,
+        id: ServiceId,
+        include_options: bool,
+    ) -> ApiFuture<'_, Vec<RenewDescription>> {
+        Box::pin(
+            self.get_json(
+                service_path(id)
+                    .lit("renew")
+                    .query_bool("includeOptions", include_options),
+            ),
+        )
+    }
+
+    fn create_renew_order<'a>(
+        &'a self,
+        id: ServiceId,
+        request: &'a RenewRequest,
+    ) -> ApiFuture<'a, Order> {
+        Box::pin(async move {
+            request
+                .validate()
+                .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+            self.call_with_body(Method::POST, &service_path(id).lit("renew"), request)
+                .await
         })
     }
 
@@ -170,10 +220,14 @@ impl ServiceRenewApi for OvhClient {
         Box::pin(self.get_json(order_path(order_id).lit("status")))
     }
 
-    fn available_registered_payment_means(&self, order_id: OrderId) -> ApiFuture<'_, Vec<PaymentMean>> {
+    fn available_registered_payment_means(
+        &self,
+        order_id: OrderId,
+    ) -> ApiFuture<'_, Vec<PaymentMean>> {
         Box::pin(async move {
-            let means: Vec<RegisteredPaymentMean> =
-                self.get_json(order_path(order_id).lit("availableRegisteredPaymentMean")).await?;
+            let means: Vec<RegisteredPaymentMean> = self
+                .get_json(order_path(order_id).lit("availableRegisteredPaymentMean"))
+                .await?;
             Ok(means.into_iter().map(|m| m.payment_mean).collect())
         })
     }
@@ -185,8 +239,15 @@ impl ServiceRenewApi for OvhClient {
         payment_mean_id: Option<u64>,
     ) -> ApiFuture<'_, ()> {
         Box::pin(async move {
-            let body = PayWithRegisteredPaymentMean { payment_mean, payment_mean_id };
-            self.post_void(order_path(order_id).lit("payWithRegisteredPaymentMean"), &body).await
+            let body = PayWithRegisteredPaymentMean {
+                payment_mean,
+                payment_mean_id,
+            };
+            self.post_void(
+                order_path(order_id).lit("payWithRegisteredPaymentMean"),
+                &body,
+            )
+            .await
         })
     }
 
@@ -194,9 +255,17 @@ impl ServiceRenewApi for OvhClient {
         Box::pin(self.get_json(ApiPath::new("/me/payment/method")))
     }
 
-    fn pay_with_payment_method(&self, order_id: OrderId, payment_method_id: u64) -> ApiFuture<'_, ()> {
+    fn pay_with_payment_method(
+        &self,
+        order_id: OrderId,
+        payment_method_id: u64,
+    ) -> ApiFuture<'_, ()> {
         Box::pin(async move {
-            let body = PayWithPaymentMethod { payment_method: PaymentMethodRef { id: payment_method_id } };
+            let body = PayWithPaymentMethod {
+                payment_method: PaymentMethodRef {
+                    id: payment_method_id,
+                },
+            };
             self.post_void(order_path(order_id).lit("pay"), &body).await
         })
     }

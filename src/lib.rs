@@ -2,22 +2,26 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 //! ovh-renew
+mod api;
 mod client;
 mod clock;
 mod config;
 mod credentials;
 mod endpoint;
 mod error;
+pub mod models;
 mod path;
 mod retry;
 mod signing;
 mod transport;
 
+pub use api::{ApiFuture, ServiceRenewApi};
 pub use client::{DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, OvhClient, OvhClientBuilder};
 pub use config::ConfigError;
 pub use credentials::Credentials;
 pub use endpoint::{BaseUrl, BaseUrlRef, ENDPOINT_NAMES, Endpoint, EndpointError};
 pub use error::{ApiError, DecodeError, Error, TransportError, TransportKind};
+pub use models::*;
 pub use path::ApiPath;
 pub use reqwest::Method;
 pub use retry::RetryPolicy;

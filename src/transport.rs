@@ -59,7 +59,6 @@ impl Answer {
     }
 
     /// Accepts any success answer, whatever its body (for calls OVH documents as `void`).
-    #[allow(dead_code)] // used by the renewal API (next commit)
     pub(crate) fn accept(self, method: &Method, path: &ApiPath) -> Result<(), Error> {
         if (200..300).contains(&self.status) {
             Ok(())

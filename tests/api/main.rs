@@ -1,4 +1,5 @@
 //! One integration-test binary (fast linking): every module runs against a local OVH.
 
+mod renew_api;
 mod support;
 mod transport;

@@ -1,0 +1,35 @@
+//! Typed models of the OVH API v1 renewal calls.
+//!
+//! * [`ServiceId`], [`OrderId`]: numeric ids.
+//! * [`RenewPeriod`]: ISO-8601 durations in whole months (`P1Y == P12M`).
+//! * [`Price`], [`CurrencyCode`]: money, exact through [`Price::ucents`].
+//! * [`RenewDescription`], [`RenewStrategy`], [`ServiceDetail`], [`RenewRequest`]:
+//!   `GET`/`POST /service/{serviceId}/renew`.
+//! * [`Order`], [`OrderStatus`], [`PaymentMean`], [`RegisteredPaymentMean`]: `/me/order`.
+//! * [`ServiceInfos`]: `…/serviceInfos`; [`Service`]: `GET /service/{serviceId}`.
+//!
+//! Decoding is tolerant: unknown fields are ignored, nullable or often-omitted fields are
+//! optional or defaulted, and every enum is open (unknown values are kept in `Other`).
+
+mod ids;
+mod money;
+mod open_enum;
+mod order;
+mod period;
+mod renew;
+mod serde_helpers;
+mod service;
+mod service_infos;
+#[cfg(test)]
+mod test_support;
+
+pub use ids::{OrderId, ParseIdError, ServiceId};
+pub use money::{CurrencyCode, Price};
+pub use order::{Order, OrderStatus, PaymentMean, RegisteredPaymentMean};
+pub use period::{ParsePeriodError, RenewPeriod};
+pub use renew::{InvalidRequest, RenewDescription, RenewRequest, RenewStrategy, ServiceDetail};
+pub use service::{
+    BillingState, KeyValue, PlanProduct, RenewMode, ResourceState, Service, ServicePlan,
+    ServiceRenew, ServiceResource,
+};
+pub use service_infos::{RenewSettings, RenewalType, ServiceInfos, ServiceStatus};

@@ -1,0 +1,385 @@
+//! [`Price`] (`order.Price`) and [`CurrencyCode`] (`order.CurrencyCodeEnum`).
+
+use serde::{Deserialize, Serialize};
+
+use super::open_enum::open_enum;
+
+/// Micro-cents in one currency unit (`priceInUcents` / 10⁸ = `value`).
+const UCENTS_PER_UNIT_DIGITS: i64 = 8;
+
+open_enum! {
+    /// Currency of a [`Price`] (`order.CurrencyCodeEnum`).
+    pub enum CurrencyCode {
+        /// Australian dollar.
+        Aud = "AUD",
+        /// Canadian dollar.
+        Cad = "CAD",
+        /// Czech koruna.
+        Czk = "CZK",
+        /// Euro.
+        Eur = "EUR",
+        /// Pound sterling.
+        Gbp = "GBP",
+        /// Indian rupee.
+        Inr = "INR",
+        /// Lithuanian litas.
+        Ltl = "LTL",
+        /// Moroccan dirham.
+        Mad = "MAD",
+        /// No currency applies.
+        NotApplicable = "N/A",
+        /// Polish złoty.
+        Pln = "PLN",
+        /// Singapore dollar.
+        Sgd = "SGD",
+        /// Tunisian dinar.
+        Tnd = "TND",
+        /// US dollar.
+        Usd = "USD",
+        /// West African CFA franc.
+        Xof = "XOF",
+        /// OVHcloud fidelity points.
+        Points = "points",
+    }
+}
+
+/// An amount of money (`order.Price`).
+///
+/// `value` is the API's floating-point amount, fine for display only. The exact amount is
+/// [`ucents`](Self::ucents): use it to compare or add prices. `text` is locale-formatted
+/// (`"45.44 €"`, `"0 PTS"`) and not meant to be parsed. The guide's renew examples carry
+/// only `value`, so the other fields are optional.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Price {
+    /// The amount in currency units, as a float (display only).
+    pub value: f64,
+    /// Human-readable, locale-formatted amount, e.g. `"45.44 €"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Currency of the amount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<CurrencyCode>,
+    /// Exact amount in micro-cents (1 unit = 100 000 000), when the API provides it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_in_ucents: Option<i64>,
+}
+
+impl Price {
+    /// A price of `value` units of `currency`, without text or micro-cent amount.
+    pub fn new(value: f64, currency: CurrencyCode) -> Self {
+        Self {
+            value,
+            text: None,
+            currency_code: Some(currency),
+            price_in_ucents: None,
+        }
+    }
+
+    /// An exact price of `ucents` micro-cents; `value` is derived from it for display.
+    ///
+    /// ```
+    /// use ovh_renew::models::{CurrencyCode, Price};
+    ///
+    /// let price = Price::from_ucents(3_450_000_000, CurrencyCode::Eur);
+    /// assert_eq!(price.value, 34.5);
+    /// assert_eq!(price.ucents(), 3_450_000_000);
+    /// ```
+    pub fn from_ucents(ucents: i64, currency: CurrencyCode) -> Self {
+        Self {
+            value: ucents as f64 / 1e8,
+            text: None,
+            currency_code: Some(currency),
+            price_in_ucents: Some(ucents),
+        }
+    }
+
+    /// Sets the display text.
+    pub fn with_text(mut self, text: impl Into<String>) -> Self {
+        self.text = Some(text.into());
+        self
+    }
+
+    /// Sets the exact amount in micro-cents.
+    pub fn with_ucents(mut self, ucents: i64) -> Self {
+        self.price_in_ucents = Some(ucents);
+        self
+    }
+
+    /// The currency, if the API sent one.
+    pub fn currency(&self) -> Option<&CurrencyCode> {
+        self.currency_code.as_ref()
+    }
+
+    /// The exact amount in micro-cents (1 currency unit = 100 000 000 ucents).
+    ///
+    /// Returns `price_in_ucents` when present. Otherwise `value` is converted without float
+    /// arithmetic: its shortest round-trip decimal text (what Rust's `{}` prints, the same
+    /// digits as the JSON the API sent) is scaled by 10⁸ with integer arithmetic, rounding
+    /// half away from zero beyond the 8th fractional digit. Results beyond the `i64` range
+    /// saturate to `i64::MIN` / `i64::MAX`; a NaN value (impossible from JSON) gives 0 and
+    /// infinities saturate. Never panics.
+    ///
+    /// ```
+    /// use ovh_renew::models::{CurrencyCode, Price};
+    ///
+    /// // 0.1 + 0.2 != 0.3 in f64, but their micro-cents add up exactly.
+    /// let a = Price::new(0.1, CurrencyCode::Eur).ucents();
+    /// let b = Price::new(0.2, CurrencyCode::Eur).ucents();
+    /// assert_eq!(a + b, Price::new(0.3, CurrencyCode::Eur).ucents());
+    /// assert_eq!(Price::new(37.87, CurrencyCode::Eur).ucents(), 3_787_000_000);
+    /// // priceInUcents, when present, wins.
+    /// assert_eq!(Price::new(34.5, CurrencyCode::Eur).with_ucents(3_450_000_001).ucents(), 3_450_000_001);
+    /// ```
+    pub fn ucents(&self) -> i64 {
+        if let Some(ucents) = self.price_in_ucents {
+            return ucents;
+        }
+        let value = self.value;
+        if value.is_nan() {
+            0
+        } else if value.is_infinite() {
+            if value > 0.0 { i64::MAX } else { i64::MIN }
+        } else {
+            decimal_to_ucents(&value.to_string()).unwrap_or(0)
+        }
+    }
+}
+
+/// Converts a decimal text (`-12.345`, `1e-7`, `1.5E+21`) to micro-cents exactly.
+///
+/// Rounds half away from zero and saturates at the `i64` bounds; `None` if the text is not a
+/// decimal number.
+fn decimal_to_ucents(text: &str) -> Option<i64> {
+    let (negative, unsigned) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(at) => (&unsigned[..at], parse_exponent(&unsigned[at + 1..])?),
+        None => (unsigned, 0),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (int_part.is_empty() && frac_part.is_empty())
+        || !all_digits(int_part)
+        || !all_digits(frac_part)
+    {
+        return None;
+    }
+    let digits = || {
+        int_part
+            .bytes()
+            .chain(frac_part.bytes())
+            .map(|b| u64::from(b - b'0'))
+    };
+    let leading_zeros = digits().take_while(|&d| d == 0).count();
+    // Number of significant digits that land before the micro-cent point. Lengths are
+    // bounded by the text length and the exponent is clamped, so this cannot overflow.
+    let len_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    let whole_digits = len_i64(int_part.len())
+        .saturating_add(exponent)
+        .saturating_add(UCENTS_PER_UNIT_DIGITS)
+        .saturating_sub(len_i64(leading_zeros));
+    let mut significant = digits().skip(leading_zeros).chain(std::iter::repeat(0));
+    if leading_zeros == int_part.len() + frac_part.len() {
+        return Some(0);
+    }
+    let magnitude: u64 = if whole_digits > 19 {
+        // At least 10^19 > i64::MAX.
+        u64::MAX
+    } else if whole_digits < 0 {
+        0
+    } else {
+        // whole_digits ≤ 19 digits fit in u64 (< 10^19 ≤ u64::MAX).
+        let mut magnitude = 0u64;
+        for _ in 0..whole_digits {
+            magnitude = magnitude * 10 + significant.next().unwrap_or(0);
+        }
+        let round_up = significant.next().is_some_and(|d| d >= 5);
+        magnitude + u64::from(round_up)
+    };
+    let signed = if negative {
+        -i128::from(magnitude)
+    } else {
+        i128::from(magnitude)
+    };
+    Some(i64::try_from(signed).unwrap_or(if negative { i64::MIN } else { i64::MAX }))
+}
+
+/// Parses an exponent (`-7`, `+21`, `3`), clamped to ±100 000 (far beyond any `i64` effect).
+fn parse_exponent(text: &str) -> Option<i64> {
+    let (negative, digits) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let magnitude = digits
+        .bytes()
+        .fold(0i64, |acc, b| (acc * 10 + i64::from(b - b'0')).min(100_000));
+    Some(if negative { -magnitude } else { magnitude })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::test_support::roundtrip;
+    use proptest::prelude::*;
+
+    fn eur(value: f64) -> Price {
+        Price::new(value, CurrencyCode::Eur)
+    }
+
+    #[test]
+    fn ucents_table() {
+        for (value, expected) in [
+            (0.0, 0),
+            (-0.0, 0),
+            (0.1, 10_000_000),
+            (0.2, 20_000_000),
+            (0.3, 30_000_000),
+            (1.99, 199_000_000),
+            (34.5, 3_450_000_000),
+            (37.87, 3_787_000_000),
+            (45.44, 4_544_000_000),
+            (7.57, 757_000_000),
+            (124.2, 12_420_000_000),
+            (414.0, 41_400_000_000),
+            (1732.0, 173_200_000_000),
+            (1e-7, 10),
+            (1e-8, 1),
+            (1e-9, 0),
+            (4.9e-9, 0),
+            (5e-9, 1),
+            (1.5e-8, 2),
+            (2.5e-8, 3),
+            (-1.99, -199_000_000),
+            (-5e-9, -1),
+            (-2.5e-8, -3),
+            (0.123456785, 12_345_679),
+            (92_233_720_368.0, 9_223_372_036_800_000_000),
+            (92_233_720_369.0, i64::MAX),
+            (-92_233_720_369.0, i64::MIN),
+            (1e21, i64::MAX),
+            (1e300, i64::MAX),
+            (f64::MAX, i64::MAX),
+            (-f64::MAX, i64::MIN),
+            (f64::MIN_POSITIVE, 0),
+            (f64::INFINITY, i64::MAX),
+            (f64::NEG_INFINITY, i64::MIN),
+            (f64::NAN, 0),
+        ] {
+            assert_eq!(eur(value).ucents(), expected, "value {value}");
+        }
+    }
+
+    #[test]
+    fn price_in_ucents_wins() {
+        let price: Price = serde_json::from_str(
+            r#"{"currencyCode":"EUR","text":"34.50 €","value":34.5,"priceInUcents":3450000000}"#,
+        )
+        .unwrap();
+        assert_eq!(price.ucents(), 3_450_000_000);
+        assert_eq!(eur(1.0).with_ucents(-3).ucents(), -3);
+        assert_eq!(
+            Price::from_ucents(i64::MIN, CurrencyCode::Usd).ucents(),
+            i64::MIN
+        );
+    }
+
+    #[test]
+    fn decimal_text_conversion() {
+        for (text, expected) in [
+            ("1e-7", Some(10)),
+            ("1E-7", Some(10)),
+            ("1.5e+2", Some(15_000_000_000)),
+            ("1e21", Some(i64::MAX)),
+            ("-1e21", Some(i64::MIN)),
+            ("1e999999999999999999999", Some(i64::MAX)),
+            ("1e-999999999999999999999", Some(0)),
+            ("0e999999", Some(0)),
+            ("-0", Some(0)),
+            ("+3", Some(300_000_000)),
+            (".5", Some(50_000_000)),
+            ("5.", Some(500_000_000)),
+            ("00012.30", Some(1_230_000_000)),
+            ("92233720368.54775807", Some(i64::MAX)),
+            ("92233720368.54775808", Some(i64::MAX)),
+            ("-92233720368.54775808", Some(i64::MIN)),
+            ("-92233720368.54775809", Some(i64::MIN)),
+            ("-92233720368.54775807", Some(-i64::MAX)),
+            ("", None),
+            ("-", None),
+            (".", None),
+            ("1e", None),
+            ("1e+", None),
+            ("NaN", None),
+            ("inf", None),
+            ("1.2.3", None),
+            ("1_000", None),
+        ] {
+            assert_eq!(decimal_to_ucents(text), expected, "{text:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn decimal_text_gives_back_exact_ucents(u in -1_000_000_000_000_000i64..=1_000_000_000_000_000) {
+            let sign = if u < 0 { "-" } else { "" };
+            let abs = u.unsigned_abs();
+            let json = format!(r#"{{"value":{sign}{}.{:08}}}"#, abs / 100_000_000, abs % 100_000_000);
+            let price: Price = serde_json::from_str(&json).unwrap();
+            prop_assert_eq!(price.ucents(), u, "{}", json);
+            let divided = Price { value: u as f64 / 1e8, text: None, currency_code: None, price_in_ucents: None };
+            prop_assert_eq!(divided.ucents(), u);
+        }
+
+        #[test]
+        fn ucents_never_panics(value in any::<f64>()) {
+            let _ = eur(value).ucents();
+        }
+
+        #[test]
+        fn decimal_to_ucents_never_panics(text in "[-+.eE0-9]{0,40}") {
+            let _ = decimal_to_ucents(&text);
+        }
+    }
+
+    #[test]
+    fn currency_codes() {
+        for (text, code) in [
+            ("AUD", CurrencyCode::Aud),
+            ("EUR", CurrencyCode::Eur),
+            ("N/A", CurrencyCode::NotApplicable),
+            ("points", CurrencyCode::Points),
+            ("XOF", CurrencyCode::Xof),
+        ] {
+            let decoded: CurrencyCode = serde_json::from_str(&format!("\"{text}\"")).unwrap();
+            assert_eq!(decoded, code);
+            assert_eq!(code.as_str(), text);
+            assert!(code.is_known());
+        }
+        let odd: CurrencyCode = serde_json::from_str("\" INR\"").unwrap();
+        assert_eq!(odd, CurrencyCode::Other(" INR".into()));
+        assert_eq!(serde_json::to_string(&odd).unwrap(), "\" INR\"");
+        assert!(!odd.is_known());
+    }
+
+    #[test]
+    fn guide_shaped_price_and_round_trip() {
+        let price: Price = serde_json::from_str(r#"{"value":1.99,"extra":true}"#).unwrap();
+        assert_eq!(price.currency(), None);
+        assert_eq!(price.ucents(), 199_000_000);
+        assert_eq!(serde_json::to_string(&price).unwrap(), r#"{"value":1.99}"#);
+        roundtrip(&price);
+        let full = Price::from_ucents(757_000_000, CurrencyCode::Eur).with_text("7.57 €");
+        assert_eq!(full.value, 7.57);
+        assert_eq!(full.currency(), Some(&CurrencyCode::Eur));
+        roundtrip(&full);
+    }
+}
