@@ -12,7 +12,7 @@ mod error;
 pub mod models;
 mod path;
 mod retry;
-mod signing;
+pub mod signing;
 mod transport;
 
 pub use api::{ApiFuture, ServiceRenewApi};

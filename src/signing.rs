@@ -9,8 +9,23 @@ use sha1::{Digest, Sha1};
 /// Computes the `X-Ovh-Signature` header value (`$1$` followed by 40 lower-case hex digits).
 ///
 /// `method` is upper-cased; `url` must be the full URL that is sent (with the query
-/// string); `body` the exact body bytes (empty when there is none).
-pub(crate) fn signature(
+/// string); `body` the exact body bytes (empty when there is none); `timestamp` the
+/// `X-Ovh-Timestamp` value. The client calls this for you; it is public so that test
+/// servers and proxies can check signatures exactly as OVH does.
+///
+/// ```
+/// // The upstream test vector V1 (python-ovh, go-ovh and php-ovh share it).
+/// let sig = ovh_renew::signing::signature(
+///     "9ufkBmLaTQ9nz5yMUlg79taH0GNnzDjk",
+///     "5mBuy6SUQcRw2ZUxg0cG68BoDKpED4KY",
+///     "GET",
+///     "https://eu.api.ovh.com/1.0/auth",
+///     b"",
+///     1457018875,
+/// );
+/// assert_eq!(sig, "$1$e9556054b6309771395efa467c22e627407461ad");
+/// ```
+pub fn signature(
     application_secret: &str,
     consumer_key: &str,
     method: &str,
