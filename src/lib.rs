@@ -13,6 +13,7 @@ pub mod models;
 mod path;
 mod retry;
 pub mod signing;
+pub mod strategy;
 mod transport;
 
 pub use api::{ApiFuture, ServiceRenewApi};
