@@ -613,8 +613,11 @@ async fn run(mode: Mode, server: &Server, current_thread: bool) -> bool {
         &rows,
     );
     println!(
-        "\nTCP connections accepted: {} (keep-alive: at most {TASKS} per Rust client, 1 for python-ovh)",
-        counts.connections.load(Ordering::Relaxed)
+        "\nTCP connections accepted: {} for {} requests (keep-alive: about {TASKS} per Rust \
+         client, a few more when a task checks out before a finished connection is back in \
+         the pool; 1 for python-ovh)",
+        counts.connections.load(Ordering::Relaxed),
+        expected.iter().flatten().sum::<u64>()
     );
     println!(
         "target: one /auth/time per client and no request beyond the calls → {}{quick_note}",
