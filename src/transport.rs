@@ -41,6 +41,13 @@ impl Answer {
         } else {
             &self.body
         };
+        // Fast path: plain serde_json. serde_path_to_error allocates for every key it
+        // tracks (slower than decoding into `Value`), so it only runs again on a failure,
+        // to name the failing field; the decoder is deterministic, so the error is the
+        // same as if it had decoded the first time.
+        if let Ok(value) = serde_json::from_slice(bytes) {
+            return Ok(value);
+        }
         let mut de = serde_json::Deserializer::from_slice(bytes);
         let decoded = serde_path_to_error::deserialize(&mut de)
             .map_err(|e| (e.path().to_string(), e.into_inner()))
@@ -319,4 +326,46 @@ fn sensitive(value: &str) -> Result<HeaderValue, Error> {
     })?;
     v.set_sensitive(true);
     Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn answer(body: &str) -> Answer {
+        Answer {
+            status: 200,
+            query_id: Some("EU.q".into()),
+            body: bytes::Bytes::copy_from_slice(body.as_bytes()),
+        }
+    }
+
+    fn failing_field<T: DeserializeOwned + std::fmt::Debug>(body: &str) -> String {
+        let err = answer(body)
+            .decode::<T>(&Method::GET, &ApiPath::new("/service"))
+            .unwrap_err();
+        let Error::Decode(d) = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(d.route, "/service");
+        assert_eq!(d.query_id.as_deref(), Some("EU.q"));
+        d.field
+    }
+
+    /// Success decodes on the fast path; a failure is decoded again to name the field.
+    #[test]
+    fn decode_names_the_failing_field_after_the_fast_path() {
+        let ok: Vec<u64> = answer("[1, 2]")
+            .decode(&Method::GET, &ApiPath::new("/service"))
+            .unwrap();
+        assert_eq!(ok, [1, 2]);
+        assert_eq!(failing_field::<Vec<u64>>(r#"[1, 2, "three"]"#), "[2]");
+        assert_eq!(
+            failing_field::<BTreeMap<String, Vec<u64>>>(r#"{"a": [1], "b": [2, null]}"#),
+            "b[1]"
+        );
+        assert_eq!(failing_field::<Vec<u64>>("[1] [2]"), ".");
+    }
 }

@@ -92,11 +92,92 @@ macro_rules! open_enum {
         }
 
         impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                use ::core::result::Result::{self, Err, Ok};
+                use ::serde::de::{Error, Unexpected};
+
+                // Matches the borrowed text, so a documented value allocates nothing (as
+                // fast as decoding into `serde_json::Value`); only `Other` copies it.
+                // Accepts and rejects exactly what `String` does, with the same errors.
+                struct TextVisitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for TextVisitor {
+                    type Value = $name;
+
+                    fn expecting(
+                        &self,
+                        f: &mut ::core::fmt::Formatter<'_>,
+                    ) -> ::core::fmt::Result {
+                        f.write_str("a string")
+                    }
+
+                    fn visit_str<E: Error>(self, text: &str) -> Result<$name, E> {
+                        Ok($name::from(text))
+                    }
+
+                    fn visit_string<E: Error>(
+                        self,
+                        text: ::std::string::String,
+                    ) -> Result<$name, E> {
+                        Ok($name::from(text))
+                    }
+
+                    fn visit_bytes<E: Error>(self, bytes: &[u8]) -> Result<$name, E> {
+                        match ::core::str::from_utf8(bytes) {
+                            Ok(text) => self.visit_str(text),
+                            Err(_) => Err(E::invalid_value(Unexpected::Bytes(bytes), &self)),
+                        }
+                    }
+
+                    fn visit_byte_buf<E: Error>(
+                        self,
+                        bytes: ::std::vec::Vec<u8>,
+                    ) -> Result<$name, E> {
+                        match ::std::string::String::from_utf8(bytes) {
+                            Ok(text) => self.visit_string(text),
+                            Err(e) => Err(E::invalid_value(
+                                Unexpected::Bytes(&e.into_bytes()),
+                                &self,
+                            )),
+                        }
+                    }
+                }
+
+                deserializer.deserialize_string(TextVisitor)
             }
         }
     };
 }
 
 pub(crate) use open_enum;
+
+#[cfg(test)]
+mod tests {
+    use crate::models::OrderStatus;
+
+    /// The borrowing visitor decodes exactly like `String` then `From<String>`.
+    #[test]
+    fn decodes_like_a_string_without_copying_known_values() {
+        for (json, expected) in [
+            (r#""delivered""#, OrderStatus::Delivered),
+            (r#""deliver\u0065d""#, OrderStatus::Delivered),
+            (r#""refunded""#, OrderStatus::Other("refunded".into())),
+            (r#""""#, OrderStatus::Other(String::new())),
+        ] {
+            let from_text: OrderStatus = serde_json::from_str(json).unwrap();
+            assert_eq!(from_text, expected, "{json}");
+            let value: serde_json::Value = serde_json::from_str(json).unwrap();
+            assert_eq!(
+                serde_json::from_value::<OrderStatus>(value).unwrap(),
+                expected
+            );
+        }
+        for bad in ["5", "null", "true", "[]", "{}", r#"["delivered"]"#] {
+            let ours = serde_json::from_str::<OrderStatus>(bad).unwrap_err();
+            let string = serde_json::from_str::<String>(bad).unwrap_err();
+            assert_eq!(ours.to_string(), string.to_string(), "{bad}");
+        }
+    }
+}
