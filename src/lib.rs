@@ -13,6 +13,9 @@ pub mod models;
 mod path;
 mod retry;
 pub mod signing;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod testing;
 mod transport;
 
 pub use api::{ApiFuture, ServiceRenewApi};
