@@ -1,6 +1,7 @@
-//! The account behind [`MockOvh`](super::MockOvh): services, orders and payments as a
-//! state machine of plain calls, so that `MockOvh` only translates HTTP to these calls and
-//! back, and an in-memory front end can share them.
+//! The account behind both [`MockOvh`](super::MockOvh) and
+//! [`FakeRenewApi`](super::FakeRenewApi): one state machine, so that they accept, refuse,
+//! price and record exactly alike. `MockOvh` only translates HTTP to these calls and back;
+//! `FakeRenewApi` calls them directly.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;

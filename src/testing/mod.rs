@@ -7,10 +7,14 @@
 //!   validates renew orders and payments, records what was ordered and paid, and hands
 //!   out an [`OvhClient`](crate::OvhClient) configured for it. Use it to test the whole
 //!   stack: your code, this crate's client, signing, time sync, error decoding.
+//! * [`FakeRenewApi`]: the same account as an in-memory
+//!   [`ServiceRenewApi`](crate::ServiceRenewApi), with no HTTP at all. It records every
+//!   call and fails the calls you tell it to. Use it for fast unit tests of code written
+//!   against the trait, and to inject failures at any step.
 //!
-//! It starts from the [sandbox] account (a VPS with a backup option, a domain, a web
+//! Both start from the [sandbox] account (a VPS with a backup option, a domain, a web
 //! hosting and a dedicated server, with expiration dates relative to today) or from an
-//! empty one, and takes your own services as [`SandboxService`]s.
+//! empty one, and both take your own services as [`SandboxService`]s.
 //!
 //! Enable the feature for your tests only:
 //!
@@ -107,6 +111,26 @@
 //! # }
 //! ```
 //!
+//! With [`FakeRenewApi`] the same function runs in memory, and any step can fail:
+//!
+//! ```
+//! use ovh_renew::testing::{transport_error, FakeMethod, FakeRenewApi};
+//! use ovh_renew::{ServiceRenewApi, TransportKind};
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let fake = FakeRenewApi::sandbox();
+//! // The order is created, but its answer is lost on the way back.
+//! fake.fail_next_after_effect(FakeMethod::CreateRenewOrder, || {
+//!     transport_error(TransportKind::Timeout, true)
+//! });
+//! let api: &dyn ServiceRenewApi = &fake;
+//! let request = ovh_renew::RenewRequest::order("P1M".parse()?, vec![ovh_renew::ServiceId(118977335)]);
+//! let err = api.create_renew_order(ovh_renew::ServiceId(118977335), &request).await.unwrap_err();
+//! assert!(err.may_have_been_processed());
+//! assert_eq!(fake.orders().len(), 1, "the order exists although the call failed");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # }).unwrap();
+//! ```
+//!
 //! # What `MockOvh` serves
 //!
 //! Every route below `/1.0` except `/auth/time` must be signed with
@@ -148,14 +172,84 @@
 //! with order id 0 and an empty password and URL. A real order gets the next order id
 //! (from 300000001), a password and a URL, status `notPaid`, and is recorded in
 //! [`MockOvh::orders`].
+//!
+//! [`FakeRenewApi`] runs the same account logic: same answers, same errors (as
+//! [`Error::Api`] values), same records.
 
 mod account;
+mod fake;
 mod mock_ovh;
 pub mod sandbox;
 
+use std::time::SystemTime;
+
 pub use account::{MockOrder, PaidWith, RecordedDryRun, RecordedPayment};
+pub use fake::{FakeCall, FakeMethod, FakeRenewApi};
 pub use mock_ovh::{
     MOCK_APPLICATION_KEY, MOCK_APPLICATION_SECRET, MOCK_CONSUMER_KEY, MockOvh, MockOvhBuilder,
     RecordedRequest,
 };
 pub use sandbox::SandboxService;
+
+use crate::error::{ApiError, Error, TransportError, TransportKind};
+
+/// An [`Error::Api`] as OVH would answer it, to make a [`FakeRenewApi`] call fail.
+///
+/// `code_or_class` is a class when it contains `::` (`Client::NotFound`,
+/// `Client::Forbidden::ActionImpossible`), otherwise a legacy `errorCode`
+/// (`NOT_GRANTED_CALL`, `INVALID_SIGNATURE`); empty for neither. The method and route are
+/// left empty; [`FakeRenewApi`] fills them in with those of the failed call.
+///
+/// ```
+/// let err = ovh_renew::testing::api_error(404, "Client::NotFound", "This service does not exist");
+/// assert!(err.is_not_found());
+/// let err = ovh_renew::testing::api_error(403, "INVALID_CREDENTIAL", "This credential is not valid");
+/// assert!(err.is_invalid_credential());
+/// assert_eq!(err.status(), Some(403));
+/// ```
+pub fn api_error(status: u16, code_or_class: &str, message: &str) -> Error {
+    let (class, error_code) = match code_or_class {
+        "" => (None, None),
+        c if c.contains("::") => (Some(c.to_owned()), None),
+        c => (None, Some(c.to_owned())),
+    };
+    ApiError {
+        method: String::new(),
+        route: String::new(),
+        rule_path: String::new(),
+        status,
+        class,
+        error_code,
+        message: message.to_owned(),
+        details: Default::default(),
+        query_id: None,
+        ovh_body: true,
+    }
+    .into()
+}
+
+/// An [`Error::Transport`] of `kind`, as the client reports a request that failed on the
+/// network, to make a [`FakeRenewApi`] call fail.
+///
+/// `may_have_been_processed` says whether the server may have received the request: `true`
+/// for a timeout or a connection lost after sending (pair it with
+/// [`FakeRenewApi::fail_next_after_effect`] to also create what the call would have
+/// created), `false` for a connection that never opened.
+///
+/// ```
+/// use ovh_renew::TransportKind;
+/// let err = ovh_renew::testing::transport_error(TransportKind::Connect, false);
+/// assert!(!err.may_have_been_processed());
+/// ```
+pub fn transport_error(kind: TransportKind, may_have_been_processed: bool) -> Error {
+    TransportError {
+        method: String::new(),
+        route: String::new(),
+        kind,
+        may_have_been_processed,
+        attempted_at: SystemTime::now(),
+        attempts: 1,
+        source: Box::new(std::io::Error::other("simulated by ovh_renew::testing")),
+    }
+    .into()
+}
