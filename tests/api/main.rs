@@ -2,4 +2,5 @@
 
 mod renew_api;
 mod support;
+mod testing;
 mod transport;
