@@ -386,6 +386,8 @@ mod tests {
         let ids: Vec<ServiceId> = services.iter().map(SandboxService::service_id).collect();
         let listed: Vec<ServiceId> = fixture!("service_list");
         assert_eq!(ids, listed);
+        let methods: Vec<u64> = fixture!("payment_method_list");
+        assert_eq!(methods, DEFAULT_PAYMENT_METHODS);
 
         let by_id = |id| services.iter().find(|s| s.id == id).unwrap();
         let vps = by_id(VPS_ID);
