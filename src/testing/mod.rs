@@ -24,6 +24,10 @@
 //! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
 //! ```
 //!
+//! The crate's MSRV (1.85) holds for this feature too, but wiremock 0.6.5 needs Rust 1.88:
+//! on an older toolchain, pin wiremock 0.6.4 with
+//! `cargo update -p wiremock --precise 0.6.4`.
+//!
 //! # A downstream integration test
 //!
 //! The code under test renews a VPS for three months, dry run first, and pays with
