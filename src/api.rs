@@ -101,11 +101,11 @@ pub trait ServiceRenewApi: Send + Sync {
     ) -> ApiFuture<'_, ()>;
 }
 
-fn service_path(id: ServiceId) -> ApiPath {
+pub(crate) fn service_path(id: ServiceId) -> ApiPath {
     ApiPath::new("/service").id("serviceId", id.0)
 }
 
-fn order_path(id: OrderId) -> ApiPath {
+pub(crate) fn order_path(id: OrderId) -> ApiPath {
     ApiPath::new("/me/order").id("orderId", id.0)
 }
 

@@ -14,6 +14,9 @@ mod path;
 mod retry;
 pub mod signing;
 pub mod strategy;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod testing;
 mod transport;
 
 pub use api::{ApiFuture, ServiceRenewApi};

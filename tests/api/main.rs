@@ -3,4 +3,5 @@
 mod renew_api;
 mod round_trips;
 mod support;
+mod testing;
 mod transport;

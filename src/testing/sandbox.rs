@@ -1,0 +1,466 @@
+//! The sandbox account: the crate's recorded fixtures as a small OVH account, with
+//! expiration dates rewritten relative to today, and [`SandboxService`] to add your own.
+//!
+//! | service | product | id | expires | renewal | choices |
+//! |---|---|---|---|---|---|
+//! | [`VPS_NAME`] | `vps` | [`VPS_ID`] | today + [`VPS_EXPIRES_IN_DAYS`] | automatic | P1M 34.50, P3M 103.50, P6M 207.00, P1Y 414.00 EUR; with `includeOptions=true`: P1M alone or with its backup option (42.50 EUR) |
+//! | [`DOMAIN_NAME`] | `domain` | [`DOMAIN_ID`] | today + [`DOMAIN_EXPIRES_IN_DAYS`] | manual | P1Y 2.99 EUR alone or 37.87 EUR with the web hosting; P2Y 5.98 EUR |
+//! | [`HOSTING_NAME`] | `hosting/web` | [`HOSTING_ID`] | today + [`HOSTING_EXPIRES_IN_DAYS`] | manual | P1Y 34.88 EUR alone or 37.87 EUR with the domain |
+//! | [`DEDICATED_NAME`] | `dedicated/server` | [`DEDICATED_ID`] | today + [`DEDICATED_EXPIRES_IN_DAYS`] | automatic | P1M 64.99, P3M 187.47, P1Y 701.88 EUR |
+//! | VPS automated backup | option of the VPS | [`VPS_BACKUP_ID`] | with the VPS | option | none of its own |
+//!
+//! Prices are excluding tax; orders add 20 % tax. `GET /service` lists the five ids in the
+//! order of `tests/fixtures/service_list.json`. The recorded fixtures expired in 2023–2025;
+//! the sandbox moves every expiration (and next billing) date so that an expiry planner
+//! run today sees the domain and the hosting (manual renewal) expiring within two weeks,
+//! and the VPS and the dedicated server (automatic renewal) expiring soon too. Everything
+//! else is as recorded. [`services_as_of`] builds the same account for a fixed date.
+//!
+//! The account also has the payment means [`DEFAULT_PAYMENT_MEANS`] and the payment
+//! methods [`DEFAULT_PAYMENT_METHODS`] (from `payment_method_list.json`).
+
+use chrono::{Datelike, Days, NaiveDate, Utc};
+use serde::de::DeserializeOwned;
+
+use crate::models::{
+    BillingState, CurrencyCode, KeyValue, PaymentMean, RenewDescription, RenewMode, RenewPeriod,
+    RenewStrategy, RenewalType, ResourceState, Service, ServiceDetail, ServiceId, ServiceInfos,
+    ServiceRenew, ServiceStatus,
+};
+
+use super::account::price;
+
+/// Name of the sandbox VPS (`vps`, automatic renewal).
+pub const VPS_NAME: &str = "vps-0baa4fcf.vps.ovh.net";
+/// Service id of the sandbox VPS.
+pub const VPS_ID: ServiceId = ServiceId(118_977_335);
+/// Service id of the sandbox VPS's automated backup option (no `serviceInfos` route).
+pub const VPS_BACKUP_ID: ServiceId = ServiceId(118_977_336);
+/// Name of the sandbox domain (`domain`, manual renewal).
+pub const DOMAIN_NAME: &str = "agora3.ovh";
+/// Service id of the sandbox domain.
+pub const DOMAIN_ID: ServiceId = ServiceId(29_162_449);
+/// Name of the sandbox web hosting (`hosting/web`, manual renewal).
+pub const HOSTING_NAME: &str = "agora3.ovh";
+/// Service id of the sandbox web hosting.
+pub const HOSTING_ID: ServiceId = ServiceId(29_162_512);
+/// Name of the sandbox dedicated server (`dedicated/server`, automatic renewal).
+pub const DEDICATED_NAME: &str = "ns3185342.ip-51-91-20.eu";
+/// Service id of the sandbox dedicated server.
+pub const DEDICATED_ID: ServiceId = ServiceId(115_900_211);
+
+/// The VPS and its backup option expire this many days after today.
+pub const VPS_EXPIRES_IN_DAYS: u64 = 5;
+/// The domain expires this many days after today.
+pub const DOMAIN_EXPIRES_IN_DAYS: u64 = 12;
+/// The web hosting expires this many days after today.
+pub const HOSTING_EXPIRES_IN_DAYS: u64 = 12;
+/// The dedicated server expires this many days after today.
+pub const DEDICATED_EXPIRES_IN_DAYS: u64 = 20;
+
+/// Payment means a new account offers for every order
+/// (`GET /me/order/{orderId}/availableRegisteredPaymentMean`).
+pub const DEFAULT_PAYMENT_MEANS: [PaymentMean; 3] = [
+    PaymentMean::Paypal,
+    PaymentMean::BankAccount,
+    PaymentMean::FidelityAccount,
+];
+
+/// Payment method ids of a new account (`GET /me/payment/method`), as in
+/// `tests/fixtures/payment_method_list.json`.
+pub const DEFAULT_PAYMENT_METHODS: [u64; 1] = [9_876_543];
+
+/// One service of a sandbox account: what `serviceInfos`, `GET /service/{serviceId}` and
+/// `GET /service/{serviceId}/renew` answer for it.
+///
+/// Built from models, so fixtures of your own decode straight into it:
+///
+/// ```
+/// use ovh_renew::testing::SandboxService;
+/// use ovh_renew::{CurrencyCode, Price, RenewDescription, RenewStrategy, ServiceId, ServiceInfos};
+///
+/// let id = ServiceId(42);
+/// let yearly = RenewDescription::new(
+///     "P1Y".parse()?,
+///     vec![RenewStrategy::new(Price::from_ucents(1_000_000_000, CurrencyCode::Eur), vec![id])],
+/// );
+/// let zone = SandboxService::new("domain/zone", ServiceInfos::new(id, "example.com"))
+///     .with_choices(vec![yearly]);
+/// assert_eq!(zone.service_id(), id);
+/// assert_eq!(zone.product(), Some("domain/zone"));
+/// // Without `with_service`, GET /service/{id} answers a service derived from the infos.
+/// assert_eq!(zone.service().route.url.as_deref(), Some("/domain/zone/example.com"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct SandboxService {
+    pub(crate) id: ServiceId,
+    pub(crate) product: Option<String>,
+    pub(crate) infos: Option<ServiceInfos>,
+    pub(crate) service: Option<Service>,
+    pub(crate) choices: Vec<RenewDescription>,
+    pub(crate) option_choices: Option<Vec<RenewDescription>>,
+}
+
+impl SandboxService {
+    /// A service reachable as `GET /{product}/{infos.domain}/serviceInfos` (`product` is a
+    /// route such as `vps`, `domain`, `hosting/web` or `dedicated/server`; surrounding and
+    /// doubled `/` are ignored), with service id `infos.service_id` and no renewal choices
+    /// until [`with_choices`](Self::with_choices).
+    pub fn new(product: &str, infos: ServiceInfos) -> Self {
+        Self {
+            id: infos.service_id,
+            product: Some(normalize_product(product)),
+            infos: Some(infos),
+            service: None,
+            choices: Vec::new(),
+            option_choices: None,
+        }
+    }
+
+    /// A service known only by id, such as an option of another service: listed by
+    /// `GET /service`, answered by `GET /service/{serviceId}`, without a `serviceInfos`
+    /// route.
+    pub fn option(service_id: ServiceId, service: Service) -> Self {
+        Self {
+            id: service_id,
+            product: None,
+            infos: None,
+            service: Some(service),
+            choices: Vec::new(),
+            option_choices: None,
+        }
+    }
+
+    /// What `GET /service/{serviceId}` answers. Without it, a service is derived from the
+    /// infos (see [`service`](Self::service)).
+    pub fn with_service(mut self, service: Service) -> Self {
+        self.service = Some(service);
+        self
+    }
+
+    /// What `GET /service/{serviceId}/renew?includeOptions=false` answers. Renew orders must
+    /// match one of these strategies (or one of the option choices).
+    pub fn with_choices(mut self, choices: Vec<RenewDescription>) -> Self {
+        self.choices = choices;
+        self
+    }
+
+    /// What `GET /service/{serviceId}/renew?includeOptions=true` answers (by default the
+    /// same as [`with_choices`](Self::with_choices)).
+    pub fn with_option_choices(mut self, choices: Vec<RenewDescription>) -> Self {
+        self.option_choices = Some(choices);
+        self
+    }
+
+    /// The service id.
+    pub fn service_id(&self) -> ServiceId {
+        self.id
+    }
+
+    /// The product route (`vps`, `hosting/web`, …), `None` for an [`option`](Self::option).
+    pub fn product(&self) -> Option<&str> {
+        self.product.as_deref()
+    }
+
+    /// The `serviceInfos`, `None` for an [`option`](Self::option).
+    pub fn infos(&self) -> Option<&ServiceInfos> {
+        self.infos.as_ref()
+    }
+
+    /// The renewal choices, with or without options.
+    pub fn choices(&self, include_options: bool) -> &[RenewDescription] {
+        match (&self.option_choices, include_options) {
+            (Some(options), true) => options,
+            _ => &self.choices,
+        }
+    }
+
+    /// What `GET /service/{serviceId}` answers: the service given with
+    /// [`with_service`](Self::with_service), or one derived from the infos: route
+    /// `/{product}/{serviceName}`, resource named after the service, the infos' dates,
+    /// billing state from the status, renew mode `automaticV2016` when the infos renew
+    /// automatically and `manual` otherwise.
+    pub fn service(&self) -> Service {
+        if let Some(service) = &self.service {
+            return service.clone();
+        }
+        let mut service = Service::new(BillingState::Ok);
+        let (Some(infos), Some(product)) = (&self.infos, &self.product) else {
+            return service;
+        };
+        service.state = match infos.status {
+            ServiceStatus::Expired => BillingState::Expired,
+            ServiceStatus::UnPaid | ServiceStatus::PendingDebt => BillingState::Unpaid,
+            _ => BillingState::Ok,
+        };
+        service.route.path = Some(format!("/{product}/{{serviceName}}"));
+        service.route.url = Some(
+            crate::path::ApiPath::new(product)
+                .segment("serviceName", &infos.domain)
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_else(|_| format!("/{product}/{}", infos.domain)),
+        );
+        service.route.vars = vec![KeyValue::new("serviceName", infos.domain.clone())];
+        service.resource.name = Some(infos.domain.clone());
+        service.resource.display_name = infos.domain.clone();
+        service.resource.state = Some(ResourceState::Ok);
+        service.creation_date = infos.creation;
+        service.expiration_date = infos.expiration;
+        service.next_billing_date = infos.expiration;
+        service.engagement_date = infos.engaged_up_to;
+        service.quantity = 1;
+        let mut renew = ServiceRenew::new(if infos.is_automatic_renewal() {
+            RenewMode::AutomaticV2016
+        } else {
+            RenewMode::Manual
+        });
+        renew.interval = infos
+            .renew
+            .as_ref()
+            .and_then(|r| r.period)
+            .map(RenewPeriod::from_months);
+        let periods = infos.possible_periods();
+        renew.possible_intervals = (!periods.is_empty()).then_some(periods);
+        renew.possible_modes = vec![RenewMode::AutomaticV2016, RenewMode::Manual];
+        renew.day_of_month = infos.expiration.map(|d| d.day());
+        service.renew = Some(renew);
+        service
+    }
+}
+
+pub(crate) fn normalize_product(product: &str) -> String {
+    product
+        .split('/')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The sandbox services, with expiration dates relative to today (UTC).
+pub fn services() -> Vec<SandboxService> {
+    services_as_of(Utc::now().date_naive())
+}
+
+/// The sandbox services as they would be on `today` (expiration dates relative to it).
+pub fn services_as_of(today: NaiveDate) -> Vec<SandboxService> {
+    let in_days = |days: u64| today.checked_add_days(Days::new(days)).unwrap_or(today);
+    let vps_expiry = in_days(VPS_EXPIRES_IN_DAYS);
+    vec![
+        domain(in_days(DOMAIN_EXPIRES_IN_DAYS)),
+        hosting(in_days(HOSTING_EXPIRES_IN_DAYS)),
+        dedicated(in_days(DEDICATED_EXPIRES_IN_DAYS)),
+        vps(vps_expiry),
+        vps_backup(vps_expiry),
+    ]
+}
+
+/// Decodes an embedded fixture. They are compiled in and decoded by the crate's own tests,
+/// so a failure here is a bug of this crate, not of its user.
+fn fixture<T: DeserializeOwned>(name: &str, json: &str) -> T {
+    match serde_json::from_str(json) {
+        Ok(value) => value,
+        Err(e) => panic!("ovh-renew bug: the embedded fixture {name} does not decode: {e}"),
+    }
+}
+
+macro_rules! fixture {
+    ($name:literal) => {
+        fixture(
+            $name,
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/",
+                $name,
+                ".json"
+            )),
+        )
+    };
+}
+
+fn vps(expiry: NaiveDate) -> SandboxService {
+    let mut infos: ServiceInfos = fixture!("vps_service_infos");
+    infos.expiration = Some(expiry);
+    let mut service: Service = fixture!("service_get_vps");
+    service.expiration_date = Some(expiry);
+    service.next_billing_date = Some(expiry);
+    if let Some(renew) = service.renew.as_mut() {
+        renew.day_of_month = Some(expiry.day());
+    }
+    SandboxService::new("vps", infos)
+        .with_service(service)
+        .with_choices(fixture!("renew_descriptions_vps"))
+        .with_option_choices(fixture!("renew_descriptions_vps_include_options"))
+}
+
+fn vps_backup(expiry: NaiveDate) -> SandboxService {
+    let mut service = Service::new(BillingState::Ok);
+    service.route.path = Some("/vps/{serviceName}/option/{option}".into());
+    service.route.url = Some(format!("/vps/{VPS_NAME}/option/automatedBackup"));
+    service.route.vars = vec![
+        KeyValue::new("serviceName", VPS_NAME),
+        KeyValue::new("option", "automatedBackup"),
+    ];
+    service.resource.name = Some(format!("{VPS_NAME}/option/automatedBackup"));
+    service.resource.display_name = "Automated backup".into();
+    service.resource.state = Some(ResourceState::Ok);
+    service.creation_date = NaiveDate::from_ymd_opt(2023, 1, 16);
+    service.expiration_date = Some(expiry);
+    service.next_billing_date = Some(expiry);
+    service.renew = Some(ServiceRenew::new(RenewMode::Option));
+    service.quantity = 1;
+    SandboxService::option(VPS_BACKUP_ID, service)
+}
+
+fn domain(expiry: NaiveDate) -> SandboxService {
+    let mut infos: ServiceInfos = fixture!("domain_service_infos");
+    infos.expiration = Some(expiry);
+    SandboxService::new("domain", infos).with_choices(fixture!("renew_descriptions_domain"))
+}
+
+fn strategy(ucents: i64, services: &[(ServiceId, &str, &str)]) -> RenewStrategy {
+    let mut strategy = RenewStrategy::new(
+        price(ucents, &CurrencyCode::Eur),
+        services.iter().map(|(id, _, _)| *id).collect(),
+    )
+    .with_services_details(
+        services
+            .iter()
+            .map(|(id, name, kind)| ServiceDetail::new(*id, *kind).with_service_name(*name))
+            .collect(),
+    );
+    strategy.price_in_ucents = Some(ucents);
+    strategy
+}
+
+fn hosting(expiry: NaiveDate) -> SandboxService {
+    let mut infos: ServiceInfos = fixture!("hosting_web_service_infos");
+    infos.expiration = Some(expiry);
+    let hosting = (HOSTING_ID, HOSTING_NAME, "Hosting Perso 2014");
+    let domain = (DOMAIN_ID, DOMAIN_NAME, "Domain .ovh");
+    let year = RenewDescription::new(
+        RenewPeriod::from_months(12),
+        vec![
+            strategy(3_488_000_000, &[hosting]),
+            strategy(3_787_000_000, &[hosting, domain]),
+        ],
+    );
+    SandboxService::new("hosting/web", infos).with_choices(vec![year])
+}
+
+fn dedicated(expiry: NaiveDate) -> SandboxService {
+    let mut infos: ServiceInfos = fixture!("dedicated_server_service_infos");
+    infos.expiration = Some(expiry);
+    // Keep the recorded shape (forced, automaticForcedProduct) but a status that makes
+    // sense for a server that has not reached its renewal yet.
+    infos.status = ServiceStatus::Ok;
+    infos.renewal_type = RenewalType::AutomaticForcedProduct;
+    let server = (DEDICATED_ID, DEDICATED_NAME, "Dedicated server ADVANCE-1");
+    let choices = [
+        (1, 6_499_000_000),
+        (3, 18_747_000_000),
+        (12, 70_188_000_000),
+    ]
+    .into_iter()
+    .map(|(months, ucents)| {
+        RenewDescription::new(
+            RenewPeriod::from_months(months),
+            vec![strategy(ucents, &[server])],
+        )
+    })
+    .collect();
+    SandboxService::new("dedicated/server", infos).with_choices(choices)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 2, 20).unwrap()
+    }
+
+    #[test]
+    fn seeded_services_match_the_fixtures_and_today() {
+        let services = services_as_of(today());
+        let ids: Vec<ServiceId> = services.iter().map(SandboxService::service_id).collect();
+        let listed: Vec<ServiceId> = fixture!("service_list");
+        assert_eq!(ids, listed);
+        let methods: Vec<u64> = fixture!("payment_method_list");
+        assert_eq!(methods, DEFAULT_PAYMENT_METHODS);
+
+        let by_id = |id| services.iter().find(|s| s.id == id).unwrap();
+        let vps = by_id(VPS_ID);
+        assert_eq!(vps.product(), Some("vps"));
+        assert_eq!(vps.infos().unwrap().domain, VPS_NAME);
+        assert_eq!(
+            vps.infos().unwrap().expiration,
+            NaiveDate::from_ymd_opt(2026, 2, 25)
+        );
+        assert!(vps.infos().unwrap().is_automatic_renewal());
+        assert_eq!(
+            vps.service().expiration_date,
+            NaiveDate::from_ymd_opt(2026, 2, 25)
+        );
+        assert_eq!(vps.choices(false).len(), 4);
+        assert_eq!(vps.choices(true)[0].strategies.len(), 2);
+
+        let domain = by_id(DOMAIN_ID);
+        assert!(!domain.infos().unwrap().is_automatic_renewal());
+        assert_eq!(
+            domain.infos().unwrap().expiration,
+            NaiveDate::from_ymd_opt(2026, 3, 4)
+        );
+        assert_eq!(domain.service().renew.unwrap().mode, RenewMode::Manual);
+        assert_eq!(domain.choices(true), domain.choices(false));
+
+        let hosting = by_id(HOSTING_ID);
+        let year = &hosting.choices(false)[0];
+        assert_eq!(year.renew_period.as_str(), "P1Y");
+        assert_eq!(year.strategies[0].price.ucents(), 3_488_000_000);
+        assert_eq!(year.strategies[0].price.text.as_deref(), Some("34.88 €"));
+        assert_eq!(year.strategies[1].services, [HOSTING_ID, DOMAIN_ID]);
+        let service = hosting.service();
+        assert_eq!(
+            service.route.path.as_deref(),
+            Some("/hosting/web/{serviceName}")
+        );
+        assert_eq!(
+            service.route.url.as_deref(),
+            Some("/hosting/web/agora3.ovh")
+        );
+        assert_eq!(service.resource.display_name, "agora3.ovh");
+        assert_eq!(service.renew.unwrap().mode, RenewMode::Manual);
+
+        let dedicated = by_id(DEDICATED_ID);
+        let months: Vec<u32> = dedicated
+            .choices(false)
+            .iter()
+            .map(|d| d.renew_period.months())
+            .collect();
+        assert_eq!(months, [1, 3, 12]);
+        assert_eq!(
+            dedicated.service().renew.unwrap().mode,
+            RenewMode::AutomaticV2016
+        );
+        assert_eq!(
+            dedicated.infos().unwrap().expiration,
+            NaiveDate::from_ymd_opt(2026, 3, 12)
+        );
+
+        let backup = by_id(VPS_BACKUP_ID);
+        assert_eq!(backup.product(), None);
+        assert!(backup.infos().is_none());
+        assert_eq!(backup.service().renew.unwrap().mode, RenewMode::Option);
+    }
+
+    #[test]
+    fn products_are_normalized_and_names_encoded_in_derived_routes() {
+        let s = SandboxService::new("/hosting//web/", ServiceInfos::new(ServiceId(1), "a b/c"));
+        assert_eq!(s.product(), Some("hosting/web"));
+        assert_eq!(
+            s.service().route.url.as_deref(),
+            Some("/hosting/web/a%20b%2Fc")
+        );
+    }
+}
