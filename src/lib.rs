@@ -11,6 +11,7 @@ mod endpoint;
 mod error;
 pub mod models;
 mod path;
+pub mod planner;
 mod retry;
 pub mod signing;
 pub mod strategy;
@@ -18,6 +19,7 @@ pub mod strategy;
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod testing;
 mod transport;
+pub mod workflow;
 
 pub use api::{ApiFuture, ServiceRenewApi};
 pub use client::{DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, OvhClient, OvhClientBuilder};

@@ -5,3 +5,4 @@ mod round_trips;
 mod support;
 mod testing;
 mod transport;
+mod workflow;

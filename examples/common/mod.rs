@@ -1,0 +1,71 @@
+//! Shared by the examples: money formatting, the client (real or sandbox), error output.
+
+#![allow(dead_code)]
+
+use ovh_renew::{OvhClient, Price};
+
+/// Formats exact micro-cents as a decimal amount with 2 digits (rounded half away from
+/// zero), using integer arithmetic only.
+pub fn amount(ucents: i64) -> String {
+    let cents = (i128::from(ucents) + if ucents < 0 { -500_000 } else { 500_000 }) / 1_000_000;
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.abs();
+    format!("{sign}{}.{:02}", cents / 100, cents % 100)
+}
+
+/// `12.34 EUR`, from the price's exact micro-cents.
+pub fn price(p: &Price) -> String {
+    let currency = p.currency_code.as_ref().map_or("", |c| c.as_str());
+    format!("{} {currency}", amount(p.ucents()))
+        .trim_end()
+        .to_owned()
+}
+
+/// The client: an in-process sandbox OVH, or the real one from the environment/ovh.conf.
+pub struct Backend {
+    pub client: OvhClient,
+    // Kept alive for the sandbox's lifetime.
+    _mock: Option<ovh_renew::testing::MockOvh>,
+}
+
+impl Backend {
+    pub async fn new(sandbox: bool) -> Result<Backend, ovh_renew::Error> {
+        if sandbox {
+            let mock = ovh_renew::testing::MockOvh::start().await;
+            eprintln!(
+                "sandbox: an in-process OVH at {} (no account, no money)",
+                mock.base_url()
+            );
+            Ok(Backend {
+                client: mock.client(),
+                _mock: Some(mock),
+            })
+        } else {
+            Ok(Backend {
+                client: OvhClient::from_env()?,
+                _mock: None,
+            })
+        }
+    }
+}
+
+/// Prints an error and its causes to stderr.
+pub fn report_error(err: &dyn std::error::Error) {
+    eprintln!("error: {err}");
+    let mut source = err.source();
+    while let Some(s) = source {
+        eprintln!("  caused by: {s}");
+        source = s.source();
+    }
+}
+
+/// `true` if any OVH credential is configured in the environment or an ovh.conf file.
+pub fn credentials_configured() -> bool {
+    std::env::vars().any(|(k, v)| k.starts_with("OVH_") && !v.is_empty())
+        || ["./ovh.conf", "/etc/ovh.conf"]
+            .iter()
+            .any(|p| std::path::Path::new(p).exists())
+        || std::env::var_os("HOME")
+            .map(|h| std::path::Path::new(&h).join(".ovh.conf").exists())
+            .unwrap_or(false)
+}

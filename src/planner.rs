@@ -1,0 +1,452 @@
+//! The expiry planner: what must be renewed soon, and what it will cost.
+//!
+//! [`plan`] reads every service (`GET /service`, then `GET /service/{id}`) or a given
+//! list, keeps those expiring within a horizon that are not on automatic renewal, reads
+//! their renewal choices and picks, for each, the single-service strategy for the
+//! requested period (or the best price per month). Requests run with bounded concurrency;
+//! a failure for one service is recorded in its line and never stops the others. The
+//! [`Plan`] serializes to JSON for approval; [`execute_plan`] then orders (and optionally
+//! pays) each line with the [`workflow`]'s safety rules, refusing any
+//! line whose price changed since the plan was made.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use ovh_renew::planner::{plan, PeriodChoice, PlanOptions};
+//! let client = ovh_renew::OvhClient::from_env()?;
+//! let options = PlanOptions::new(PeriodChoice::Fixed("P1Y".parse()?)).within_days(30);
+//! let plan = plan(&client, &options, None).await?;
+//! for total in &plan.totals {
+//!     println!("{}: {} ucents over {} services", total.currency, total.ucents, total.lines);
+//! }
+//! println!("{}", serde_json::to_string_pretty(&plan)?);
+//! # Ok(()) }
+//! ```
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::NaiveDate;
+use futures_util::stream::{self, StreamExt};
+use serde::{Deserialize, Serialize};
+
+use crate::api::ServiceRenewApi;
+use crate::error::Error;
+use crate::models::{RenewMode, RenewPeriod, RenewStrategy, Service, ServiceId};
+use crate::strategy;
+use crate::workflow::{self, PaymentChoice, RenewError, RenewOptions, RenewReport, ServiceRef};
+
+/// Which period to plan for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum PeriodChoice {
+    /// This period (`P1Y` matches an offered `P12M`).
+    Fixed(RenewPeriod),
+    /// The single-service strategy with the lowest price per month, any period.
+    BestMonthly,
+}
+
+/// Settings of [`plan`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PlanOptions {
+    /// The period to plan for.
+    pub period: PeriodChoice,
+    /// Keep services expiring within this many days from `today` (default 30). Services
+    /// already expired are kept too.
+    pub within_days: u32,
+    /// Requests in flight at once (default 8, at least 1).
+    pub concurrency: usize,
+    /// Only these services (default: every service of the account, from `GET /service`).
+    pub services: Option<Vec<ServiceId>>,
+    /// Keep services on automatic renewal too (default `false`).
+    pub include_automatic: bool,
+    /// The reference day (default: today, UTC).
+    pub today: Option<NaiveDate>,
+}
+
+impl PlanOptions {
+    /// Defaults: 30 days, concurrency 8, every service, automatic renewals left out.
+    pub fn new(period: PeriodChoice) -> Self {
+        PlanOptions {
+            period,
+            within_days: 30,
+            concurrency: 8,
+            services: None,
+            include_automatic: false,
+            today: None,
+        }
+    }
+
+    /// Sets [`PlanOptions::within_days`].
+    pub fn within_days(mut self, days: u32) -> Self {
+        self.within_days = days;
+        self
+    }
+
+    /// Sets [`PlanOptions::concurrency`].
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n;
+        self
+    }
+
+    /// Sets [`PlanOptions::services`].
+    pub fn services(mut self, ids: Vec<ServiceId>) -> Self {
+        self.services = Some(ids);
+        self
+    }
+
+    /// Sets [`PlanOptions::include_automatic`].
+    pub fn include_automatic(mut self, yes: bool) -> Self {
+        self.include_automatic = yes;
+        self
+    }
+
+    /// Sets [`PlanOptions::today`].
+    pub fn today(mut self, day: NaiveDate) -> Self {
+        self.today = Some(day);
+        self
+    }
+}
+
+/// Progress of [`plan`]: services examined so far, out of the total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Progress {
+    /// Services done.
+    pub done: usize,
+    /// Services to examine.
+    pub total: usize,
+}
+
+/// A plan: what to renew, at what price.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Plan {
+    /// The reference day.
+    pub today: NaiveDate,
+    /// The horizon in days.
+    pub within_days: u32,
+    /// The period planned for.
+    pub period: PeriodChoice,
+    /// One line per service to renew (or that failed), by expiry date then id.
+    pub lines: Vec<PlanLine>,
+    /// Services left out, and why.
+    pub skipped: Vec<Skipped>,
+    /// Totals of the ready lines, per currency (never summed across currencies).
+    pub totals: Vec<CurrencyTotal>,
+}
+
+impl Plan {
+    /// Lines whose strategy was chosen.
+    pub fn ready(&self) -> impl Iterator<Item = &PlanLine> {
+        self.lines
+            .iter()
+            .filter(|l| matches!(l.outcome, PlanOutcome::Ready { .. }))
+    }
+
+    /// Lines that failed.
+    pub fn failed(&self) -> impl Iterator<Item = &PlanLine> {
+        self.lines
+            .iter()
+            .filter(|l| matches!(l.outcome, PlanOutcome::Failed(_)))
+    }
+}
+
+/// One service in a [`Plan`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PlanLine {
+    /// The service.
+    pub service_id: ServiceId,
+    /// Its display name (or name), when known.
+    pub name: Option<String>,
+    /// Its API route, e.g. `/vps/{serviceName}`, when known.
+    pub route: Option<String>,
+    /// Its expiry date, when known.
+    pub expiration_date: Option<NaiveDate>,
+    /// The chosen strategy, or why there is none.
+    pub outcome: PlanOutcome,
+}
+
+/// The outcome of one [`PlanLine`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum PlanOutcome {
+    /// Ready to order.
+    Ready {
+        /// The offered period, with OVH's own text.
+        period: RenewPeriod,
+        /// The chosen strategy; `strategy.price.ucents()` is the exact price excluding tax.
+        strategy: RenewStrategy,
+    },
+    /// Planning this service failed.
+    Failed(LineFailure),
+}
+
+/// Why a plan line failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct LineFailure {
+    /// What was being done: `service`, `choices` or `select`.
+    pub step: String,
+    /// The error, in words.
+    pub message: String,
+    /// HTTP status, for API errors.
+    pub status: Option<u16>,
+    /// OVH query id, for API errors.
+    pub query_id: Option<String>,
+}
+
+impl LineFailure {
+    fn api(step: &str, e: &Error) -> Self {
+        LineFailure {
+            step: step.to_owned(),
+            message: e.to_string(),
+            status: e.status(),
+            query_id: e.query_id().map(str::to_owned),
+        }
+    }
+}
+
+/// A service left out of a plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Skipped {
+    /// The service.
+    pub service_id: ServiceId,
+    /// Why: `automatic renewal`, `renewed with its parent service` (an option),
+    /// `not expiring within the horizon` or `no expiry date`.
+    pub reason: String,
+}
+
+/// The sum of ready lines in one currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CurrencyTotal {
+    /// Currency code text (`EUR`, `points`, …; `unknown` when OVH gave none).
+    pub currency: String,
+    /// Exact sum in micro-cents, excluding tax (saturating at `i64::MAX`).
+    pub ucents: i64,
+    /// Lines summed.
+    pub lines: usize,
+}
+
+enum Examined {
+    Line(PlanLine),
+    Skip(Skipped),
+}
+
+/// Builds a plan (see the [module docs](self)). Fails only if the service list itself
+/// cannot be read; every per-service failure is a [`PlanOutcome::Failed`] line.
+///
+/// `progress`, if given, is called after each service with done/total.
+pub async fn plan<A: ServiceRenewApi + ?Sized>(
+    api: &A,
+    options: &PlanOptions,
+    progress: Option<&(dyn Fn(Progress) + Send + Sync)>,
+) -> Result<Plan, Error> {
+    let ids = match &options.services {
+        Some(ids) => ids.clone(),
+        None => api.list_services().await?,
+    };
+    let today = options
+        .today
+        .unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let horizon = today
+        .checked_add_days(chrono::Days::new(u64::from(options.within_days)))
+        .unwrap_or(NaiveDate::MAX);
+    let total = ids.len();
+    let done = AtomicUsize::new(0);
+    let done = &done;
+    let examined: Vec<Examined> = stream::iter(ids)
+        .map(|id| async move {
+            let out = examine(api, options, id, horizon).await;
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if let Some(cb) = progress {
+                cb(Progress { done: n, total });
+            }
+            out
+        })
+        .buffer_unordered(options.concurrency.max(1))
+        .collect()
+        .await;
+
+    let mut lines = Vec::new();
+    let mut skipped = Vec::new();
+    for e in examined {
+        match e {
+            Examined::Line(l) => lines.push(l),
+            Examined::Skip(s) => skipped.push(s),
+        }
+    }
+    lines.sort_by_key(|l| (l.expiration_date, l.service_id));
+    skipped.sort_by_key(|s| s.service_id);
+    let totals = totals(&lines);
+    Ok(Plan {
+        today,
+        within_days: options.within_days,
+        period: options.period.clone(),
+        lines,
+        skipped,
+        totals,
+    })
+}
+
+fn is_automatic(service: &Service) -> bool {
+    service
+        .renew
+        .as_ref()
+        .is_some_and(|r| r.mode.as_str().starts_with("automatic"))
+}
+
+async fn examine<A: ServiceRenewApi + ?Sized>(
+    api: &A,
+    options: &PlanOptions,
+    id: ServiceId,
+    horizon: NaiveDate,
+) -> Examined {
+    let failed = |failure: LineFailure, service: Option<&Service>| {
+        Examined::Line(PlanLine {
+            service_id: id,
+            name: service.and_then(display_name),
+            route: service.and_then(|s| s.route.path.clone()),
+            expiration_date: service.and_then(|s| s.expiration_date),
+            outcome: PlanOutcome::Failed(failure),
+        })
+    };
+    let service = match api.service(id).await {
+        Ok(s) => s,
+        Err(e) => return failed(LineFailure::api("service", &e), None),
+    };
+    let skip = |reason: &str| {
+        Examined::Skip(Skipped {
+            service_id: id,
+            reason: reason.to_owned(),
+        })
+    };
+    let Some(expiration) = service.expiration_date else {
+        return skip("no expiry date");
+    };
+    if expiration > horizon {
+        return skip("not expiring within the horizon");
+    }
+    if !options.include_automatic && is_automatic(&service) {
+        return skip("automatic renewal");
+    }
+    if service
+        .renew
+        .as_ref()
+        .is_some_and(|r| r.mode == RenewMode::Option)
+    {
+        return skip("renewed with its parent service");
+    }
+    let choices = match api.renew_descriptions(id, false).await {
+        Ok(c) => c,
+        Err(e) => return failed(LineFailure::api("choices", &e), Some(&service)),
+    };
+    let selected = match &options.period {
+        PeriodChoice::Fixed(p) => strategy::select_single(&choices, p, id),
+        PeriodChoice::BestMonthly => strategy::best_monthly(&choices, id),
+    };
+    match selected {
+        Ok(sel) => Examined::Line(PlanLine {
+            service_id: id,
+            name: display_name(&service),
+            route: service.route.path.clone(),
+            expiration_date: Some(expiration),
+            outcome: PlanOutcome::Ready {
+                period: sel.period.clone(),
+                strategy: sel.strategy.clone(),
+            },
+        }),
+        Err(e) => failed(
+            LineFailure {
+                step: "select".into(),
+                message: e.to_string(),
+                status: None,
+                query_id: None,
+            },
+            Some(&service),
+        ),
+    }
+}
+
+fn display_name(service: &Service) -> Option<String> {
+    let r = &service.resource;
+    if r.display_name.is_empty() {
+        r.name.clone()
+    } else {
+        Some(r.display_name.clone())
+    }
+}
+
+fn totals(lines: &[PlanLine]) -> Vec<CurrencyTotal> {
+    let mut by_currency: BTreeMap<String, (i64, usize)> = BTreeMap::new();
+    for line in lines {
+        if let PlanOutcome::Ready { strategy, .. } = &line.outcome {
+            let currency = strategy
+                .price
+                .currency_code
+                .as_ref()
+                .map_or("unknown", |c| c.as_str())
+                .to_owned();
+            let entry = by_currency.entry(currency).or_default();
+            entry.0 = entry.0.saturating_add(strategy.price.ucents());
+            entry.1 += 1;
+        }
+    }
+    by_currency
+        .into_iter()
+        .map(|(currency, (ucents, lines))| CurrencyTotal {
+            currency,
+            ucents,
+            lines,
+        })
+        .collect()
+}
+
+/// The result of executing one plan line.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ExecutedLine {
+    /// The service.
+    pub service_id: ServiceId,
+    /// The workflow's report, or why it stopped (the error says whether an order exists).
+    /// `None` for lines that were not ready (failed at planning time).
+    pub outcome: Option<Result<RenewReport, RenewError>>,
+}
+
+/// Orders (and, with `payment`, pays) every ready line of `plan`, one after the other,
+/// with the workflow's safety rules: dry run first, each order created at most once and
+/// never resent, and a line refused ([`RenewError::PriceChanged`]) if OVH's price is no
+/// longer the planned one. One line failing never stops the others.
+pub async fn execute_plan<A: ServiceRenewApi + ?Sized>(
+    api: &A,
+    plan: &Plan,
+    payment: Option<&PaymentChoice>,
+) -> Vec<ExecutedLine> {
+    let mut results = Vec::with_capacity(plan.lines.len());
+    for line in &plan.lines {
+        let outcome = match &line.outcome {
+            PlanOutcome::Ready { period, strategy } => {
+                let mut options =
+                    RenewOptions::new(ServiceRef::Id(line.service_id), period.clone())
+                        .order(true)
+                        .expect_ucents(strategy.price.ucents());
+                if strategy.services != [line.service_id] {
+                    options = options.covering(strategy.services.clone());
+                }
+                if let Some(p) = payment {
+                    options = options.pay(p.clone());
+                }
+                Some(workflow::renew(api, &options).await)
+            }
+            PlanOutcome::Failed(_) => None,
+        };
+        results.push(ExecutedLine {
+            service_id: line.service_id,
+            outcome,
+        });
+    }
+    results
+}
