@@ -201,7 +201,7 @@ impl ApiError {
             .filter(|s| !s.is_empty());
         if code == "NOT_GRANTED_CALL" {
             return Some(format!(
-                "the consumer key lacks the access rule {} {}; create a consumer key whose rules include it (see AccessRule in the README) and check the current rules with GET /auth/currentCredential",
+                "the consumer key lacks the access rule {} {}; check its current rules with OvhClient::current_credential() (GET /auth/currentCredential, whose missing_for_renewal() lists what the renewal flow lacks), then create a consumer key whose rules include it: OvhClient::request_consumer_key(&AccessRule::renewal_flow(), None)",
                 self.method, self.rule_path
             ));
         }

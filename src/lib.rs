@@ -3,6 +3,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 //! ovh-renew
 mod api;
+mod auth;
 mod client;
 mod clock;
 mod config;
