@@ -101,6 +101,35 @@ pub trait ServiceRenewApi: Send + Sync {
     ) -> ApiFuture<'_, ()>;
 }
 
+/// The access rules the calls of [`ServiceRenewApi`] need, as `(method, path pattern)`:
+/// the one list [`AccessRule::renewal_flow`](crate::AccessRule::renewal_flow) and
+/// [`CurrentCredential::missing_for_renewal`](crate::CurrentCredential::missing_for_renewal)
+/// are made from. When a method is added to the trait, add its rule here; the test
+/// `auth::renewal_flow_allows_every_call_of_the_workflow` sends every method to a mock
+/// server and checks each request against these rules.
+pub(crate) const RENEWAL_FLOW: [(&str, &str); 12] = [
+    // service_infos, for the products of the renewal guide
+    ("GET", "/vps/*/serviceInfos"),
+    ("GET", "/domain/*/serviceInfos"),
+    ("GET", "/hosting/web/*/serviceInfos"),
+    ("GET", "/dedicated/server/*/serviceInfos"),
+    // list_services
+    ("GET", "/service"),
+    // service, renew_descriptions (`/service/*/renew`)
+    ("GET", "/service/*"),
+    // create_renew_order
+    ("POST", "/service/*/renew"),
+    // order, order_status, available_registered_payment_means
+    ("GET", "/me/order/*"),
+    // pay_with_registered_payment_mean
+    ("POST", "/me/order/*/payWithRegisteredPaymentMean"),
+    // pay_with_payment_method
+    ("POST", "/me/order/*/pay"),
+    // payment_methods, and the details of one
+    ("GET", "/me/payment/method"),
+    ("GET", "/me/payment/method/*"),
+];
+
 pub(crate) fn service_path(id: ServiceId) -> ApiPath {
     ApiPath::new("/service").id("serviceId", id.0)
 }

@@ -9,10 +9,11 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::clock::Clock;
-use crate::config::{self, ResolvedConfig};
-use crate::credentials::Credentials;
+use crate::config::{self, ConfigError, CredentialsProblem, ResolvedConfig};
+use crate::credentials::{Credentials, Kind};
 use crate::endpoint::Endpoint;
 use crate::error::Error;
+use crate::oauth2::{Now, TokenCache};
 use crate::path::ApiPath;
 use crate::retry::RetryPolicy;
 
@@ -22,10 +23,11 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default `User-Agent`: `ovh-renew/<version>`.
 pub const DEFAULT_USER_AGENT: &str = concat!("ovh-renew/", env!("CARGO_PKG_VERSION"));
 
-/// A signed client of the OVH API v1.
+/// A client of the OVH API v1: signed requests, or OAuth2 bearer tokens.
 ///
-/// Cheap to clone (`Arc` inside): clones share the connection pool and the server-time
-/// delta, so the whole process needs one `GET /auth/time` per client. `Send + Sync`.
+/// Cheap to clone (`Arc` inside): clones share the connection pool, the server-time
+/// delta (so the whole process needs one `GET /auth/time` per client) and the OAuth2
+/// token (one token request for all of them). `Send + Sync`.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), ovh_renew::Error> {
@@ -51,6 +53,8 @@ pub(crate) struct Inner {
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Duration,
     pub(crate) user_agent: reqwest::header::HeaderValue,
+    /// The OAuth2 token cache, for [`Credentials::oauth2`] only.
+    pub(crate) oauth2: Option<TokenCache>,
 }
 
 impl fmt::Debug for OvhClient {
@@ -58,6 +62,10 @@ impl fmt::Debug for OvhClient {
         f.debug_struct("OvhClient")
             .field("endpoint", &self.inner.endpoint)
             .field("credentials", &self.inner.credentials)
+            .field(
+                "oauth2_token_url",
+                &self.inner.oauth2.as_ref().map(TokenCache::token_url),
+            )
             .field("time_delta", &self.inner.clock.cached())
             .field("retry", &self.inner.retry)
             .field("timeout", &self.inner.timeout)
@@ -72,13 +80,15 @@ impl OvhClient {
     }
 
     /// A client configured exactly like python-ovh and go-ovh: `OVH_ENDPOINT`,
-    /// `OVH_APPLICATION_KEY`, `OVH_APPLICATION_SECRET`, `OVH_CONSUMER_KEY`, then the files
-    /// `./ovh.conf` > `~/.ovh.conf` > `/etc/ovh.conf` (INI, `[default] endpoint=…`,
-    /// credentials in the section named after the endpoint, merged key by key). The
-    /// environment wins over the files.
+    /// `OVH_APPLICATION_KEY`, `OVH_APPLICATION_SECRET`, `OVH_CONSUMER_KEY` (or
+    /// `OVH_CLIENT_ID` and `OVH_CLIENT_SECRET` for OAuth2, or `OVH_ACCESS_TOKEN`), then
+    /// the files `./ovh.conf` > `~/.ovh.conf` > `/etc/ovh.conf` (INI, `[default]
+    /// endpoint=…`, credentials in the section named after the endpoint, merged key by
+    /// key). The environment wins over the files.
     ///
     /// Fails, listing what it looked at, when no endpoint is configured (there is no
-    /// silent default region) or a credential is missing.
+    /// silent default region), no credential is, half of a pair is, or several methods
+    /// are (python-ovh's messages).
     pub fn from_env() -> Result<OvhClient, Error> {
         OvhClientBuilder::from_env()?.build()
     }
@@ -86,6 +96,12 @@ impl OvhClient {
     /// The endpoint this client talks to.
     pub fn endpoint(&self) -> &Endpoint {
         &self.inner.endpoint
+    }
+
+    /// The credentials this client uses (their `Debug` shows no secret, and they give
+    /// none out).
+    pub fn credentials(&self) -> &Credentials {
+        &self.inner.credentials
     }
 
     /// `server − local` clock difference in seconds, fetching it (`GET /auth/time`) if
@@ -143,6 +159,9 @@ pub struct OvhClientBuilder {
     user_agent: Option<String>,
     retry: Option<RetryPolicy>,
     config: Option<ResolvedConfig>,
+    oauth2_token_url: Option<String>,
+    /// The OAuth2 cache's clock, replaced by unit tests.
+    now: Option<Now>,
 }
 
 impl fmt::Debug for OvhClientBuilder {
@@ -153,6 +172,7 @@ impl fmt::Debug for OvhClientBuilder {
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
+            .field("oauth2_token_url", &self.oauth2_token_url)
             .field("from_env", &self.config.is_some())
             .finish_non_exhaustive()
     }
@@ -177,9 +197,25 @@ impl OvhClientBuilder {
         self
     }
 
-    /// The credentials.
+    /// The credentials (they replace any from the environment and files as a whole).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
+        self
+    }
+
+    /// The OAuth2 token URL, for [`Credentials::oauth2`]: required with a custom
+    /// endpoint, and overrides the region's URL (`ovh-eu`:
+    /// `https://www.ovh.com/auth/oauth2/token`, see [`Endpoint::oauth2_token_url`]).
+    /// Checked by [`build`](Self::build).
+    pub fn oauth2_token_url(mut self, url: &str) -> Self {
+        self.oauth2_token_url = Some(url.trim().to_owned());
+        self
+    }
+
+    /// Replaces the OAuth2 cache's clock (unit tests move time without sleeping).
+    #[cfg(test)]
+    pub(crate) fn oauth2_clock(mut self, now: Now) -> Self {
+        self.now = Some(now);
         self
     }
 
@@ -236,10 +272,16 @@ impl OvhClientBuilder {
             (None, Some(cfg)) => cfg.credentials()?,
             (None, None) => {
                 return Err(Error::InvalidRequest(
-                    "no credentials given: call .credentials(Credentials::new(application_key, application_secret, consumer_key)), or use OvhClientBuilder::from_env()".into(),
+                    "no credentials given: call .credentials(Credentials::new(application_key, application_secret, consumer_key)) (or Credentials::application, Credentials::oauth2, Credentials::access_token), or use OvhClientBuilder::from_env()".into(),
                 ));
             }
         };
+        let oauth2 = oauth2_cache(
+            &credentials,
+            &endpoint,
+            self.oauth2_token_url.as_deref(),
+            self.now.unwrap_or_else(crate::oauth2::system_now),
+        )?;
         let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
         let user_agent = reqwest::header::HeaderValue::from_str(user_agent)
             .map_err(|_| Error::InvalidRequest(format!("invalid user agent {user_agent:?}")))?;
@@ -258,7 +300,132 @@ impl OvhClientBuilder {
                 retry: self.retry.unwrap_or_default(),
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 user_agent,
+                oauth2,
             }),
         })
+    }
+}
+
+/// Refuses credentials that cannot work on `endpoint` (python-ovh's rules), and builds
+/// the token cache of OAuth2 credentials.
+fn oauth2_cache(
+    credentials: &Credentials,
+    endpoint: &Endpoint,
+    token_url: Option<&str>,
+    now: Now,
+) -> Result<Option<TokenCache>, Error> {
+    let refuse = |problem: CredentialsProblem| {
+        Error::Config(ConfigError::InvalidCredentials {
+            problem,
+            found: Vec::new(),
+        })
+    };
+    if let Some(problem) = credentials.problem() {
+        return Err(refuse(problem));
+    }
+    let Kind::OAuth2 {
+        client_id,
+        client_secret,
+    } = &credentials.kind
+    else {
+        return Ok(None);
+    };
+    let url = match (token_url, endpoint) {
+        (Some(url), _) => url,
+        (None, Endpoint::Custom(_)) => {
+            return Err(refuse(CredentialsProblem::OAuth2TokenUrlRequired(
+                endpoint.to_string(),
+            )));
+        }
+        (None, named) => named
+            .oauth2_token_url()
+            .ok_or_else(|| refuse(CredentialsProblem::OAuth2Endpoint(named.to_string())))?,
+    };
+    if !matches!(endpoint, Endpoint::Custom(_)) && endpoint.oauth2_token_url().is_none() {
+        // A token URL does not make kimsufi or soyoustart accept bearer tokens.
+        return Err(refuse(CredentialsProblem::OAuth2Endpoint(
+            endpoint.to_string(),
+        )));
+    }
+    let parsed = reqwest::Url::parse(url).ok().filter(|u| {
+        matches!(u.scheme(), "http" | "https")
+            && u.host_str().is_some_and(|h| !h.is_empty())
+            && u.username().is_empty()
+            && u.password().is_none()
+    });
+    let Some(parsed) = parsed else {
+        // The text is not echoed: it may hold credentials.
+        return Err(Error::InvalidRequest(
+            "invalid OAuth2 token URL: an http(s):// URL with a host and without user or password is required".into(),
+        ));
+    };
+    Ok(Some(TokenCache::new(
+        parsed,
+        client_id.clone(),
+        client_secret.clone(),
+        now,
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+    use std::time::Instant;
+
+    use wiremock::matchers::{header, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    use super::*;
+
+    fn token(value: &str, expires_in: u64) -> ResponseTemplate {
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "access_token": value, "token_type": "Bearer", "expires_in": expires_in
+        }))
+    }
+
+    /// Through the whole client: the token is reused while more than 10 s are left, then
+    /// refreshed before OVH would refuse it. Time is moved by hand, never slept.
+    #[tokio::test]
+    async fn client_refreshes_the_token_before_expiry_with_an_injected_clock() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/oauth2/token"))
+            .respond_with(token("tok-1", 11))
+            .up_to_n_times(1)
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/oauth2/token"))
+            .respond_with(token("tok-2", 3600))
+            .expect(1)
+            .mount(&server)
+            .await;
+        for (tok, calls) in [("tok-1", 2), ("tok-2", 2)] {
+            Mock::given(method("GET"))
+                .and(path("/1.0/me"))
+                .and(header("authorization", format!("Bearer {tok}").as_str()))
+                .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+                .expect(calls)
+                .mount(&server)
+                .await;
+        }
+        let at = Arc::new(Mutex::new(Instant::now()));
+        let read = at.clone();
+        let client = OvhClient::builder()
+            .endpoint(format!("{}/1.0", server.uri()).parse().unwrap())
+            .credentials(Credentials::oauth2("cid", "cs-s3cr3t"))
+            .oauth2_token_url(&format!("{}/oauth2/token", server.uri()))
+            .oauth2_clock(Arc::new(move || *read.lock().unwrap()))
+            .build()
+            .unwrap();
+        let me = ApiPath::new("/me");
+        let _: serde_json::Value = client.call(Method::GET, &me).await.unwrap();
+        *at.lock().unwrap() += Duration::from_millis(999);
+        let _: serde_json::Value = client.clone().call(Method::GET, &me).await.unwrap();
+        *at.lock().unwrap() += Duration::from_millis(1);
+        let _: serde_json::Value = client.call(Method::GET, &me).await.unwrap();
+        *at.lock().unwrap() += Duration::from_secs(600);
+        let _: serde_json::Value = client.call(Method::GET, &me).await.unwrap();
     }
 }

@@ -91,12 +91,15 @@ impl Setting {
         Setting::AccessToken,
     ];
 
-    /// The keys that make up [`Credentials`]: AK, AS and CK.
+    /// The keys of the signing method: AK, AS and CK (the CK is optional).
     const SIGNING: [Setting; 3] = [
         Setting::ApplicationKey,
         Setting::ApplicationSecret,
         Setting::ConsumerKey,
     ];
+
+    /// The keys of the OAuth2 method: client id and client secret.
+    const OAUTH2: [Setting; 2] = [Setting::ClientId, Setting::ClientSecret];
 
     /// The lower-case INI key name, e.g. `consumer_key`.
     pub(crate) fn ini_name(self) -> &'static str {
@@ -261,41 +264,91 @@ impl ResolvedConfig {
             })
     }
 
-    /// The AK/AS/CK credentials, `Ok(None)` when none of the three is set.
+    /// The credentials, choosing the method the way python-ovh and go-ovh do;
+    /// `Ok(None)` when no credential key is set.
+    ///
+    /// * Application key and secret (and the consumer key, optional: without it only
+    ///   [`request_consumer_key`](crate::OvhClient::request_consumer_key) and
+    ///   unauthenticated calls work) → [`Credentials::new`].
+    /// * `client_id` and `client_secret` → [`Credentials::oauth2`].
+    /// * `access_token` → [`Credentials::access_token`].
     ///
     /// # Errors
-    /// [`ConfigError::IncompleteCredentials`] when some but not all of them are set.
+    /// [`ConfigError::IncompleteCredentials`] for half a pair (a consumer key alone counts
+    /// as half of the application pair), [`ConfigError::InvalidCredentials`] when keys of
+    /// several methods are set.
     pub(crate) fn credentials_opt(&self) -> Result<Option<Credentials>, ConfigError> {
-        let found = Setting::SIGNING.map(|key| self.get(key));
-        match &found {
-            [None, None, None] => return Ok(None),
-            [Some((ak, _)), Some((secret, _)), Some((ck, _))] => {
-                return Ok(Some(Credentials::new(*ak, *secret, *ck)));
-            }
-            _ => {}
+        let oauth2 = Setting::OAUTH2.map(|key| self.get(key));
+        if oauth2[0].is_some() != oauth2[1].is_some() {
+            return Err(self.incomplete(&Setting::OAUTH2, &Setting::OAUTH2));
         }
-        let keyed = || Setting::SIGNING.into_iter().zip(&found);
-        Err(ConfigError::IncompleteCredentials {
-            missing: keyed()
-                .filter(|(_, value)| value.is_none())
-                .map(|(key, _)| key.ini_name())
-                .collect(),
-            found: keyed()
-                .filter_map(|(key, value)| {
-                    let (_, origin) = value.as_ref()?;
-                    Some(format!("{} ({origin})", key.ini_name()))
-                })
-                .collect(),
-            section: self.section().map(str::to_owned),
-            files: self.files.clone(),
+        let signing = Setting::SIGNING.map(|key| self.get(key));
+        let pair = &signing[..2];
+        if pair.iter().any(Option::is_some) != pair.iter().all(Option::is_some)
+            || (pair.iter().all(Option::is_none) && signing[2].is_some())
+        {
+            return Err(self.incomplete(&Setting::SIGNING[..2], &Setting::SIGNING));
+        }
+        let token = self.get(Setting::AccessToken);
+        let methods: Vec<&'static str> = [
+            (signing[0].is_some(), "application_key/application_secret"),
+            (oauth2[0].is_some(), "client_id/client_secret"),
+            (token.is_some(), "access_token"),
+        ]
+        .into_iter()
+        .filter_map(|(set, name)| set.then_some(name))
+        .collect();
+        if methods.len() > 1 {
+            let problem = if token.is_none() {
+                CredentialsProblem::ApplicationAndOAuth2
+            } else {
+                CredentialsProblem::MultipleMethods(methods)
+            };
+            let all = Setting::ALL.iter().skip(1).copied().collect::<Vec<_>>();
+            return Err(ConfigError::InvalidCredentials {
+                problem,
+                found: self.found(&all),
+            });
+        }
+        Ok(match (signing, oauth2, token) {
+            ([Some((ak, _)), Some((secret, _)), ck], _, _) => {
+                Some(Credentials::new(ak, secret, ck.map_or("", |(ck, _)| ck)))
+            }
+            (_, [Some((id, _)), Some((secret, _))], _) => Some(Credentials::oauth2(id, secret)),
+            (_, _, Some((token, _))) => Some(Credentials::access_token(token)),
+            _ => None,
         })
     }
 
-    /// The AK/AS/CK credentials.
+    /// `key (origin)` for each of `keys` that is set. Never a value.
+    fn found(&self, keys: &[Setting]) -> Vec<String> {
+        keys.iter()
+            .filter_map(|&key| {
+                let (_, origin) = self.get(key)?;
+                Some(format!("{} ({origin})", key.ini_name()))
+            })
+            .collect()
+    }
+
+    /// The error for a half pair: the unset keys of `required`, the set keys of `group`.
+    fn incomplete(&self, required: &[Setting], group: &[Setting]) -> ConfigError {
+        ConfigError::IncompleteCredentials {
+            missing: required
+                .iter()
+                .filter(|key| self.get(**key).is_none())
+                .map(|key| key.ini_name())
+                .collect(),
+            found: self.found(group),
+            section: self.section().map(str::to_owned),
+            files: self.files.clone(),
+        }
+    }
+
+    /// The credentials.
     ///
     /// # Errors
-    /// [`ConfigError::MissingCredentials`] when none is set,
-    /// [`ConfigError::IncompleteCredentials`] when some but not all are.
+    /// [`ConfigError::MissingCredentials`] when none is set, and the errors of
+    /// [`credentials_opt`](Self::credentials_opt).
     pub(crate) fn credentials(&self) -> Result<Credentials, ConfigError> {
         self.credentials_opt()?
             .ok_or_else(|| ConfigError::MissingCredentials {
@@ -490,9 +543,10 @@ pub enum ConfigError {
         #[source]
         source: EndpointError,
     },
-    /// None of the application key, application secret and consumer key is configured.
+    /// No credential is configured: none of the application key and secret, the OAuth2
+    /// client id and secret, or an access token.
     #[error(
-        "no OVH credentials found: set {}, or put {} in {} of {SEARCH_PATHS} ({})",
+        "Missing authentication information, you need to provide at least an application_key/application_secret or a client_id/client_secret: no OVH credentials found; set {} (or OVH_CLIENT_ID, OVH_CLIENT_SECRET, or OVH_ACCESS_TOKEN), or put {} in {} of {SEARCH_PATHS} (or client_id, client_secret, or access_token) ({})",
         Setting::SIGNING.map(Setting::env_name).join(", "),
         Setting::SIGNING.map(Setting::ini_name).join(", "),
         section_name(.section.as_deref()),
@@ -505,18 +559,20 @@ pub enum ConfigError {
         /// The config files that were read, in increasing priority.
         files: Vec<PathBuf>,
     },
-    /// Some, but not all, of the application key, application secret and consumer key are
-    /// configured.
+    /// Half of a pair is configured: an application key without its secret (or the
+    /// reverse, or a consumer key alone), or a client id without its secret (or the
+    /// reverse).
     #[error(
-        "incomplete OVH credentials: missing {}; found {}; looked in the OVH_* environment variables and in {} of {SEARCH_PATHS} ({})",
+        "{}: missing {}; found {}; looked in the OVH_* environment variables and in {} of {SEARCH_PATHS} ({})",
+        pair_rule(.missing),
         with_env_names(.missing),
         .found.join(", "),
         section_name(.section.as_deref()),
         files_read(.files)
     )]
     IncompleteCredentials {
-        /// The missing INI key names, e.g. `consumer_key` (the variable is `OVH_` + the
-        /// upper-case name).
+        /// The missing INI key names, e.g. `application_secret` (the variable is `OVH_` +
+        /// the upper-case name).
         missing: Vec<&'static str>,
         /// The keys that were found, each with where, e.g.
         /// `application_key (env OVH_APPLICATION_KEY)`. Never a value.
@@ -526,6 +582,16 @@ pub enum ConfigError {
         section: Option<String>,
         /// The config files that were read, in increasing priority.
         files: Vec<PathBuf>,
+    },
+    /// The credentials cannot be used as given: several methods at once, an empty value,
+    /// or OAuth2 where OVH does not offer it. The message is python-ovh's.
+    #[error("{problem}{}", found_suffix(.found))]
+    InvalidCredentials {
+        /// The rule that is broken.
+        problem: CredentialsProblem,
+        /// The configured keys involved, each with where, e.g.
+        /// `client_id (env OVH_CLIENT_ID)`. Never a value.
+        found: Vec<String>,
     },
     /// A config file is not valid INI.
     #[error("invalid OVH config file {} line {line}: {problem}", .path.display())]
@@ -545,6 +611,61 @@ pub enum ConfigError {
         /// The I/O error, as text.
         reason: String,
     },
+}
+
+/// A broken credentials rule (python-ovh's `InvalidConfiguration` messages, verbatim
+/// where python-ovh has one).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CredentialsProblem {
+    /// A client id without its secret, or the reverse.
+    #[error("Invalid OAuth2 config, both client_id and client_secret must be given")]
+    OAuth2HalfPair,
+    /// An application key without its secret, or the reverse.
+    #[error(
+        "Invalid authentication config, both application_key and application_secret must be given"
+    )]
+    ApplicationHalfPair,
+    /// Application keys and OAuth2 keys at once.
+    #[error("Can't use both application_key/application_secret and OAuth2 client_id/client_secret")]
+    ApplicationAndOAuth2,
+    /// An access token and another method at once (go-ovh's message).
+    #[error("Can't use multiple authentication methods: {}", .0.join(", "))]
+    MultipleMethods(Vec<&'static str>),
+    /// An empty access token.
+    #[error("Invalid access token config, access_token must not be empty")]
+    EmptyAccessToken,
+    /// OAuth2 on an endpoint that does not offer it (kimsufi, soyoustart).
+    #[error(
+        "OAuth2 authentication is not compatible with endpoint {0} (it can only be used with ovh-eu, ovh-ca and ovh-us)"
+    )]
+    OAuth2Endpoint(String),
+    /// OAuth2 on a custom endpoint, with no token URL given.
+    #[error(
+        "OAuth2 authentication is not compatible with endpoint {0} (it can only be used with ovh-eu, ovh-ca and ovh-us), unless you give its token URL with OvhClientBuilder::oauth2_token_url"
+    )]
+    OAuth2TokenUrlRequired(String),
+}
+
+/// The python-ovh rule broken by a half pair with these `missing` keys.
+fn pair_rule(missing: &[&str]) -> CredentialsProblem {
+    if missing
+        .iter()
+        .any(|key| Setting::OAUTH2.iter().any(|s| s.ini_name() == *key))
+    {
+        CredentialsProblem::OAuth2HalfPair
+    } else {
+        CredentialsProblem::ApplicationHalfPair
+    }
+}
+
+/// `; found a (origin), b (origin)`, or nothing.
+fn found_suffix(found: &[String]) -> String {
+    if found.is_empty() {
+        String::new()
+    } else {
+        format!("; found {}", found.join(", "))
+    }
 }
 
 /// `read: a, b`, or a note that no file exists.
@@ -799,10 +920,11 @@ mod tests {
         Case {
             name: "empty value in a later file clears an earlier one",
             env: &[],
-            files: &[(ETC, FULL_EU), (LOCAL, "[ovh-eu]\nconsumer_key =\n")],
+            files: &[(ETC, FULL_EU), (LOCAL, "[ovh-eu]\napplication_secret =\n")],
             expect: Err(&[
-                "missing consumer_key (OVH_CONSUMER_KEY)",
-                "found application_key (/etc/ovh.conf [ovh-eu]), application_secret",
+                "Invalid authentication config, both application_key and application_secret must be given",
+                "missing application_secret (OVH_APPLICATION_SECRET)",
+                "found application_key (/etc/ovh.conf [ovh-eu]), consumer_key (/etc/ovh.conf [ovh-eu])",
             ]),
         },
         Case {
@@ -885,15 +1007,16 @@ mod tests {
     }
 
     #[test]
-    fn every_partial_credential_set_names_the_missing_keys() {
-        for mask in 1..7_usize {
+    fn every_partial_signing_set_names_the_missing_keys() {
+        for mask in 1..8_usize {
             let mut env = HashMap::from([("OVH_ENDPOINT".to_owned(), "ovh-eu".to_owned())]);
             let mut ini = String::from("[ovh-eu]\n");
             let mut missing = Vec::new();
             for (i, key) in Setting::SIGNING.into_iter().enumerate() {
                 let value = format!("{}-s3cr3t", key.ini_name());
                 match (mask >> i & 1 == 1, i % 2 == 0) {
-                    (false, _) => missing.push(key.ini_name()),
+                    (false, _) if key != Setting::ConsumerKey => missing.push(key.ini_name()),
+                    (false, _) => {}
                     (true, true) => drop(env.insert(key.env_name().to_owned(), value)),
                     (true, false) => ini.push_str(&format!("{}={value}\n", key.ini_name())),
                 }
@@ -903,11 +1026,23 @@ mod tests {
                 contents: ini,
             }];
             let config = resolve(&env, &files).unwrap();
+            if missing.is_empty() {
+                // Application key and secret: enough, the consumer key is optional.
+                let credentials = config.credentials().unwrap();
+                assert_eq!(credentials.has_consumer_key(), mask & 4 != 0, "{mask}");
+                continue;
+            }
             let err = config.credentials_opt().unwrap_err();
             let message = checked_message(&err);
             assert!(
                 matches!(&err, ConfigError::IncompleteCredentials { missing: m, .. } if *m == missing),
                 "{mask}: {err:?}"
+            );
+            assert!(
+                message.starts_with(
+                    "Invalid authentication config, both application_key and application_secret must be given"
+                ),
+                "{message}"
             );
             for key in &missing {
                 let named = format!("{key} (OVH_{})", key.to_uppercase());
@@ -918,8 +1053,134 @@ mod tests {
         }
     }
 
+    /// Which method the keys select, or python-ovh's refusal (substrings of the message).
     #[test]
-    fn oauth2_keys_are_carried_and_do_not_count_as_credentials() {
+    fn method_selection_follows_python_and_go() {
+        type Outcome = Result<&'static str, &'static [&'static str]>;
+        let cases: &[(&str, Pairs, &str, Outcome)] = &[
+            (
+                "signing keys with consumer key",
+                &[],
+                "application_key=ak\napplication_secret=as-s3cr3t\nconsumer_key=ck-s3cr3t\n",
+                Ok("signing+ck"),
+            ),
+            (
+                "signing keys without consumer key",
+                &[],
+                "application_key=ak\napplication_secret=as-s3cr3t\n",
+                Ok("signing"),
+            ),
+            (
+                "oauth2 from env",
+                &[("OVH_CLIENT_ID", "cid"), ("OVH_CLIENT_SECRET", "cs-s3cr3t")],
+                "",
+                Ok("oauth2"),
+            ),
+            (
+                "oauth2 from file",
+                &[],
+                "client_id=cid\nclient_secret=cs-s3cr3t\n",
+                Ok("oauth2"),
+            ),
+            (
+                "access token",
+                &[("OVH_ACCESS_TOKEN", "at-s3cr3t")],
+                "",
+                Ok("token"),
+            ),
+            (
+                "client id alone",
+                &[("OVH_CLIENT_ID", "cid")],
+                "",
+                Err(&[
+                    "Invalid OAuth2 config, both client_id and client_secret must be given",
+                    "missing client_secret (OVH_CLIENT_SECRET)",
+                    "found client_id (env OVH_CLIENT_ID)",
+                ]),
+            ),
+            (
+                "client secret alone",
+                &[],
+                "client_secret=cs-s3cr3t\n",
+                Err(&[
+                    "Invalid OAuth2 config, both client_id and client_secret must be given",
+                    "missing client_id (OVH_CLIENT_ID)",
+                ]),
+            ),
+            (
+                "application key alone",
+                &[],
+                "application_key=ak\n",
+                Err(&[
+                    "Invalid authentication config, both application_key and application_secret must be given",
+                ]),
+            ),
+            (
+                "consumer key alone",
+                &[("OVH_CONSUMER_KEY", "ck-s3cr3t")],
+                "",
+                Err(&[
+                    "Invalid authentication config, both application_key and application_secret must be given",
+                    "missing application_key (OVH_APPLICATION_KEY), application_secret (OVH_APPLICATION_SECRET)",
+                ]),
+            ),
+            (
+                "signing and oauth2",
+                &[("OVH_CLIENT_ID", "cid"), ("OVH_CLIENT_SECRET", "cs-s3cr3t")],
+                "application_key=ak\napplication_secret=as-s3cr3t\n",
+                Err(&[
+                    "Can't use both application_key/application_secret and OAuth2 client_id/client_secret",
+                    "found application_key (./ovh.conf [ovh-eu]), application_secret (./ovh.conf [ovh-eu]), client_id (env OVH_CLIENT_ID)",
+                ]),
+            ),
+            (
+                "oauth2 and access token",
+                &[("OVH_ACCESS_TOKEN", "at-s3cr3t")],
+                "client_id=cid\nclient_secret=cs-s3cr3t\n",
+                Err(&[
+                    "Can't use multiple authentication methods: client_id/client_secret, access_token",
+                    "access_token (env OVH_ACCESS_TOKEN)",
+                ]),
+            ),
+            (
+                "half oauth2 pair is reported before mixing",
+                &[("OVH_CLIENT_ID", "cid")],
+                "application_key=ak\napplication_secret=as-s3cr3t\n",
+                Err(&["Invalid OAuth2 config"]),
+            ),
+        ];
+        for (name, env, section, expect) in cases {
+            let mut env_pairs = vec![("OVH_ENDPOINT".to_owned(), "ovh-eu".to_owned())];
+            env_pairs.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+            let files = [ConfigFile {
+                path: LOCAL.into(),
+                contents: format!("[ovh-eu]\n{section}"),
+            }];
+            let config = resolve(&env_pairs.into_iter().collect(), &files).unwrap();
+            match (config.credentials(), expect) {
+                (Ok(c), Ok(kind)) => {
+                    let got = match (c.application_key(), c.has_consumer_key(), c.client_id()) {
+                        (Some(_), true, _) => "signing+ck",
+                        (Some(_), false, _) => "signing",
+                        (None, _, Some(_)) => "oauth2",
+                        (None, _, None) => "token",
+                    };
+                    assert_eq!(got, *kind, "{name}");
+                    assert!(!format!("{c:?}").contains(MARK), "{name}");
+                }
+                (Err(err), Err(parts)) => {
+                    let message = checked_message(&err);
+                    for part in *parts {
+                        assert!(message.contains(part), "{name}: {part:?} not in {message}");
+                    }
+                }
+                (got, _) => panic!("{name}: unexpected {got:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn oauth2_keys_are_carried_with_their_origins() {
         let (env, files) = sources(
             &[("OVH_ENDPOINT", "ovh-eu"), ("OVH_CLIENT_ID", "cid")],
             &[(
@@ -942,12 +1203,20 @@ mod tests {
         ] {
             assert_eq!(config.get(key), Some((value, file_origin.clone())));
         }
-        assert_eq!(config.credentials_opt(), Ok(None));
         assert_eq!(config.endpoint_opt(), Ok(Some(&Endpoint::OvhEu)));
         let debug = format!("{config:?}");
         assert!(debug.contains("client_secret: Some(\"set from ./ovh.conf [ovh-eu]\")"));
         assert!(!debug.contains(MARK), "{debug}");
-        checked_message(&config.credentials().unwrap_err());
+        // OAuth2 and an access token at once: refused.
+        let err = config.credentials().unwrap_err();
+        assert!(matches!(
+            &err,
+            ConfigError::InvalidCredentials {
+                problem: CredentialsProblem::MultipleMethods(_),
+                ..
+            }
+        ));
+        checked_message(&err);
     }
 
     #[test]

@@ -24,10 +24,18 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// How requests are authenticated.
+/// How requests are authenticated: one of three methods, chosen by the constructor.
 ///
-/// Today: OVH's application key, application secret and consumer key, which sign every
-/// call. `Debug` shows the application key only:
+/// * [`Credentials::new`]: OVH's application key, application secret and consumer key,
+///   which sign every call (`X-Ovh-*` headers).
+/// * [`Credentials::application`]: an application key and secret without a consumer key
+///   yet, to call [`OvhClient::request_consumer_key`](crate::OvhClient::request_consumer_key).
+///   Signed calls then fail locally with [`Error::NoConsumerKey`](crate::Error::NoConsumerKey).
+/// * [`Credentials::oauth2`]: an OAuth2 service account (client id and secret) on
+///   `ovh-eu`, `ovh-ca` or `ovh-us`; the client fetches and refreshes a bearer token.
+/// * [`Credentials::access_token`]: a bearer token obtained elsewhere, used as is.
+///
+/// `Debug` shows the application key or the client id only, never a secret:
 ///
 /// ```
 /// use ovh_renew::Credentials;
@@ -35,35 +43,148 @@ impl fmt::Debug for Secret {
 /// let shown = format!("{c:?}");
 /// assert!(shown.contains("my-app-key"));
 /// assert!(!shown.contains("my-app-secret") && !shown.contains("my-consumer-key"));
+///
+/// let o = Credentials::oauth2("my-client-id", "my-client-secret");
+/// assert!(format!("{o:?}").contains("my-client-id"));
+/// assert!(!format!("{o:?}").contains("my-client-secret"));
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
-    pub(crate) application_key: String,
-    pub(crate) application_secret: Secret,
-    pub(crate) consumer_key: Secret,
+    pub(crate) kind: Kind,
+}
+
+/// The authentication method. Private so that methods can be added without breaking
+/// callers.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// OVH request signing; `consumer_key` is `None` until one is requested and validated.
+    AppKey {
+        application_key: String,
+        application_secret: Secret,
+        consumer_key: Option<Secret>,
+    },
+    /// OAuth2 client credentials (service account).
+    OAuth2 {
+        client_id: String,
+        client_secret: Secret,
+    },
+    /// A static bearer token.
+    AccessToken { token: Secret },
 }
 
 impl Credentials {
     /// Credentials from an application key, its secret and a validated consumer key
-    /// (see OVH's `createToken` page, or the consumer-key flow).
+    /// (see OVH's `createToken` page, or [`OvhClient::request_consumer_key`](crate::OvhClient::request_consumer_key)).
     ///
     /// Surrounding blanks (a newline pasted from a file, say) are trimmed: they would only
-    /// produce `INVALID_SIGNATURE` answers.
+    /// produce `INVALID_SIGNATURE` answers. An empty consumer key counts as none, as with
+    /// [`Credentials::application`].
     pub fn new(
         application_key: impl Into<String>,
         application_secret: impl Into<String>,
         consumer_key: impl Into<String>,
     ) -> Self {
+        let consumer_key = trimmed(consumer_key.into());
         Credentials {
-            application_key: trimmed(application_key.into()),
-            application_secret: Secret::new(trimmed(application_secret.into())),
-            consumer_key: Secret::new(trimmed(consumer_key.into())),
+            kind: Kind::AppKey {
+                application_key: trimmed(application_key.into()),
+                application_secret: Secret::new(trimmed(application_secret.into())),
+                consumer_key: (!consumer_key.is_empty()).then(|| Secret::new(consumer_key)),
+            },
         }
     }
 
-    /// The application key (public: it identifies the application, it proves nothing).
-    pub fn application_key(&self) -> &str {
-        &self.application_key
+    /// An application key and secret without a consumer key: enough to call
+    /// [`OvhClient::request_consumer_key`](crate::OvhClient::request_consumer_key) and
+    /// unauthenticated calls such as [`OvhClient::server_time`](crate::OvhClient::server_time).
+    /// Other calls fail before sending with [`Error::NoConsumerKey`](crate::Error::NoConsumerKey)
+    /// (python-ovh: `InvalidKey("Invalid ConsumerKey")`).
+    pub fn application(
+        application_key: impl Into<String>,
+        application_secret: impl Into<String>,
+    ) -> Self {
+        Credentials::new(application_key, application_secret, "")
+    }
+
+    /// An OAuth2 service account (client credentials grant, scope `all`), for `ovh-eu`,
+    /// `ovh-ca` and `ovh-us`, or a custom endpoint given
+    /// [`OvhClientBuilder::oauth2_token_url`](crate::OvhClientBuilder::oauth2_token_url).
+    ///
+    /// The token is fetched on the first call, cached by the client and its clones, and
+    /// refreshed at least 10 seconds before it expires. Blanks are trimmed.
+    pub fn oauth2(client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
+        Credentials {
+            kind: Kind::OAuth2 {
+                client_id: trimmed(client_id.into()),
+                client_secret: Secret::new(trimmed(client_secret.into())),
+            },
+        }
+    }
+
+    /// A bearer token obtained elsewhere (a vault, another process), sent as is with every
+    /// call and never refreshed: when it expires, calls fail with status 401. Blanks are
+    /// trimmed.
+    pub fn access_token(token: impl Into<String>) -> Self {
+        Credentials {
+            kind: Kind::AccessToken {
+                token: Secret::new(trimmed(token.into())),
+            },
+        }
+    }
+
+    /// The application key, for the signing methods (public: it identifies the
+    /// application, it proves nothing).
+    pub fn application_key(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::AppKey {
+                application_key, ..
+            } => Some(application_key),
+            _ => None,
+        }
+    }
+
+    /// The OAuth2 client id (public, like an application key).
+    pub fn client_id(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::OAuth2 { client_id, .. } => Some(client_id),
+            _ => None,
+        }
+    }
+
+    /// Whether these are signing credentials with a consumer key.
+    pub fn has_consumer_key(&self) -> bool {
+        matches!(
+            &self.kind,
+            Kind::AppKey {
+                consumer_key: Some(_),
+                ..
+            }
+        )
+    }
+
+    /// Whether this is an OAuth2 service account ([`Credentials::oauth2`]).
+    pub fn is_oauth2(&self) -> bool {
+        matches!(self.kind, Kind::OAuth2 { .. })
+    }
+
+    /// Checks what is wrong without an endpoint: an empty half of a pair, or an empty
+    /// token. Returns the python-ovh rule that is broken.
+    pub(crate) fn problem(&self) -> Option<crate::config::CredentialsProblem> {
+        use crate::config::CredentialsProblem as P;
+        match &self.kind {
+            Kind::AppKey {
+                application_key,
+                application_secret,
+                ..
+            } => (application_key.is_empty() || application_secret.expose().is_empty())
+                .then_some(P::ApplicationHalfPair),
+            Kind::OAuth2 {
+                client_id,
+                client_secret,
+            } => (client_id.is_empty() || client_secret.expose().is_empty())
+                .then_some(P::OAuth2HalfPair),
+            Kind::AccessToken { token } => token.expose().is_empty().then_some(P::EmptyAccessToken),
+        }
     }
 }
 
@@ -74,10 +195,84 @@ fn trimmed(s: String) -> String {
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("application_key", &self.application_key)
-            .field("application_secret", &self.application_secret)
-            .field("consumer_key", &self.consumer_key)
-            .finish()
+        match &self.kind {
+            Kind::AppKey {
+                application_key,
+                application_secret,
+                consumer_key,
+            } => f
+                .debug_struct("Credentials")
+                .field("application_key", application_key)
+                .field("application_secret", application_secret)
+                .field("consumer_key", consumer_key)
+                .finish(),
+            Kind::OAuth2 {
+                client_id,
+                client_secret,
+            } => f
+                .debug_struct("Credentials")
+                .field("oauth2_client_id", client_id)
+                .field("client_secret", client_secret)
+                .finish(),
+            Kind::AccessToken { token } => f
+                .debug_struct("Credentials")
+                .field("access_token", token)
+                .finish(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_a_secret() {
+        for c in [
+            Credentials::new("ak-visible", "as-s3cr3t", "ck-s3cr3t"),
+            Credentials::application("ak-visible", "as-s3cr3t"),
+            Credentials::oauth2("id-visible", "cs-s3cr3t"),
+            Credentials::access_token("tok-s3cr3t"),
+        ] {
+            let shown = format!("{c:?} {c:#?}");
+            assert!(!shown.contains("s3cr3t"), "{shown}");
+            assert!(
+                shown.contains("visible") || shown.contains("access_token"),
+                "{shown}"
+            );
+        }
+    }
+
+    #[test]
+    fn constructors_trim_and_classify() {
+        let c = Credentials::new(" ak\n", "as\n", " ck ");
+        assert_eq!(c, Credentials::new("ak", "as", "ck"));
+        assert!(c.has_consumer_key());
+        assert_eq!(c.application_key(), Some("ak"));
+        assert_eq!(c.client_id(), None);
+        let a = Credentials::application("ak", "as");
+        assert!(!a.has_consumer_key());
+        assert_eq!(a, Credentials::new("ak", "as", "  "));
+        let o = Credentials::oauth2(" id ", "secret");
+        assert!(o.is_oauth2() && o.client_id() == Some("id") && o.application_key().is_none());
+        assert!(!Credentials::access_token("t").is_oauth2());
+    }
+
+    #[test]
+    fn empty_halves_are_problems() {
+        use crate::config::CredentialsProblem as P;
+        assert_eq!(Credentials::new("ak", "as", "").problem(), None);
+        assert_eq!(
+            Credentials::application("ak", " ").problem(),
+            Some(P::ApplicationHalfPair)
+        );
+        assert_eq!(
+            Credentials::oauth2("", "cs").problem(),
+            Some(P::OAuth2HalfPair)
+        );
+        assert_eq!(
+            Credentials::access_token("\n").problem(),
+            Some(P::EmptyAccessToken)
+        );
     }
 }

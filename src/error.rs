@@ -35,6 +35,20 @@ pub enum Error {
     /// name that cannot travel as one path segment, …).
     #[error("invalid request, nothing was sent: {0}")]
     InvalidRequest(String),
+    /// A call that must be signed was made with [`Credentials::application`](crate::Credentials::application),
+    /// which has no consumer key (python-ovh: `InvalidKey`). Nothing was sent.
+    #[error(
+        "Invalid ConsumerKey: these credentials have no consumer key, so {method} {route} cannot be signed (nothing was sent); request one with OvhClient::request_consumer_key(&AccessRule::renewal_flow(), None), open its validation URL, then use Credentials::new(application_key, application_secret, consumer_key)"
+    )]
+    NoConsumerKey {
+        /// HTTP method of the refused call.
+        method: String,
+        /// Its route template.
+        route: String,
+    },
+    /// The OAuth2 token endpoint did not give an access token; the API call was not sent.
+    #[error(transparent)]
+    OAuth2(Box<OAuth2Error>),
 }
 
 impl Error {
@@ -43,6 +57,14 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// The OAuth2 token failure, when the token endpoint refused or could not be reached.
+    pub fn oauth2(&self) -> Option<&OAuth2Error> {
+        match self {
+            Error::OAuth2(e) => Some(e),
             _ => None,
         }
     }
@@ -94,11 +116,17 @@ impl Error {
         })
     }
 
-    /// The consumer key is unknown, not validated yet, or expired
-    /// (`INVALID_CREDENTIAL`, `NOT_CREDENTIAL`, `INVALID_KEY`).
+    /// The consumer key is unknown, not validated yet, expired or missing
+    /// (`INVALID_CREDENTIAL`, `NOT_CREDENTIAL`, `INVALID_KEY`, [`Error::NoConsumerKey`]),
+    /// or the OAuth2 token endpoint refused the client (status 400 or 401).
     pub fn is_invalid_credential(&self) -> bool {
-        self.error_code()
-            .is_some_and(|c| matches!(c, "INVALID_CREDENTIAL" | "NOT_CREDENTIAL" | "INVALID_KEY"))
+        match self {
+            Error::NoConsumerKey { .. } => true,
+            Error::OAuth2(e) => matches!(e.status, Some(400 | 401)),
+            _ => self.error_code().is_some_and(|c| {
+                matches!(c, "INVALID_CREDENTIAL" | "NOT_CREDENTIAL" | "INVALID_KEY")
+            }),
+        }
     }
 
     /// The service has expired (OVH's status 460).
@@ -113,7 +141,11 @@ impl Error {
         match self {
             Error::Transport(t) => t.may_have_been_processed,
             Error::Api(_) | Error::Decode(_) => true,
-            Error::Config(_) | Error::Endpoint(_) | Error::InvalidRequest(_) => false,
+            Error::Config(_)
+            | Error::Endpoint(_)
+            | Error::InvalidRequest(_)
+            | Error::NoConsumerKey { .. }
+            | Error::OAuth2(_) => false,
         }
     }
 }
@@ -169,7 +201,7 @@ impl ApiError {
             .filter(|s| !s.is_empty());
         if code == "NOT_GRANTED_CALL" {
             return Some(format!(
-                "the consumer key lacks the access rule {} {}; create a consumer key whose rules include it (see AccessRule in the README) and check the current rules with GET /auth/currentCredential",
+                "the consumer key lacks the access rule {} {}; check its current rules with OvhClient::current_credential() (GET /auth/currentCredential, whose missing_for_renewal() lists what the renewal flow lacks), then create a consumer key whose rules include it: OvhClient::request_consumer_key(&AccessRule::renewal_flow(), None)",
                 self.method, self.rule_path
             ));
         }
@@ -190,6 +222,9 @@ impl ApiError {
                 Some("the request timestamp was refused: check this machine's clock".into())
             }
             _ if self.status == 460 => Some("the service has expired: renew or reopen it".into()),
+            _ if self.status == 401 => Some(
+                "authentication was refused: with Credentials::access_token the token may have expired (it is never refreshed); with Credentials::oauth2 a fresh token was already tried once".into(),
+            ),
             _ => None,
         }
     }
@@ -308,6 +343,61 @@ pub struct DecodeError {
     /// The serde error.
     #[source]
     pub source: serde_json::Error,
+}
+
+/// The OAuth2 token endpoint refused to give a token, answered something else than a
+/// token, or could not be reached (python-ovh: `OAuth2FailureError`).
+///
+/// It keeps the status and the server's own words (`error`, `error_description`, or OVH's
+/// `message`), never the client secret nor a token.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct OAuth2Error {
+    /// The token URL that was called.
+    pub token_url: String,
+    /// The HTTP status of the answer; `None` when no answer arrived.
+    pub status: Option<u16>,
+    /// The OAuth2 `error` code (e.g. `invalid_client`), or OVH's `class`.
+    pub error: Option<String>,
+    /// The OAuth2 `error_description`, OVH's `message`, a snippet of a non-JSON body, or
+    /// what was wrong with a success answer (e.g. no `access_token`).
+    pub description: Option<String>,
+    /// The transport error, when no answer arrived.
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl fmt::Display for OAuth2Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("OAuth2 failure: ")?;
+        match (&self.error, &self.description) {
+            (Some(e), Some(d)) => write!(f, "({e}) {d}")?,
+            (Some(one), None) | (None, Some(one)) => f.write_str(one)?,
+            (None, None) => f.write_str("no access token")?,
+        }
+        match (self.status, &self.source) {
+            (Some(status), _) => write!(f, " (status {status} from {})", self.token_url)?,
+            (None, Some(source)) => write!(f, " (calling {}: {source})", self.token_url)?,
+            (None, None) => write!(f, " (from {})", self.token_url)?,
+        }
+        if matches!(self.status, Some(400 | 401)) {
+            f.write_str("; check the client id and secret of the service account, and that they belong to this region")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for OAuth2Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl From<OAuth2Error> for Error {
+    fn from(e: OAuth2Error) -> Self {
+        Error::OAuth2(Box::new(e))
+    }
 }
 
 impl From<ApiError> for Error {

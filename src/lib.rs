@@ -3,6 +3,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 //! ovh-renew
 mod api;
+mod auth;
 mod client;
 mod clock;
 mod config;
@@ -10,6 +11,7 @@ mod credentials;
 mod endpoint;
 mod error;
 pub mod models;
+mod oauth2;
 mod path;
 pub mod planner;
 mod retry;
@@ -23,10 +25,10 @@ pub mod workflow;
 
 pub use api::{ApiFuture, ServiceRenewApi};
 pub use client::{DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, OvhClient, OvhClientBuilder};
-pub use config::ConfigError;
+pub use config::{ConfigError, CredentialsProblem};
 pub use credentials::Credentials;
 pub use endpoint::{BaseUrl, BaseUrlRef, ENDPOINT_NAMES, Endpoint, EndpointError};
-pub use error::{ApiError, DecodeError, Error, TransportError, TransportKind};
+pub use error::{ApiError, DecodeError, Error, OAuth2Error, TransportError, TransportKind};
 pub use models::*;
 pub use path::ApiPath;
 pub use reqwest::Method;

@@ -10,8 +10,10 @@ use std::time::Duration;
 /// header (in seconds) is honoured up to [`RetryPolicy::max_retry_after`].
 ///
 /// POST, PUT and DELETE are **never** resent automatically: a renew order or a payment
-/// could happen twice. The one exception is OVH's `QUERY_TIME_OUT` answer, which OVH
-/// sends before processing anything: the client then syncs its clock once and resends once.
+/// could happen twice. The two exceptions are answers OVH sends before processing
+/// anything: `QUERY_TIME_OUT`, after which the client syncs its clock once and resends
+/// once, and a `401` to an OAuth2 bearer token, after which it fetches a new token once
+/// and resends once.
 ///
 /// ```
 /// use std::time::Duration;

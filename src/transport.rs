@@ -5,12 +5,14 @@ use std::collections::BTreeMap;
 use std::time::SystemTime;
 
 use reqwest::Method;
-use reqwest::header::{CONTENT_TYPE, HeaderValue, USER_AGENT};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
 use serde::de::DeserializeOwned;
 
 use crate::client::OvhClient;
 use crate::clock::local_unix;
+use crate::credentials::Kind;
 use crate::error::{ApiError, DecodeError, Error, ErrorBody, TransportError, TransportKind};
+use crate::oauth2::HttpSettings;
 use crate::path::ApiPath;
 use crate::retry::{jitter, retryable_status};
 use crate::signing::signature;
@@ -176,12 +178,15 @@ impl OvhClient {
     ) -> std::pin::Pin<Box<dyn Future<Output = Result<i64, Error>> + Send + '_>> {
         Box::pin(async move {
             let path = ApiPath::new("/auth/time");
-            let answer = self.send(&Method::GET, &path, None, false).await?;
+            let answer = self
+                .execute_unauthenticated(&Method::GET, &path, None)
+                .await?;
             answer.decode(&Method::GET, &path)
         })
     }
 
-    /// Sends a signed request and returns the raw answer (any status).
+    /// Sends an authenticated request (signed, or with a bearer token) and returns the
+    /// raw answer (any status).
     pub(crate) async fn execute(
         &self,
         method: &Method,
@@ -191,12 +196,29 @@ impl OvhClient {
         self.send(method, path, body, true).await
     }
 
+    /// Sends an unauthenticated request: only `X-Ovh-Application` for application
+    /// credentials, nothing for bearer credentials. No `/auth/time` is needed.
+    pub(crate) async fn execute_unauthenticated(
+        &self,
+        method: &Method,
+        path: &ApiPath,
+        body: Option<String>,
+    ) -> Result<Answer, Error> {
+        self.send(method, path, body, false).await
+    }
+
+    /// The one pipeline. `authenticated`: sign (application credentials) or send a
+    /// bearer token (OAuth2, access token).
+    ///
+    /// Resent at most: GETs on retryable failures (the retry policy); any method once
+    /// on `QUERY_TIME_OUT` (signing) and once on a 401 with a fresh OAuth2 token, both
+    /// refused by OVH before processing anything.
     async fn send(
         &self,
         method: &Method,
         path: &ApiPath,
         body: Option<String>,
-        signed: bool,
+        authenticated: bool,
     ) -> Result<Answer, Error> {
         let inner = &*self.inner;
         let mut url_text =
@@ -210,37 +232,70 @@ impl OvhClient {
         let body = body.map(bytes::Bytes::from);
         let mut attempts: u32 = 0;
         let mut resynced = false;
+        let mut reauthenticated = false;
         loop {
             attempts += 1;
             let mut request = inner
                 .http
                 .request(method.clone(), url.clone())
                 .timeout(inner.timeout)
-                .header(USER_AGENT, inner.user_agent.clone())
-                .header(
-                    "X-Ovh-Application",
-                    header(&inner.credentials.application_key)?,
-                );
+                .header(USER_AGENT, inner.user_agent.clone());
+            // What this attempt used: the clock delta's generation and whether it signed
+            // (for a QUERY_TIME_OUT resync), the OAuth2 token's generation (for a 401).
             let mut generation = 0;
-            if signed {
-                let (delta, g) = self.clock_delta().await?;
-                generation = g;
-                let timestamp = local_unix().saturating_add(delta);
-                let sig = signature(
-                    inner.credentials.application_secret.expose(),
-                    inner.credentials.consumer_key.expose(),
-                    method.as_str(),
-                    url.as_str(),
-                    body.as_deref().unwrap_or_default(),
-                    timestamp,
-                );
-                request = request
-                    .header(
-                        "X-Ovh-Consumer",
-                        sensitive(inner.credentials.consumer_key.expose())?,
-                    )
-                    .header("X-Ovh-Timestamp", timestamp)
-                    .header("X-Ovh-Signature", sensitive(&sig)?);
+            let mut signed = false;
+            let mut oauth2_generation = None;
+            match &inner.credentials.kind {
+                Kind::AppKey {
+                    application_key,
+                    application_secret,
+                    consumer_key,
+                } => {
+                    request = request.header("X-Ovh-Application", header(application_key)?);
+                    if authenticated {
+                        let Some(consumer_key) = consumer_key else {
+                            return Err(Error::NoConsumerKey {
+                                method: method.to_string(),
+                                route: path.route().to_owned(),
+                            });
+                        };
+                        let (delta, g) = self.clock_delta().await?;
+                        generation = g;
+                        signed = true;
+                        let timestamp = local_unix().saturating_add(delta);
+                        let sig = signature(
+                            application_secret.expose(),
+                            consumer_key.expose(),
+                            method.as_str(),
+                            url.as_str(),
+                            body.as_deref().unwrap_or_default(),
+                            timestamp,
+                        );
+                        request = request
+                            .header("X-Ovh-Consumer", sensitive(consumer_key.expose())?)
+                            .header("X-Ovh-Timestamp", timestamp)
+                            .header("X-Ovh-Signature", sensitive(&sig)?);
+                    }
+                }
+                Kind::OAuth2 { .. } if authenticated => {
+                    let Some(cache) = &inner.oauth2 else {
+                        return Err(Error::InvalidRequest(
+                            "OAuth2 credentials without a token cache".into(),
+                        ));
+                    };
+                    let settings = HttpSettings {
+                        http: &inner.http,
+                        timeout: inner.timeout,
+                        user_agent: &inner.user_agent,
+                    };
+                    let bearer = cache.bearer(&settings).await?;
+                    oauth2_generation = Some(bearer.generation);
+                    request = request.header(AUTHORIZATION, bearer_header(bearer.token.expose())?);
+                }
+                Kind::AccessToken { token } if authenticated => {
+                    request = request.header(AUTHORIZATION, bearer_header(token.expose())?);
+                }
+                Kind::OAuth2 { .. } | Kind::AccessToken { .. } => {}
             }
             if let Some(b) = &body {
                 request = request
@@ -296,6 +351,16 @@ impl OvhClient {
                             .await?;
                         continue;
                     }
+                    if answer.status == 401 && !reauthenticated {
+                        if let (Some(g), Some(cache)) = (oauth2_generation, &inner.oauth2) {
+                            // The token was refused before anything was processed: fetch
+                            // a new one (unless a concurrent caller already did) and
+                            // resend once. A second 401 is returned as an error.
+                            reauthenticated = true;
+                            cache.invalidate(g).await;
+                            continue;
+                        }
+                    }
                     return Ok(answer);
                 }
                 Err(e) => {
@@ -316,6 +381,10 @@ fn header(value: &str) -> Result<HeaderValue, Error> {
     HeaderValue::from_str(value).map_err(|_| {
         Error::InvalidRequest("the application key is not a valid header value".into())
     })
+}
+
+fn bearer_header(token: &str) -> Result<HeaderValue, Error> {
+    sensitive(&format!("Bearer {token}"))
 }
 
 fn sensitive(value: &str) -> Result<HeaderValue, Error> {

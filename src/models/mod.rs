@@ -7,10 +7,13 @@
 //!   `GET`/`POST /service/{serviceId}/renew`.
 //! * [`Order`], [`OrderStatus`], [`PaymentMean`], [`RegisteredPaymentMean`]: `/me/order`.
 //! * [`ServiceInfos`]: `…/serviceInfos`; [`Service`]: `GET /service/{serviceId}`.
+//! * [`AccessRule`], [`ConsumerKeyRequest`], [`CurrentCredential`], [`CredentialStatus`]:
+//!   consumer keys and their rules (`/auth/credential`, `/auth/currentCredential`).
 //!
 //! Decoding is tolerant: unknown fields are ignored, nullable or often-omitted fields are
 //! optional or defaulted, and every enum is open (unknown values are kept in `Other`).
 
+mod credential;
 mod ids;
 mod money;
 mod open_enum;
@@ -23,6 +26,7 @@ mod service_infos;
 #[cfg(test)]
 mod test_support;
 
+pub use credential::{AccessRule, ConsumerKeyRequest, CredentialStatus, CurrentCredential};
 pub use ids::{OrderId, ParseIdError, ServiceId};
 pub use money::{CurrencyCode, Price};
 pub use order::{Order, OrderStatus, PaymentMean, RegisteredPaymentMean};

@@ -1,5 +1,6 @@
 //! One integration-test binary (fast linking): every module runs against a local OVH.
 
+mod auth;
 mod renew_api;
 mod round_trips;
 mod support;

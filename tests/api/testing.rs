@@ -318,7 +318,7 @@ async fn mock_ovh_checks_keys_and_signatures_like_ovh() {
     let cases = [
         (
             Credentials::new(
-                good.application_key(),
+                good.application_key().unwrap(),
                 "wrong-secret",
                 testing::MOCK_CONSUMER_KEY,
             ),
@@ -338,7 +338,7 @@ async fn mock_ovh_checks_keys_and_signatures_like_ovh() {
         ),
         (
             Credentials::new(
-                good.application_key(),
+                good.application_key().unwrap(),
                 testing::MOCK_APPLICATION_SECRET,
                 "other-ck",
             ),
@@ -356,7 +356,7 @@ async fn mock_ovh_checks_keys_and_signatures_like_ovh() {
     }
     // The POST is refused before anything happens.
     let wrong = with(Credentials::new(
-        good.application_key(),
+        good.application_key().unwrap(),
         "wrong-secret",
         testing::MOCK_CONSUMER_KEY,
     ));

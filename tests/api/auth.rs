@@ -1,0 +1,893 @@
+//! Authentication beyond signing: OAuth2 service accounts, static bearer tokens,
+//! application-only credentials, consumer-key creation, the credential check, and the
+//! renewal-flow access rules.
+
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+
+use ovh_renew::{
+    AccessRule, ApiFuture, ApiPath, ConfigError, CredentialStatus, Credentials, CredentialsProblem,
+    Endpoint, Error, Method, Order, OrderId, OrderStatus, OvhClient, OvhClientBuilder, PaymentMean,
+    RenewDescription, RenewRequest, Service, ServiceId, ServiceInfos, ServiceRenewApi,
+};
+use wiremock::matchers::{any, body_string, header, method, path};
+use wiremock::{Mock, Request, ResponseTemplate};
+
+use crate::support::*;
+
+const CLIENT_ID: &str = "oauth2-client-id-visible";
+const CLIENT_SECRET: &str = "SECRET-oauth2-client-secret-Qx81";
+const TOKEN_1: &str = "SECRET-bearer-token-one-7Hk2";
+const TOKEN_2: &str = "SECRET-bearer-token-two-9Lm4";
+const STATIC_TOKEN: &str = "SECRET-static-access-token-3Pz6";
+
+/// Every secret of this module: none may show in a Debug, a Display or an error.
+fn assert_no_auth_secret(text: &str) {
+    assert_no_secret(text);
+    for secret in [CLIENT_SECRET, TOKEN_1, TOKEN_2, STATIC_TOKEN, "SECRET-"] {
+        assert!(!text.contains(secret), "{secret:?} leaked in: {text}");
+    }
+}
+
+fn token_answer(token: &str, expires_in: u64) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(serde_json::json!({
+        "access_token": token, "token_type": "Bearer", "expires_in": expires_in, "scope": "all"
+    }))
+}
+
+/// No `X-Ovh-*` header at all (no application key, consumer, timestamp nor signature).
+fn no_ovh_headers(req: &Request) -> bool {
+    req.headers
+        .keys()
+        .all(|name| !name.as_str().starts_with("x-ovh-"))
+}
+
+fn bearer(token: &str) -> wiremock::matchers::HeaderExactMatcher {
+    header("authorization", format!("Bearer {token}").as_str())
+}
+
+impl Ovh {
+    fn token_url(&self) -> String {
+        format!("{}/oauth2/token", self.server.uri())
+    }
+
+    fn oauth2_builder(&self) -> OvhClientBuilder {
+        self.builder()
+            .credentials(Credentials::oauth2(CLIENT_ID, CLIENT_SECRET))
+            .oauth2_token_url(&self.token_url())
+    }
+
+    /// The token endpoint as OVH's: form body, JSON accepted, HTTP Basic client auth.
+    async fn mount_token(&self, answer: ResponseTemplate, times: Option<u64>, expect: u64) {
+        let basic = format!(
+            "Basic {}",
+            base64_encode(format!("{CLIENT_ID}:{CLIENT_SECRET}").as_bytes())
+        );
+        let mock = Mock::given(method("POST"))
+            .and(path("/oauth2/token"))
+            .and(header("content-type", "application/x-www-form-urlencoded"))
+            .and(header("accept", "application/json"))
+            .and(header("authorization", basic.as_str()))
+            .and(body_string("grant_type=client_credentials&scope=all"))
+            .respond_with(answer);
+        let mock = match times {
+            Some(n) => mock.up_to_n_times(n),
+            None => mock,
+        };
+        mock.expect(expect)
+            .named("token endpoint")
+            .mount(&self.server)
+            .await;
+    }
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn oauth2_token_is_fetched_once_for_many_concurrent_calls_and_clones() {
+    // No /auth/time: bearer calls are not signed.
+    let ovh = Ovh::start(0, 0).await;
+    ovh.mount_token(token_answer(TOKEN_1, 3600), None, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/1.0/service"))
+        .and(bearer(TOKEN_1))
+        .and(no_ovh_headers)
+        .respond_with(json_fixture(200, "service_list.json"))
+        .expect(24)
+        .mount(&ovh.server)
+        .await;
+    let client = ovh.oauth2_builder().build().unwrap();
+    let tasks: Vec<_> = (0..24)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                client
+                    .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+                    .await
+            })
+        })
+        .collect();
+    for task in tasks {
+        assert!(!task.await.unwrap().unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn oauth2_posts_carry_the_bearer_and_no_ovh_headers() {
+    let ovh = Ovh::start(0, 0).await;
+    ovh.mount_token(token_answer(TOKEN_1, 3600), None, 1).await;
+    Mock::given(method("POST"))
+        .and(path("/1.0/service/42/renew"))
+        .and(bearer(TOKEN_1))
+        .and(no_ovh_headers)
+        .and(header("content-type", "application/json"))
+        .respond_with(json_fixture(200, "renew_order.json"))
+        .expect(1)
+        .mount(&ovh.server)
+        .await;
+    let client = ovh.oauth2_builder().build().unwrap();
+    let request = RenewRequest::dry_run("P1Y".parse().unwrap(), vec![ServiceId(42)]);
+    client
+        .create_renew_order(ServiceId(42), &request)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn short_lived_tokens_are_refreshed_before_they_expire() {
+    // A token with 10 s or less to live is within the refresh margin from the start:
+    // every call fetches a fresh one (no sleeping needed to see the refresh).
+    let ovh = Ovh::start(0, 0).await;
+    ovh.mount_token(token_answer(TOKEN_1, 10), Some(1), 1).await;
+    ovh.mount_token(token_answer(TOKEN_2, 3600), None, 1).await;
+    for token in [TOKEN_1, TOKEN_2] {
+        Mock::given(method("GET"))
+            .and(path("/1.0/me"))
+            .and(bearer(token))
+            .respond_with(json_body(200, "{}"))
+            .expect(if token == TOKEN_1 { 1 } else { 2 })
+            .mount(&ovh.server)
+            .await;
+    }
+    let client = ovh.oauth2_builder().build().unwrap();
+    for _ in 0..3 {
+        let _: serde_json::Value = client
+            .call(Method::GET, &ApiPath::new("/me"))
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_401_triggers_one_refresh_and_one_resend_even_for_a_post() {
+    let ovh = Ovh::start(0, 0).await;
+    ovh.mount_token(token_answer(TOKEN_1, 3600), Some(1), 1)
+        .await;
+    ovh.mount_token(token_answer(TOKEN_2, 3600), None, 1).await;
+    Mock::given(method("POST"))
+        .and(path("/1.0/me/order/7/pay"))
+        .and(bearer(TOKEN_1))
+        .respond_with(json_body(
+            401,
+            r#"{"class":"Client::Unauthorized","message":"token expired"}"#,
+        ))
+        .expect(1)
+        .mount(&ovh.server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/1.0/me/order/7/pay"))
+        .and(bearer(TOKEN_2))
+        .and(body_string(r#"{"paymentMethod":{"id":99}}"#))
+        .respond_with(json_fixture(200, "void_response.json"))
+        .expect(1)
+        .mount(&ovh.server)
+        .await;
+    let client = ovh.oauth2_builder().build().unwrap();
+    client
+        .pay_with_payment_method(OrderId(7), 99)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_second_401_is_returned_as_an_error_not_a_loop() {
+    let ovh = Ovh::start(0, 0).await;
+    ovh.mount_token(token_answer(TOKEN_1, 3600), Some(1), 1)
+        .await;
+    ovh.mount_token(token_answer(TOKEN_2, 3600), None, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/1.0/service"))
+        .respond_with(json_body(
+            401,
+            r#"{"class":"Client::Unauthorized","message":"invalid token"}"#,
+        ))
+        .expect(2)
+        .mount(&ovh.server)
+        .await;
+    let client = ovh.oauth2_builder().no_retries().build().unwrap();
+    let err = client
+        .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(401), "{err}");
+    assert!(err.to_string().contains("invalid token"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("fresh token was already tried once"),
+        "{err}"
+    );
+    assert_no_auth_secret(&format!("{err} {err:?}"));
+}
+
+#[tokio::test]
+async fn concurrent_401s_share_one_refresh() {
+    let ovh = Ovh::start(0, 0).await;
+    ovh.mount_token(token_answer(TOKEN_1, 3600), Some(1), 1)
+        .await;
+    ovh.mount_token(token_answer(TOKEN_2, 3600), None, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/1.0/service"))
+        .and(bearer(TOKEN_1))
+        .respond_with(json_body(401, r#"{"message":"expired"}"#))
+        .mount(&ovh.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/1.0/service"))
+        .and(bearer(TOKEN_2))
+        .respond_with(json_fixture(200, "service_list.json"))
+        .expect(16)
+        .mount(&ovh.server)
+        .await;
+    let client = ovh.oauth2_builder().build().unwrap();
+    // Everyone holds the first token before any call is refused.
+    let _ = client
+        .call::<serde_json::Value>(Method::GET, &ApiPath::new("/warm-up"))
+        .await;
+    let tasks: Vec<_> = (0..15)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                client
+                    .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+                    .await
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    client
+        .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn token_endpoint_failures_are_typed_and_never_show_the_secret() {
+    let cases = [
+        (
+            ResponseTemplate::new(401).set_body_json(serde_json::json!({
+                "error": "invalid_client",
+                "error_description": "ovhcloud oauth2 client does not exists"
+            })),
+            Some(401),
+            "OAuth2 failure: (invalid_client) ovhcloud oauth2 client does not exists",
+        ),
+        (
+            ResponseTemplate::new(503)
+                .set_body_string("<html><body>Service Unavailable</body></html>"),
+            Some(503),
+            "Service Unavailable",
+        ),
+        (
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"token_type": "Bearer"})),
+            Some(200),
+            "Missing access token",
+        ),
+        (
+            // A server that echoes what it was sent: the secret is scrubbed.
+            ResponseTemplate::new(400).set_body_json(serde_json::json!({
+                "error": "invalid_request",
+                "error_description": format!("bad secret {CLIENT_SECRET}")
+            })),
+            Some(400),
+            "bad secret <redacted>",
+        ),
+    ];
+    for (answer, status, text) in cases {
+        let ovh = Ovh::start(0, 0).await;
+        ovh.mount_token(answer, None, 1).await;
+        Mock::given(any())
+            .and(path("/1.0/service"))
+            .respond_with(json_body(200, "[]"))
+            .expect(0)
+            .mount(&ovh.server)
+            .await;
+        let client = ovh.oauth2_builder().no_retries().build().unwrap();
+        let err = client
+            .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+            .await
+            .unwrap_err();
+        let oauth2 = err.oauth2().unwrap_or_else(|| panic!("{err:?}"));
+        assert_eq!(oauth2.status, status);
+        assert_eq!(oauth2.token_url, ovh.token_url());
+        assert!(err.to_string().contains(text), "{err}");
+        assert!(!err.may_have_been_processed());
+        assert_no_auth_secret(&format!("{err} {err:?}"));
+    }
+    let ovh = Ovh::start(0, 0).await;
+    ovh.mount_token(
+        ResponseTemplate::new(401).set_body_json(serde_json::json!({"error": "invalid_client"})),
+        None,
+        1,
+    )
+    .await;
+    let err = ovh
+        .oauth2_builder()
+        .build()
+        .unwrap()
+        .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+        .await
+        .unwrap_err();
+    assert!(err.is_invalid_credential(), "{err}");
+}
+
+#[tokio::test]
+async fn an_access_token_is_a_static_bearer_never_refreshed() {
+    let ovh = Ovh::start(0, 0).await;
+    ovh.mount_token(token_answer(TOKEN_1, 3600), None, 0).await;
+    Mock::given(method("GET"))
+        .and(path("/1.0/service"))
+        .and(bearer(STATIC_TOKEN))
+        .and(no_ovh_headers)
+        .respond_with(json_fixture(200, "service_list.json"))
+        .expect(1)
+        .mount(&ovh.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/1.0/me"))
+        .respond_with(json_body(401, r#"{"message":"expired token"}"#))
+        .expect(1)
+        .mount(&ovh.server)
+        .await;
+    let client = ovh
+        .builder()
+        .credentials(Credentials::access_token(STATIC_TOKEN))
+        .build()
+        .unwrap();
+    let _: Vec<u64> = client
+        .call(Method::GET, &ApiPath::new("/service"))
+        .await
+        .unwrap();
+    let err = client
+        .call::<serde_json::Value>(Method::GET, &ApiPath::new("/me"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(401));
+    assert_no_auth_secret(&format!("{err} {err:?} {client:?}"));
+}
+
+#[test]
+fn build_refuses_unusable_credentials_with_python_ovh_wording() {
+    let custom: Endpoint = "http://127.0.0.1:1/1.0".parse().unwrap();
+    let oauth2 = || Credentials::oauth2(CLIENT_ID, CLIENT_SECRET);
+    let refusals: Vec<(&str, OvhClientBuilder, &str)> = vec![
+        (
+            "oauth2 on kimsufi-eu",
+            OvhClient::builder()
+                .endpoint(Endpoint::KimsufiEu)
+                .credentials(oauth2()),
+            "OAuth2 authentication is not compatible with endpoint kimsufi-eu (it can only be used with ovh-eu, ovh-ca and ovh-us)",
+        ),
+        (
+            "oauth2 on soyoustart-ca, even with a token URL",
+            OvhClient::builder()
+                .endpoint(Endpoint::SoyoustartCa)
+                .credentials(oauth2())
+                .oauth2_token_url("https://www.ovh.com/auth/oauth2/token"),
+            "OAuth2 authentication is not compatible with endpoint soyoustart-ca",
+        ),
+        (
+            "oauth2 on a custom endpoint without token URL",
+            OvhClient::builder()
+                .endpoint(custom.clone())
+                .credentials(oauth2()),
+            "OvhClientBuilder::oauth2_token_url",
+        ),
+        (
+            "empty client secret",
+            OvhClient::builder()
+                .endpoint(Endpoint::OvhEu)
+                .credentials(Credentials::oauth2(CLIENT_ID, " ")),
+            "Invalid OAuth2 config, both client_id and client_secret must be given",
+        ),
+        (
+            "empty application secret",
+            OvhClient::builder()
+                .endpoint(Endpoint::OvhEu)
+                .credentials(Credentials::new(AK, "", CK)),
+            "Invalid authentication config, both application_key and application_secret must be given",
+        ),
+        (
+            "empty access token",
+            OvhClient::builder()
+                .endpoint(Endpoint::OvhEu)
+                .credentials(Credentials::access_token("")),
+            "access_token must not be empty",
+        ),
+        (
+            "token URL with a password",
+            OvhClient::builder()
+                .endpoint(Endpoint::OvhEu)
+                .credentials(oauth2())
+                .oauth2_token_url("https://user:SECRET-pw@auth.example.com/token"),
+            "invalid OAuth2 token URL",
+        ),
+    ];
+    for (name, builder, message) in refusals {
+        let err = builder.build().unwrap_err();
+        assert!(err.to_string().contains(message), "{name}: {err}");
+        assert!(!err.may_have_been_processed());
+        assert_no_auth_secret(&format!("{err} {err:?}"));
+    }
+    let err = OvhClient::builder()
+        .endpoint(Endpoint::KimsufiCa)
+        .credentials(oauth2())
+        .build()
+        .unwrap_err();
+    assert!(matches!(
+        &err,
+        Error::Config(ConfigError::InvalidCredentials {
+            problem: CredentialsProblem::OAuth2Endpoint(e),
+            ..
+        }) if e == "kimsufi-ca"
+    ));
+
+    let accepted: Vec<(&str, OvhClientBuilder)> = vec![
+        (
+            "oauth2 on ovh-eu",
+            OvhClient::builder()
+                .endpoint(Endpoint::OvhEu)
+                .credentials(oauth2()),
+        ),
+        (
+            "oauth2 on ovh-us",
+            OvhClient::builder()
+                .endpoint(Endpoint::OvhUs)
+                .credentials(oauth2()),
+        ),
+        (
+            "oauth2 on a custom endpoint with its token URL",
+            OvhClient::builder()
+                .endpoint(custom)
+                .credentials(oauth2())
+                .oauth2_token_url("http://127.0.0.1:1/oauth2/token"),
+        ),
+        (
+            "application key without consumer key",
+            OvhClient::builder()
+                .endpoint(Endpoint::KimsufiEu)
+                .credentials(Credentials::application(AK, AS)),
+        ),
+        (
+            "access token",
+            OvhClient::builder()
+                .endpoint(Endpoint::OvhCa)
+                .credentials(Credentials::access_token(STATIC_TOKEN)),
+        ),
+    ];
+    for (name, builder) in accepted {
+        let client = builder.build().unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_no_auth_secret(&format!("{client:?}"));
+    }
+    let eu = OvhClient::builder()
+        .endpoint(Endpoint::OvhEu)
+        .credentials(oauth2())
+        .build()
+        .unwrap();
+    assert!(
+        format!("{eu:?}").contains("https://www.ovh.com/auth/oauth2/token"),
+        "{eu:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_consumer_key_is_requested_unsigned_with_the_rules_and_redirection() {
+    let ovh = Ovh::start(0, 0).await;
+    let rules = AccessRule::renewal_flow();
+    let with_redirection = serde_json::to_string(&serde_json::json!({
+        "accessRules": rules,
+        "redirection": "https://example.com/done",
+    }))
+    .unwrap();
+    let answer = r#"{"validationUrl":"https://eu.api.ovh.com/auth/?credentialToken=tok123","consumerKey":"SECRET-new-consumer-key","state":"pendingValidation"}"#;
+    for body in [
+        with_redirection,
+        r#"{"accessRules":[{"method":"GET","path":"/*"}]}"#.to_owned(),
+    ] {
+        Mock::given(method("POST"))
+            .and(path("/1.0/auth/credential"))
+            .and(header("x-ovh-application", AK))
+            .and(header("content-type", "application/json"))
+            .and(|req: &Request| {
+                ["x-ovh-consumer", "x-ovh-signature", "x-ovh-timestamp"]
+                    .iter()
+                    .all(|h| !req.headers.contains_key(*h))
+            })
+            .and(body_string(body))
+            .respond_with(json_body(200, answer))
+            .expect(1)
+            .mount(&ovh.server)
+            .await;
+    }
+    let client = ovh
+        .builder()
+        .credentials(Credentials::application(AK, AS))
+        .build()
+        .unwrap();
+    let request = client
+        .request_consumer_key(&rules, Some("https://example.com/done"))
+        .await
+        .unwrap();
+    assert_eq!(
+        request.validation_url,
+        "https://eu.api.ovh.com/auth/?credentialToken=tok123"
+    );
+    assert_eq!(request.consumer_key, "SECRET-new-consumer-key");
+    assert_eq!(request.state, CredentialStatus::PendingValidation);
+    assert_no_auth_secret(&format!("{request:?}"));
+    client
+        .request_consumer_key(&AccessRule::read_only(), None)
+        .await
+        .unwrap();
+
+    let err = client.request_consumer_key(&[], None).await.unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest(_)), "{err}");
+}
+
+#[tokio::test]
+async fn consumer_keys_are_only_requested_with_an_application_key() {
+    let ovh = Ovh::start(0, 0).await;
+    for credentials in [
+        Credentials::oauth2(CLIENT_ID, CLIENT_SECRET),
+        Credentials::access_token(STATIC_TOKEN),
+    ] {
+        let client = ovh
+            .builder()
+            .credentials(credentials)
+            .oauth2_token_url(&ovh.token_url())
+            .build()
+            .unwrap();
+        let err = client
+            .request_consumer_key(&AccessRule::read_only(), None)
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("Credentials::application"),
+            "{err}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn application_credentials_refuse_signed_calls_before_sending() {
+    let ovh = Ovh::start(0, 0).await;
+    Mock::given(any())
+        .and(path("/1.0/service"))
+        .respond_with(json_body(200, "[]"))
+        .expect(0)
+        .mount(&ovh.server)
+        .await;
+    let client = ovh
+        .builder()
+        .credentials(Credentials::application(AK, AS))
+        .build()
+        .unwrap();
+    let err = client.list_services().await.unwrap_err();
+    assert!(matches!(err, Error::NoConsumerKey { .. }), "{err:?}");
+    assert!(err.to_string().starts_with("Invalid ConsumerKey"), "{err}");
+    assert!(err.to_string().contains("GET /service"), "{err}");
+    assert!(err.is_invalid_credential());
+    assert!(!err.may_have_been_processed());
+    assert_no_auth_secret(&format!("{err} {err:?}"));
+}
+
+#[tokio::test]
+async fn unauthenticated_server_time_works_with_every_method() {
+    let ovh = Ovh::start(0, 3).await;
+    for credentials in [
+        Credentials::application(AK, AS),
+        Credentials::oauth2(CLIENT_ID, CLIENT_SECRET),
+        Credentials::access_token(STATIC_TOKEN),
+    ] {
+        let client = ovh
+            .builder()
+            .credentials(credentials)
+            .oauth2_token_url(&ovh.token_url())
+            .build()
+            .unwrap();
+        assert!(client.server_time().await.unwrap() > 0);
+    }
+    let received = ovh.server.received_requests().await.unwrap();
+    assert!(
+        received
+            .iter()
+            .all(|r| !r.headers.contains_key("authorization")),
+        "no bearer on /auth/time"
+    );
+}
+
+/// Delegates to the client and records which method ran. It implements every method of
+/// the trait, so adding one to `ServiceRenewApi` breaks this file's build until it is
+/// added here, and to `call_every_method` below, and so to the coverage check.
+struct Recorder {
+    client: OvhClient,
+    called: Mutex<BTreeSet<&'static str>>,
+}
+
+impl Recorder {
+    fn note(&self, name: &'static str) {
+        self.called.lock().unwrap().insert(name);
+    }
+}
+
+impl ServiceRenewApi for Recorder {
+    fn list_services(&self) -> ApiFuture<'_, Vec<ServiceId>> {
+        self.note("list_services");
+        self.client.list_services()
+    }
+    fn service(&self, id: ServiceId) -> ApiFuture<'_, Service> {
+        self.note("service");
+        self.client.service(id)
+    }
+    fn service_infos<'a>(&'a self, product: &'a str, name: &'a str) -> ApiFuture<'a, ServiceInfos> {
+        self.note("service_infos");
+        self.client.service_infos(product, name)
+    }
+    fn renew_descriptions(
+        &self,
+        id: ServiceId,
+        options: bool,
+    ) -> ApiFuture<'_, Vec<RenewDescription>> {
+        self.note("renew_descriptions");
+        self.client.renew_descriptions(id, options)
+    }
+    fn create_renew_order<'a>(
+        &'a self,
+        id: ServiceId,
+        request: &'a RenewRequest,
+    ) -> ApiFuture<'a, Order> {
+        self.note("create_renew_order");
+        self.client.create_renew_order(id, request)
+    }
+    fn order(&self, id: OrderId) -> ApiFuture<'_, Order> {
+        self.note("order");
+        self.client.order(id)
+    }
+    fn order_status(&self, id: OrderId) -> ApiFuture<'_, OrderStatus> {
+        self.note("order_status");
+        self.client.order_status(id)
+    }
+    fn available_registered_payment_means(&self, id: OrderId) -> ApiFuture<'_, Vec<PaymentMean>> {
+        self.note("available_registered_payment_means");
+        self.client.available_registered_payment_means(id)
+    }
+    fn pay_with_registered_payment_mean(
+        &self,
+        id: OrderId,
+        mean: PaymentMean,
+        mean_id: Option<u64>,
+    ) -> ApiFuture<'_, ()> {
+        self.note("pay_with_registered_payment_mean");
+        self.client
+            .pay_with_registered_payment_mean(id, mean, mean_id)
+    }
+    fn payment_methods(&self) -> ApiFuture<'_, Vec<u64>> {
+        self.note("payment_methods");
+        self.client.payment_methods()
+    }
+    fn pay_with_payment_method(&self, id: OrderId, method_id: u64) -> ApiFuture<'_, ()> {
+        self.note("pay_with_payment_method");
+        self.client.pay_with_payment_method(id, method_id)
+    }
+}
+
+/// Every method of the workflow, with every product of the renewal guide. Answers do not
+/// matter: only the requests are looked at.
+async fn call_every_method(api: &dyn ServiceRenewApi) {
+    let (service, order) = (ServiceId(118977335), OrderId(214110657));
+    let _ = api.list_services().await;
+    let _ = api.service(service).await;
+    for product in ["vps", "domain", "hosting/web", "dedicated/server"] {
+        let _ = api.service_infos(product, "name.example.net").await;
+    }
+    let _ = api.renew_descriptions(service, true).await;
+    let request = RenewRequest::order("P1Y".parse().unwrap(), vec![service]);
+    let _ = api.create_renew_order(service, &request).await;
+    let _ = api.order(order).await;
+    let _ = api.order_status(order).await;
+    let _ = api.available_registered_payment_means(order).await;
+    let _ = api
+        .pay_with_registered_payment_mean(order, PaymentMean::from("creditCard"), Some(1))
+        .await;
+    let _ = api.payment_methods().await;
+    let _ = api.pay_with_payment_method(order, 1).await;
+}
+
+#[tokio::test]
+async fn renewal_flow_allows_every_call_of_the_workflow() {
+    let ovh = Ovh::start(0, 1).await;
+    Mock::given(any())
+        .respond_with(json_fixture(404, "error_not_found.json"))
+        .mount(&ovh.server)
+        .await;
+    let recorder = Recorder {
+        client: ovh.client(),
+        called: Mutex::new(BTreeSet::new()),
+    };
+    call_every_method(&recorder).await;
+    assert_eq!(
+        recorder.called.lock().unwrap().len(),
+        11,
+        "every trait method"
+    );
+
+    let sent: Vec<(String, String)> = ovh
+        .server
+        .received_requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.url.path() != "/1.0/auth/time")
+        .map(|r| {
+            let p = r.url.path().strip_prefix("/1.0").unwrap().to_owned();
+            (r.method.to_string(), p)
+        })
+        .collect();
+    assert_eq!(sent.len(), 14, "{sent:?}");
+    let rules = AccessRule::renewal_flow();
+    for (m, p) in &sent {
+        assert!(
+            rules.iter().any(|r| r.allows(m, p)),
+            "{m} {p} is not allowed by AccessRule::renewal_flow()"
+        );
+    }
+    // The check can fail: read-only rules do not allow the three POSTs.
+    let read_only = AccessRule::read_only();
+    let refused: Vec<_> = sent
+        .iter()
+        .filter(|(m, p)| !read_only.iter().any(|r| r.allows(m, p)))
+        .collect();
+    assert_eq!(refused.len(), 3, "{refused:?}");
+    assert!(refused.iter().all(|(m, _)| m == "POST"));
+}
+
+#[tokio::test]
+async fn current_credential_is_typed_and_says_what_the_renewal_flow_lacks() {
+    let ovh = Ovh::start(0, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/1.0/auth/currentCredential"))
+        .and(ovh.signed())
+        .respond_with(json_body(
+            200,
+            r#"{"allowedIPs":["192.0.2.0/24"],"applicationId":1234,"creation":"2024-10-01T10:00:00+02:00",
+                "credentialId":5678,"expiration":"2024-10-02T10:00:00+02:00","lastUse":null,
+                "ovhSupport":false,"status":"validated","someFutureField":true,
+                "rules":[{"method":"GET","path":"/service"},{"method":"GET","path":"/service/*"},
+                         {"method":"GET","path":"/me/*"}]}"#,
+        ))
+        .expect(1)
+        .mount(&ovh.server)
+        .await;
+    let credential = ovh.client().current_credential().await.unwrap();
+    assert_eq!(credential.status, CredentialStatus::Validated);
+    assert_eq!(credential.credential_id, 5678);
+    assert_eq!(credential.application_id, 1234);
+    assert_eq!(
+        credential.allowed_ips.as_deref(),
+        Some(&["192.0.2.0/24".to_owned()][..])
+    );
+    assert!(credential.expiration.is_some() && credential.last_use.is_none());
+    assert!(credential.allows("GET", "/service/42/renew"));
+    let missing: Vec<String> = credential
+        .missing_for_renewal()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            "GET /vps/*/serviceInfos",
+            "GET /domain/*/serviceInfos",
+            "GET /hosting/web/*/serviceInfos",
+            "GET /dedicated/server/*/serviceInfos",
+            "POST /service/*/renew",
+            "POST /me/order/*/payWithRegisteredPaymentMean",
+            "POST /me/order/*/pay",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn not_granted_names_the_missing_rule_and_points_to_the_credential_check() {
+    let ovh = Ovh::start(0, 1).await;
+    Mock::given(method("POST"))
+        .and(path("/1.0/service/42/renew"))
+        .respond_with(json_fixture(403, "error_forbidden_not_granted.json"))
+        .expect(1)
+        .mount(&ovh.server)
+        .await;
+    let request = RenewRequest::order("P1Y".parse().unwrap(), vec![ServiceId(42)]);
+    let err = ovh
+        .client()
+        .create_renew_order(ServiceId(42), &request)
+        .await
+        .unwrap_err();
+    assert!(err.is_not_granted());
+    let text = err.to_string();
+    for part in [
+        "lacks the access rule POST /service/*/renew",
+        "current_credential()",
+        "GET /auth/currentCredential",
+        "AccessRule::renewal_flow()",
+    ] {
+        assert!(text.contains(part), "{part:?} not in {text}");
+    }
+}
+
+#[tokio::test]
+async fn secrets_never_show_for_any_authentication_method() {
+    let ovh = Ovh::start(0, 0).await;
+    ovh.mount_token(
+        ResponseTemplate::new(401).set_body_json(serde_json::json!({"error": "invalid_client"})),
+        None,
+        1,
+    )
+    .await;
+    for credentials in [
+        Credentials::new(AK, AS, CK),
+        Credentials::application(AK, AS),
+        Credentials::oauth2(CLIENT_ID, CLIENT_SECRET),
+        Credentials::access_token(STATIC_TOKEN),
+    ] {
+        let builder = ovh
+            .builder()
+            .credentials(credentials.clone())
+            .oauth2_token_url(&ovh.token_url());
+        let builder_text = format!("{builder:?}");
+        let client = builder.build().unwrap();
+        assert_no_auth_secret(&format!("{credentials:?} {credentials:#?}"));
+        assert_no_auth_secret(&builder_text);
+        assert_no_auth_secret(&format!("{client:?}"));
+    }
+    let client = ovh.oauth2_builder().build().unwrap();
+    assert!(format!("{client:?}").contains(CLIENT_ID));
+    let err = client
+        .call::<serde_json::Value>(Method::GET, &ApiPath::new("/me"))
+        .await
+        .unwrap_err();
+    let mut text = format!("{err} {err:?}");
+    let mut source = std::error::Error::source(&err);
+    while let Some(s) = source {
+        text.push_str(&format!(" {s} {s:?}"));
+        source = s.source();
+    }
+    assert_no_auth_secret(&text);
+}
