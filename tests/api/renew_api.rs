@@ -9,6 +9,12 @@ use wiremock::{Mock, Request};
 
 use crate::support::*;
 
+/// A recorded request body, compacted the way the client serializes (same key order).
+fn compact(name: &str) -> String {
+    let value: serde_json::Value = decode(name);
+    serde_json::to_string(&value).unwrap()
+}
+
 fn decode<T: serde::de::DeserializeOwned>(name: &str) -> T {
     serde_json::from_slice(&fixture(name)).unwrap()
 }
@@ -315,7 +321,9 @@ async fn payments_post_the_documented_bodies_exactly_once() {
         .await;
     Mock::given(method("POST"))
         .and(path("/1.0/me/order/8/payWithRegisteredPaymentMean"))
-        .and(body_string(r#"{"paymentMean":"fidelityAccount"}"#))
+        .and(body_string(compact(
+            "pay_with_registered_payment_mean_request_fidelity.json",
+        )))
         .and(ovh.signed())
         .respond_with(json_fixture(200, "void_response.json"))
         .expect(1)
@@ -323,7 +331,7 @@ async fn payments_post_the_documented_bodies_exactly_once() {
         .await;
     Mock::given(method("POST"))
         .and(path("/1.0/me/order/9/pay"))
-        .and(body_string(r#"{"paymentMethod":{"id":42}}"#))
+        .and(body_string(compact("pay_request.json")))
         .and(ovh.signed())
         .respond_with(json_fixture(200, "pay_response.json"))
         .expect(1)
@@ -345,7 +353,7 @@ async fn payments_post_the_documented_bodies_exactly_once() {
         .await
         .unwrap();
     client
-        .pay_with_payment_method(OrderId(9), 42)
+        .pay_with_payment_method(OrderId(9), 9876543)
         .await
         .unwrap();
 }
@@ -418,4 +426,38 @@ async fn the_trait_is_object_safe_and_its_futures_can_be_spawned() {
     for h in handles {
         assert!(!h.await.unwrap().unwrap().is_empty());
     }
+}
+
+#[tokio::test]
+async fn renew_refusals_and_unknown_credentials_are_typed_api_errors() {
+    let ovh = Ovh::start(0, 1).await;
+    Mock::given(method("POST"))
+        .and(path("/1.0/service/118977335/renew"))
+        .respond_with(json_fixture(400, "error_bad_request_renew_invented.json"))
+        .expect(1)
+        .mount(&ovh.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/1.0/service"))
+        .respond_with(json_fixture(403, "error_not_credential.json"))
+        .expect(1)
+        .mount(&ovh.server)
+        .await;
+    let client = ovh.client();
+    let request = RenewRequest::order("P5M".parse().unwrap(), vec![ServiceId(118977335)]);
+    let err = client
+        .create_renew_order(ServiceId(118977335), &request)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(400));
+    assert_eq!(
+        err.api().unwrap().class.as_deref(),
+        Some("Client::BadRequest")
+    );
+    assert!(err.to_string().contains("Invalid duration P5M"), "{err}");
+
+    let err = client.list_services().await.unwrap_err();
+    assert_eq!(err.error_code(), Some("NOT_CREDENTIAL"));
+    assert!(err.is_invalid_credential());
+    assert_no_secret(&format!("{err} {err:?}"));
 }
