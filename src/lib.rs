@@ -20,6 +20,7 @@ pub mod strategy;
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod testing;
+mod trace;
 mod transport;
 pub mod workflow;
 

@@ -5,5 +5,6 @@ mod renew_api;
 mod round_trips;
 mod support;
 mod testing;
+mod tracing;
 mod transport;
 mod workflow;
