@@ -4,6 +4,9 @@
 //! ovh-renew
 mod api;
 mod auth;
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+pub mod blocking;
 mod client;
 mod clock;
 mod config;
