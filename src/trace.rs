@@ -9,7 +9,8 @@
 //!
 //! Span `ovh_request` (INFO, target `ovh_renew`), one per request, with the fields
 //! `method`, `path`, `service_id` / `order_id` / `service_name` (those the route has),
-//! and, once done, `status`, `query_id`, `attempts` and `duration_ms`. Inside it:
+//! and, once done, `attempts`, `duration_ms`, and `status` and `query_id` (or `error`, a
+//! fixed label such as `timed out`, when no answer came). Inside it:
 //!
 //! * `DEBUG` `"response"` for each answer: `attempt`, `status`, `query_id`, `elapsed_ms`;
 //! * `DEBUG` `"transport error"` for each attempt that got no answer: `attempt`, `kind`;
@@ -21,7 +22,9 @@
 
 use std::future::Future;
 
+use crate::error::Error;
 use crate::path::ApiPath;
+use crate::transport::Answer;
 
 #[cfg(feature = "tracing")]
 pub(crate) use on::*;
@@ -46,7 +49,8 @@ mod on {
     use tracing::instrument::Instrumented;
     use tracing::{Instrument, Span};
 
-    use super::{ApiPath, Future, RetryCause};
+    use super::{Answer, ApiPath, Error, Future, RetryCause};
+    use crate::error::TransportKind;
     use crate::transport::transport_kind;
 
     /// The span of one request, and when it started.
@@ -72,6 +76,7 @@ mod on {
                 query_id = Empty,
                 attempts = Empty,
                 duration_ms = Empty,
+                error = Empty,
             );
             if !span.is_disabled() {
                 for (name, value) in path.params() {
@@ -153,19 +158,25 @@ mod on {
             );
         }
 
-        /// Records the outcome on the span.
-        pub(crate) fn finish(&self, attempts: u32, status: Option<u16>, query_id: Option<&str>) {
+        /// Records the outcome on the span: the answer's status and query id, or what
+        /// kind of error ended the request (a fixed label, never the error's text).
+        pub(crate) fn finish(&self, attempts: u32, result: &Result<Answer, Error>) {
             let span = &self.span;
             if span.is_disabled() {
                 return;
             }
             span.record("attempts", attempts);
             span.record("duration_ms", millis(self.started.elapsed()));
-            if let Some(status) = status {
-                span.record("status", status);
-            }
-            if let Some(query_id) = query_id {
-                span.record("query_id", tracing::field::display(query_id));
+            match result {
+                Ok(answer) => {
+                    span.record("status", answer.status);
+                    if let Some(query_id) = &answer.query_id {
+                        span.record("query_id", tracing::field::display(query_id));
+                    }
+                }
+                Err(e) => {
+                    span.record("error", tracing::field::display(error_label(e)));
+                }
             }
         }
     }
@@ -173,6 +184,22 @@ mod on {
     /// An OAuth2 token was fetched (the token itself is never recorded).
     pub(crate) fn token_fetched(expires_in: Option<u64>) {
         tracing::debug!(target: "ovh_renew", expires_in, "oauth2 token fetched");
+    }
+
+    fn error_label(e: &Error) -> &'static str {
+        match e {
+            Error::Transport(t) => match t.kind {
+                TransportKind::Connect => "could not connect",
+                TransportKind::Timeout => "timed out",
+                TransportKind::Connection => "connection failed",
+                _ => "transport error",
+            },
+            Error::OAuth2(_) => "no oauth2 token",
+            Error::NoConsumerKey { .. } => "no consumer key",
+            Error::InvalidRequest(_) => "invalid request",
+            Error::Api(_) | Error::Decode(_) => "api error",
+            _ => "error",
+        }
     }
 
     fn millis(d: Duration) -> u64 {
@@ -184,7 +211,7 @@ mod on {
 mod off {
     use std::time::Duration;
 
-    use super::{ApiPath, Future, RetryCause};
+    use super::{Answer, ApiPath, Error, Future, RetryCause};
 
     pub(crate) struct RequestSpan;
 
@@ -222,7 +249,7 @@ mod off {
         pub(crate) fn token_refused(&self, _: u32) {}
 
         #[inline(always)]
-        pub(crate) fn finish(&self, _: u32, _: Option<u16>, _: Option<&str>) {}
+        pub(crate) fn finish(&self, _: u32, _: &Result<Answer, Error>) {}
     }
 
     #[inline(always)]

@@ -233,10 +233,7 @@ impl OvhClient {
         let result = span
             .enter(self.attempts(method, path, body, authenticated, &span, &mut attempts))
             .await;
-        match &result {
-            Ok(answer) => span.finish(attempts, Some(answer.status), answer.query_id.as_deref()),
-            Err(_) => span.finish(attempts, None, None),
-        }
+        span.finish(attempts, &result);
         result
     }
 

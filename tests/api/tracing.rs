@@ -270,3 +270,49 @@ async fn without_a_subscriber_requests_are_unchanged() {
     let ids = client.list_services().await.unwrap();
     assert!(!ids.is_empty());
 }
+
+/// A request that never gets an answer: each attempt is an event with the failure's kind,
+/// the retries are events, and the span ends with a fixed error label (never the error's
+/// text, which could name the host).
+#[tokio::test]
+async fn requests_without_answer_end_with_an_error_label() {
+    // A port that was just free: connections are refused.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = ovh_renew::OvhClient::builder()
+        .endpoint(format!("http://127.0.0.1:{port}/1.0").parse().unwrap())
+        .credentials(Credentials::access_token("SECRET-static-token-tr4c"))
+        .retry(
+            ovh_renew::RetryPolicy::default()
+                .with_max_retries(2)
+                .with_initial_backoff(std::time::Duration::from_millis(1)),
+        )
+        .build()
+        .unwrap();
+    let (out, _guard) = capture();
+    let err = client.list_services().await.unwrap_err();
+    assert!(matches!(err, ovh_renew::Error::Transport(_)), "{err}");
+    let text = out.text();
+
+    let failures = lines_with(&text, &["transport error", "kind=could not connect"]);
+    assert_eq!(failures.len(), 3, "{text}");
+    let retries = lines_with(&text, &["retrying", "kind=could not connect"]);
+    assert_eq!(retries.len(), 2, "{text}");
+    let span = lines_with(
+        &text,
+        &[
+            "path=/service",
+            "attempts=3",
+            "error=could not connect",
+            "close",
+        ],
+    );
+    assert_eq!(span.len(), 1, "{text}");
+    assert!(!span[0].contains("status="), "{text}");
+    for never in ["SECRET-", "127.0.0.1", "Bearer"] {
+        assert!(!text.contains(never), "{never:?} leaked in: {text}");
+    }
+}
