@@ -36,15 +36,43 @@ pub type ApiFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send
 /// ```
 pub trait ServiceRenewApi: Send + Sync {
     /// `GET /service`: the ids of every service of the account.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use ovh_renew::{OvhClient, ServiceRenewApi};
+    /// let client = OvhClient::from_env()?;
+    /// for id in client.list_services().await? {
+    ///     println!("service {id}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     fn list_services(&self) -> ApiFuture<'_, Vec<ServiceId>>;
 
     /// `GET /service/{serviceId}`: one service, with its route, dates and renew mode.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use ovh_renew::{OvhClient, ServiceId, ServiceRenewApi};
+    /// let client = OvhClient::from_env()?;
+    /// let service = client.service(ServiceId(118_977_335)).await?;
+    /// println!("{:?} expires {:?}", service.route.url, service.expiration_date);
+    /// # Ok(()) }
+    /// ```
     fn service(&self, id: ServiceId) -> ApiFuture<'_, Service>;
 
     /// `GET /{product}/{serviceName}/serviceInfos`: `product` is a fixed route such as
     /// `vps`, `domain`, `hosting/web` or `dedicated/server` (split on `/`);
     /// `service_name` is always sent as exactly one percent-encoded segment (empty, `.`
     /// and `..` are refused before sending).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use ovh_renew::{OvhClient, ServiceRenewApi};
+    /// let client = OvhClient::from_env()?;
+    /// let infos = client.service_infos("vps", "vps-0baa4fcf.vps.ovh.net").await?;
+    /// println!("service id {}, expires {:?}", infos.service_id, infos.expiration);
+    /// # Ok(()) }
+    /// ```
     fn service_infos<'a>(
         &'a self,
         product: &'a str,
@@ -53,6 +81,19 @@ pub trait ServiceRenewApi: Send + Sync {
 
     /// `GET /service/{serviceId}/renew?includeOptions=…`: one description per offered
     /// period, each with its strategies and prices (excluding tax).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use ovh_renew::{OvhClient, ServiceRenewApi};
+    /// let client = OvhClient::from_env()?;
+    /// let infos = client.service_infos("domain", "example.ovh").await?;
+    /// for choice in client.renew_descriptions(infos.service_id, false).await? {
+    ///     for strategy in &choice.strategies {
+    ///         println!("{}: {} ucents for {:?}", choice.renew_period, strategy.price.ucents(), strategy.services);
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
     fn renew_descriptions(
         &self,
         id: ServiceId,
@@ -62,6 +103,22 @@ pub trait ServiceRenewApi: Send + Sync {
     /// `POST /service/{serviceId}/renew`: creates the renew order (or, with
     /// [`RenewRequest::dry_run`], only prices it). Sent exactly once, never retried; an
     /// empty service list is refused before sending.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use ovh_renew::{strategy, OvhClient, ServiceId, ServiceRenewApi};
+    /// let client = OvhClient::from_env()?;
+    /// let id = ServiceId(118_977_335);
+    /// let choices = client.renew_descriptions(id, false).await?;
+    /// let chosen = strategy::select_single(&choices, &"P3M".parse()?, id)?;
+    /// // Always price it first: a dry run orders nothing.
+    /// let quote = client.create_renew_order(id, &chosen.dry_run()).await?;
+    /// println!("{} ucents with tax", quote.price_with_tax.ucents());
+    /// // Then the real order, sent exactly once.
+    /// let order = client.create_renew_order(id, &chosen.order()).await?;
+    /// println!("order {}", order.order_id);
+    /// # Ok(()) }
+    /// ```
     fn create_renew_order<'a>(
         &'a self,
         id: ServiceId,
@@ -69,13 +126,40 @@ pub trait ServiceRenewApi: Send + Sync {
     ) -> ApiFuture<'a, Order>;
 
     /// `GET /me/order/{orderId}`.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use ovh_renew::{OrderId, OvhClient, ServiceRenewApi};
+    /// let client = OvhClient::from_env()?;
+    /// let order = client.order(OrderId(300_000_001)).await?;
+    /// println!("{} ucents with tax", order.price_with_tax.ucents());
+    /// # Ok(()) }
+    /// ```
     fn order(&self, order_id: OrderId) -> ApiFuture<'_, Order>;
 
     /// `GET /me/order/{orderId}/status` (a bare JSON string).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use ovh_renew::{OrderId, OvhClient, ServiceRenewApi};
+    /// let client = OvhClient::from_env()?;
+    /// let status = client.order_status(OrderId(300_000_001)).await?;
+    /// println!("{status}");
+    /// # Ok(()) }
+    /// ```
     fn order_status(&self, order_id: OrderId) -> ApiFuture<'_, OrderStatus>;
 
     /// `GET /me/order/{orderId}/availableRegisteredPaymentMean`: the payment means this
     /// order can be paid with.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use ovh_renew::{OrderId, OvhClient, PaymentMean, ServiceRenewApi};
+    /// let client = OvhClient::from_env()?;
+    /// let means = client.available_registered_payment_means(OrderId(300_000_001)).await?;
+    /// println!("payable with PayPal: {}", means.contains(&PaymentMean::Paypal));
+    /// # Ok(()) }
+    /// ```
     fn available_registered_payment_means(
         &self,
         order_id: OrderId,
@@ -83,6 +167,16 @@ pub trait ServiceRenewApi: Send + Sync {
 
     /// `POST /me/order/{orderId}/payWithRegisteredPaymentMean` with
     /// `{paymentMean, paymentMeanId?}`. Sent exactly once, never retried.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use ovh_renew::{OrderId, OvhClient, PaymentMean, ServiceRenewApi};
+    /// let client = OvhClient::from_env()?;
+    /// client
+    ///     .pay_with_registered_payment_mean(OrderId(300_000_001), PaymentMean::Paypal, Some(1234))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     fn pay_with_registered_payment_mean(
         &self,
         order_id: OrderId,
@@ -91,9 +185,29 @@ pub trait ServiceRenewApi: Send + Sync {
     ) -> ApiFuture<'_, ()>;
 
     /// `GET /me/payment/method`: the ids of the account's payment methods.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use ovh_renew::{OvhClient, ServiceRenewApi};
+    /// let client = OvhClient::from_env()?;
+    /// let ids = client.payment_methods().await?;
+    /// println!("payment methods: {ids:?}");
+    /// # Ok(()) }
+    /// ```
     fn payment_methods(&self) -> ApiFuture<'_, Vec<u64>>;
 
     /// `POST /me/order/{orderId}/pay` with `{paymentMethod: {id}}`. Sent exactly once.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use ovh_renew::{OrderId, OvhClient, ServiceRenewApi};
+    /// let client = OvhClient::from_env()?;
+    /// let order = OrderId(300_000_001);
+    /// if let Some(method) = client.payment_methods().await?.first() {
+    ///     client.pay_with_payment_method(order, *method).await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
     fn pay_with_payment_method(
         &self,
         order_id: OrderId,

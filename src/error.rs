@@ -49,6 +49,12 @@ pub enum Error {
     /// The OAuth2 token endpoint did not give an access token; the API call was not sent.
     #[error(transparent)]
     OAuth2(Box<OAuth2Error>),
+    /// A call of the blocking client (feature `blocking`) was made from inside an async
+    /// runtime, where blocking the thread could stall or deadlock it. Nothing was sent.
+    #[error(
+        "ovh_renew::blocking::OvhClient was called from inside an async runtime (nothing was sent): blocking there could stall it; use the async ovh_renew::OvhClient (blocking_client.as_async()) in async code, or make the blocking call from a plain std::thread"
+    )]
+    BlockingInAsync,
 }
 
 impl Error {
@@ -145,7 +151,8 @@ impl Error {
             | Error::Endpoint(_)
             | Error::InvalidRequest(_)
             | Error::NoConsumerKey { .. }
-            | Error::OAuth2(_) => false,
+            | Error::OAuth2(_)
+            | Error::BlockingInAsync => false,
         }
     }
 }

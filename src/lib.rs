@@ -1,9 +1,52 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
-//! ovh-renew
+// The README is the crate's front page: its Rust examples run as doctests.
+#![doc = include_str!("../README.md")]
+//!
+//! ## Main types
+//!
+//! - [`OvhClient`] (built with [`OvhClientBuilder`], from an [`Endpoint`] and
+//!   [`Credentials`], or with [`OvhClient::from_env`]): signed or OAuth2 requests,
+//!   retries per [`RetryPolicy`], and [`OvhClient::call`] for any route ([`ApiPath`]).
+//! - [`ServiceRenewApi`]: the typed calls of the renewal guide, implemented by
+//!   [`OvhClient`], returning the [`models`] ([`ServiceInfos`], [`Service`],
+//!   [`RenewDescription`], [`RenewRequest`], [`Order`], [`OrderStatus`], [`PaymentMean`],
+//!   [`Price`], [`RenewPeriod`], [`ServiceId`], [`OrderId`]).
+//! - [`strategy`]: which strategy renews exactly a service, or the cheapest covering one.
+//! - [`workflow::renew`]: the whole flow, dry run first, with a [`workflow::RenewReport`]
+//!   or a [`workflow::RenewError`] that says where the account stands.
+//! - [`planner`]: what expires soon, and what renewing it costs.
+//! - [`Error`]: one error type, with [`ApiError`], [`TransportError`], [`DecodeError`],
+//!   [`OAuth2Error`] and [`ConfigError`] inside.
+//! - [`AccessRule`], [`CurrentCredential`], [`OvhClient::request_consumer_key`]:
+//!   consumer keys with exactly the rules the renewal flow needs.
+//!
+//! With features (all documented on docs.rs):
+//!
+#![cfg_attr(
+    feature = "blocking",
+    doc = "- [`blocking::OvhClient`] (feature `blocking`): the same calls without async."
+)]
+#![cfg_attr(
+    not(feature = "blocking"),
+    doc = "- `blocking::OvhClient` (feature `blocking`): the same calls without async."
+)]
+#![cfg_attr(
+    feature = "test-util",
+    doc = "- [`testing::MockOvh`] and [`testing::FakeRenewApi`] (feature `test-util`): a local OVH and an in-memory API for your tests."
+)]
+#![cfg_attr(
+    not(feature = "test-util"),
+    doc = "- `testing::MockOvh` and `testing::FakeRenewApi` (feature `test-util`): a local OVH and an in-memory API for your tests."
+)]
+//! - Feature `tracing`: a span per request, events for retries, clock resyncs and OAuth2
+//!   token refreshes (see [Tracing](#tracing)).
 mod api;
 mod auth;
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+pub mod blocking;
 mod client;
 mod clock;
 mod config;
@@ -20,6 +63,7 @@ pub mod strategy;
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod testing;
+mod trace;
 mod transport;
 pub mod workflow;
 

@@ -97,6 +97,7 @@ impl TokenCache {
             }
         }
         let (token, expires_in) = self.fetch(http).await?;
+        crate::trace::token_fetched(expires_in);
         let fetched_at = (self.now)();
         state.1 += 1;
         let bearer = Bearer {

@@ -118,6 +118,21 @@ impl ApiPath {
         &self.rule
     }
 
+    /// The values of the route's `{name}` parts, as sent (percent-encoded), e.g.
+    /// `("serviceId", "123")` for `/service/123/renew`. Each fixed part and each value is
+    /// exactly one segment, so the route and the path line up segment by segment.
+    #[cfg(any(feature = "tracing", test))]
+    pub(crate) fn params(&self) -> impl Iterator<Item = (&str, &str)> {
+        let path = &self.path[..self.path.len() - self.query_len];
+        self.route
+            .split('/')
+            .zip(path.split('/'))
+            .filter_map(|(part, value)| {
+                let name = part.strip_prefix('{')?.strip_suffix('}')?;
+                Some((name, value))
+            })
+    }
+
     fn push_raw(&mut self, sep: char, value: &str) {
         debug_assert_eq!(self.query_len, 0, "path segment after query");
         self.path.push(sep);
@@ -206,5 +221,24 @@ mod tests {
             "/service/123456/renew?includeOptions=false&a%20b=c%26d"
         );
         assert_eq!(q.route(), "/service/{serviceId}/renew");
+        assert_eq!(q.params().collect::<Vec<_>>(), [("serviceId", "123456")]);
+    }
+
+    #[test]
+    fn params_line_up_with_the_route() {
+        let p = ApiPath::new("/hosting/web")
+            .segment("serviceName", "a/b c")
+            .unwrap()
+            .lit("serviceInfos");
+        assert_eq!(
+            p.params().collect::<Vec<_>>(),
+            [("serviceName", "a%2Fb%20c")]
+        );
+        let o = ApiPath::new("/me/order")
+            .id("orderId", 42)
+            .lit("status")
+            .query("x", "{y}");
+        assert_eq!(o.params().collect::<Vec<_>>(), [("orderId", "42")]);
+        assert_eq!(ApiPath::new("/service").params().count(), 0);
     }
 }

@@ -16,6 +16,7 @@ use crate::oauth2::HttpSettings;
 use crate::path::ApiPath;
 use crate::retry::{jitter, retryable_status};
 use crate::signing::signature;
+use crate::trace::{RequestSpan, RetryCause};
 
 /// A complete answer from the server: status, query id and the whole body.
 #[derive(Debug)]
@@ -141,14 +142,9 @@ fn snippet(body: &[u8]) -> String {
     out
 }
 
-fn transport_error(
-    method: &Method,
-    path: &ApiPath,
-    e: reqwest::Error,
-    attempted_at: SystemTime,
-    attempts: u32,
-) -> TransportError {
-    let kind = if e.is_connect() {
+/// What kind of failure a reqwest error is.
+pub(crate) fn transport_kind(e: &reqwest::Error) -> TransportKind {
+    if e.is_connect() {
         TransportKind::Connect
     } else if e.is_timeout() {
         TransportKind::Timeout
@@ -156,7 +152,17 @@ fn transport_error(
         TransportKind::Connection
     } else {
         TransportKind::Other
-    };
+    }
+}
+
+fn transport_error(
+    method: &Method,
+    path: &ApiPath,
+    e: reqwest::Error,
+    attempted_at: SystemTime,
+    attempts: u32,
+) -> TransportError {
+    let kind = transport_kind(&e);
     TransportError {
         method: method.to_string(),
         route: path.route().to_owned(),
@@ -213,12 +219,33 @@ impl OvhClient {
     /// Resent at most: GETs on retryable failures (the retry policy); any method once
     /// on `QUERY_TIME_OUT` (signing) and once on a 401 with a fresh OAuth2 token, both
     /// refused by OVH before processing anything.
+    ///
+    /// With the `tracing` feature, the request is one span (see [`crate::trace`]).
     async fn send(
         &self,
         method: &Method,
         path: &ApiPath,
         body: Option<String>,
         authenticated: bool,
+    ) -> Result<Answer, Error> {
+        let span = RequestSpan::new(method, path);
+        let mut attempts = 0;
+        let result = span
+            .enter(self.attempts(method, path, body, authenticated, &span, &mut attempts))
+            .await;
+        span.finish(attempts, &result);
+        result
+    }
+
+    /// The attempts of [`send`](Self::send); `attempts` counts them.
+    async fn attempts(
+        &self,
+        method: &Method,
+        path: &ApiPath,
+        body: Option<String>,
+        authenticated: bool,
+        span: &RequestSpan,
+        attempts: &mut u32,
     ) -> Result<Answer, Error> {
         let inner = &*self.inner;
         let mut url_text =
@@ -230,11 +257,11 @@ impl OvhClient {
         })?;
         let idempotent = *method == Method::GET || *method == Method::HEAD;
         let body = body.map(bytes::Bytes::from);
-        let mut attempts: u32 = 0;
         let mut resynced = false;
         let mut reauthenticated = false;
         loop {
-            attempts += 1;
+            *attempts += 1;
+            let attempt = *attempts;
             let mut request = inner
                 .http
                 .request(method.clone(), url.clone())
@@ -303,6 +330,7 @@ impl OvhClient {
                     .body(b.clone());
             }
             let attempted_at = SystemTime::now();
+            let clock = span.attempt_clock();
             let outcome = match request.send().await {
                 Ok(response) => {
                     let status = response.status();
@@ -331,13 +359,13 @@ impl OvhClient {
             };
             match outcome {
                 Ok((answer, retry_after)) => {
+                    span.answered(attempt, answer.status, answer.query_id.as_deref(), &clock);
                     if idempotent
                         && retryable_status(answer.status)
-                        && attempts <= inner.retry.max_retries
+                        && attempt <= inner.retry.max_retries
                     {
-                        let delay = inner
-                            .retry
-                            .delay(attempts, retry_after.as_deref(), jitter());
+                        let delay = inner.retry.delay(attempt, retry_after.as_deref(), jitter());
+                        span.retrying(attempt, RetryCause::Status(answer.status), delay);
                         tokio::time::sleep(delay).await;
                         continue;
                     }
@@ -345,6 +373,7 @@ impl OvhClient {
                         // OVH refused the timestamp before processing anything: safe to
                         // resync and resend once, even for a POST.
                         resynced = true;
+                        span.resync(attempt);
                         inner
                             .clock
                             .resync(generation, || self.fetch_server_time())
@@ -357,6 +386,7 @@ impl OvhClient {
                             // a new one (unless a concurrent caller already did) and
                             // resend once. A second 401 is returned as an error.
                             reauthenticated = true;
+                            span.token_refused(attempt);
                             cache.invalidate(g).await;
                             continue;
                         }
@@ -364,13 +394,15 @@ impl OvhClient {
                     return Ok(answer);
                 }
                 Err(e) => {
-                    let retry =
-                        idempotent && attempts <= inner.retry.max_retries && !e.is_builder();
+                    span.no_answer(attempt, &e);
+                    let retry = idempotent && attempt <= inner.retry.max_retries && !e.is_builder();
                     if retry {
-                        tokio::time::sleep(inner.retry.delay(attempts, None, jitter())).await;
+                        let delay = inner.retry.delay(attempt, None, jitter());
+                        span.retrying(attempt, RetryCause::Transport(&e), delay);
+                        tokio::time::sleep(delay).await;
                         continue;
                     }
-                    return Err(transport_error(method, path, e, attempted_at, attempts).into());
+                    return Err(transport_error(method, path, e, attempted_at, attempt).into());
                 }
             }
         }

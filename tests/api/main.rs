@@ -1,9 +1,11 @@
 //! One integration-test binary (fast linking): every module runs against a local OVH.
 
 mod auth;
+mod blocking;
 mod renew_api;
 mod round_trips;
 mod support;
 mod testing;
+mod tracing;
 mod transport;
 mod workflow;

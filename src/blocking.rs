@@ -1,0 +1,406 @@
+//! A blocking client, for scripts and tools without async (feature `blocking`).
+//!
+//! [`OvhClient`] has the calls of [`ServiceRenewApi`] as plain functions, plus the
+//! constructors of the async [`crate::OvhClient`]. Each call runs the async client, on
+//! the calling thread, with a private current-thread tokio runtime that the blocking
+//! client owns: the same signing, time sync, retries and errors, and no runtime for you
+//! to set up. One background thread per client (shared by its clones) drives that
+//! runtime's connections and timers, so that pooled connections are looked after between
+//! calls, as in an async program.
+//!
+//! ```no_run
+//! use ovh_renew::blocking::OvhClient;
+//! use ovh_renew::strategy;
+//!
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let client = OvhClient::from_env()?; // OVH_* variables or ovh.conf, like python-ovh
+//!     let infos = client.service_infos("domain", "example.ovh")?;
+//!     let choices = client.renew_descriptions(infos.service_id, false)?;
+//!     let chosen = strategy::select_single(&choices, &"P1Y".parse()?, infos.service_id)?;
+//!     let priced = client.create_renew_order(infos.service_id, &chosen.dry_run())?;
+//!     println!("P1Y costs {} ucents with tax", priced.price_with_tax.ucents());
+//!     Ok(())
+//! }
+//! ```
+//!
+//! The [workflow](crate::workflow) and the [planner](crate::planner) take the async
+//! client: run them with [`OvhClient::block_on`] and [`OvhClient::as_async`].
+//!
+//! ```no_run
+//! use ovh_renew::blocking::OvhClient;
+//! use ovh_renew::workflow::{renew, RenewOptions, ServiceRef};
+//!
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let client = OvhClient::from_env()?;
+//!     let options = RenewOptions::new(ServiceRef::named("vps", "vps-0baa4fcf.vps.ovh.net"), "P3M".parse()?);
+//!     let report = client.block_on(renew(client.as_async(), &options))??; // a dry run only
+//!     println!("P3M costs {} ucents with tax", report.dry_run.price_with_tax.ucents());
+//!     Ok(())
+//! }
+//! ```
+//!
+//! # Not from async code
+//!
+//! Blocking inside an async runtime stalls it, and can deadlock it. Every call checks
+//! for a runtime on the current thread first and returns [`Error::BlockingInAsync`],
+//! without sending anything, instead of blocking or panicking. That includes a
+//! `tokio::task::spawn_blocking` closure (tokio makes its runtime current there too): in
+//! async code use the async [`crate::OvhClient`] (see [`OvhClient::as_async`]), or call
+//! the blocking client from a plain `std::thread`. Creating and dropping a blocking
+//! client is fine anywhere.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::api::ServiceRenewApi;
+use crate::client::OvhClientBuilder as AsyncBuilder;
+use crate::credentials::Credentials;
+use crate::endpoint::Endpoint;
+use crate::error::Error;
+use crate::models::{
+    AccessRule, ConsumerKeyRequest, CurrentCredential, Order, OrderId, OrderStatus, PaymentMean,
+    RenewDescription, RenewRequest, Service, ServiceId, ServiceInfos,
+};
+use crate::path::ApiPath;
+use crate::retry::RetryPolicy;
+
+/// A blocking client of the OVH API: the async [`crate::OvhClient`] and a private
+/// current-thread runtime that runs it.
+///
+/// Cheap to clone (clones share the runtime, the connection pool, the server-time delta
+/// and the OAuth2 token). `Send + Sync`: clones can be used from several threads.
+/// See the [module documentation](self) for examples, and for why its calls refuse to run
+/// inside an async runtime.
+#[derive(Clone)]
+pub struct OvhClient {
+    client: crate::OvhClient,
+    runtime: Arc<Runtime>,
+}
+
+impl fmt::Debug for OvhClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("blocking::OvhClient")
+            .field(&self.client)
+            .finish()
+    }
+}
+
+/// The private runtime: a current-thread runtime that one background thread drives for
+/// as long as the client lives (its IO, timers, and the tasks of pooled connections, so
+/// that an idle connection the server closes is noticed between calls), while each call
+/// runs its future on the caller's thread with [`Handle::block_on`](tokio::runtime::Handle::block_on).
+/// Dropped with the last clone: the thread is told to stop, and drops the runtime itself
+/// (never in the caller's async context, where that would panic).
+struct Runtime {
+    handle: tokio::runtime::Handle,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Runtime {
+    fn new() -> Result<Runtime, Error> {
+        let failed = |e: std::io::Error| {
+            Error::InvalidRequest(format!("cannot start the blocking client's runtime: {e}"))
+        };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .enable_time()
+            .build()
+            .map_err(failed)?;
+        let handle = rt.handle().clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        std::thread::Builder::new()
+            .name("ovh-renew-blocking".into())
+            .spawn(move || {
+                rt.block_on(async {
+                    // Ok: stop asked; Err: the sender is gone. Either way, stop.
+                    let _ = stopped.await;
+                });
+            })
+            .map_err(failed)?;
+        Ok(Runtime {
+            handle,
+            stop: Some(stop),
+        })
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+impl OvhClient {
+    /// Starts a builder with nothing configured (the settings of
+    /// [`crate::OvhClientBuilder`]).
+    pub fn builder() -> OvhClientBuilder {
+        OvhClientBuilder {
+            inner: crate::OvhClient::builder(),
+        }
+    }
+
+    /// A client configured from the environment and `ovh.conf` files, exactly like
+    /// [`crate::OvhClient::from_env`].
+    pub fn from_env() -> Result<OvhClient, Error> {
+        OvhClient::from_async(crate::OvhClient::from_env()?)
+    }
+
+    /// Wraps an async client (sharing its clones' state), with a new private runtime.
+    ///
+    /// Connections are driven by the runtime that opened them: connections the async
+    /// client opened on another runtime stop working when that runtime is shut down (a GET
+    /// is then retried, a POST fails), so prefer a client that has not been used yet.
+    pub fn from_async(client: crate::OvhClient) -> Result<OvhClient, Error> {
+        Ok(OvhClient {
+            client,
+            runtime: Arc::new(Runtime::new()?),
+        })
+    }
+
+    /// The async client inside (sharing this client's connections, time delta and
+    /// token), for the [workflow](crate::workflow), the [planner](crate::planner) or your
+    /// own futures: run them with [`block_on`](Self::block_on), or await them in async code.
+    pub fn as_async(&self) -> &crate::OvhClient {
+        &self.client
+    }
+
+    /// Runs any future on this client's runtime, blocking the current thread until it is
+    /// done.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::BlockingInAsync`], without polling `future`, when called from inside an
+    /// async runtime.
+    pub fn block_on<F: Future>(&self, future: F) -> Result<F::Output, Error> {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return Err(Error::BlockingInAsync);
+        }
+        Ok(self.runtime.handle.block_on(future))
+    }
+
+    fn run<T>(&self, future: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+        self.block_on(future)?
+    }
+
+    /// The endpoint this client talks to.
+    pub fn endpoint(&self) -> &Endpoint {
+        self.client.endpoint()
+    }
+
+    /// The credentials this client uses (their `Debug` shows no secret).
+    pub fn credentials(&self) -> &Credentials {
+        self.client.credentials()
+    }
+
+    /// Blocking [`crate::OvhClient::time_delta`].
+    pub fn time_delta(&self) -> Result<i64, Error> {
+        self.run(self.client.time_delta())
+    }
+
+    /// Blocking [`crate::OvhClient::server_time`].
+    pub fn server_time(&self) -> Result<i64, Error> {
+        self.run(self.client.server_time())
+    }
+
+    /// Blocking [`crate::OvhClient::call`]: any API call without a body.
+    pub fn call<T: DeserializeOwned>(&self, method: Method, path: &ApiPath) -> Result<T, Error> {
+        self.run(self.client.call(method, path))
+    }
+
+    /// Blocking [`crate::OvhClient::call_with_body`]: any API call with a JSON body.
+    pub fn call_with_body<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        path: &ApiPath,
+        body: &B,
+    ) -> Result<T, Error> {
+        self.run(self.client.call_with_body(method, path, body))
+    }
+
+    /// Blocking [`crate::OvhClient::request_consumer_key`].
+    pub fn request_consumer_key(
+        &self,
+        rules: &[AccessRule],
+        redirection: Option<&str>,
+    ) -> Result<ConsumerKeyRequest, Error> {
+        self.run(self.client.request_consumer_key(rules, redirection))
+    }
+
+    /// Blocking [`crate::OvhClient::current_credential`].
+    pub fn current_credential(&self) -> Result<CurrentCredential, Error> {
+        self.run(self.client.current_credential())
+    }
+
+    /// Blocking [`ServiceRenewApi::list_services`]: `GET /service`.
+    pub fn list_services(&self) -> Result<Vec<ServiceId>, Error> {
+        self.run(self.client.list_services())
+    }
+
+    /// Blocking [`ServiceRenewApi::service`]: `GET /service/{serviceId}`.
+    pub fn service(&self, id: ServiceId) -> Result<Service, Error> {
+        self.run(self.client.service(id))
+    }
+
+    /// Blocking [`ServiceRenewApi::service_infos`]:
+    /// `GET /{product}/{serviceName}/serviceInfos`.
+    pub fn service_infos(&self, product: &str, service_name: &str) -> Result<ServiceInfos, Error> {
+        self.run(self.client.service_infos(product, service_name))
+    }
+
+    /// Blocking [`ServiceRenewApi::renew_descriptions`]:
+    /// `GET /service/{serviceId}/renew?includeOptions=…`.
+    pub fn renew_descriptions(
+        &self,
+        id: ServiceId,
+        include_options: bool,
+    ) -> Result<Vec<RenewDescription>, Error> {
+        self.run(self.client.renew_descriptions(id, include_options))
+    }
+
+    /// Blocking [`ServiceRenewApi::create_renew_order`]: `POST /service/{serviceId}/renew`,
+    /// sent exactly once.
+    pub fn create_renew_order(
+        &self,
+        id: ServiceId,
+        request: &RenewRequest,
+    ) -> Result<Order, Error> {
+        self.run(self.client.create_renew_order(id, request))
+    }
+
+    /// Blocking [`ServiceRenewApi::order`]: `GET /me/order/{orderId}`.
+    pub fn order(&self, order_id: OrderId) -> Result<Order, Error> {
+        self.run(self.client.order(order_id))
+    }
+
+    /// Blocking [`ServiceRenewApi::order_status`]: `GET /me/order/{orderId}/status`.
+    pub fn order_status(&self, order_id: OrderId) -> Result<OrderStatus, Error> {
+        self.run(self.client.order_status(order_id))
+    }
+
+    /// Blocking [`ServiceRenewApi::available_registered_payment_means`]:
+    /// `GET /me/order/{orderId}/availableRegisteredPaymentMean`.
+    pub fn available_registered_payment_means(
+        &self,
+        order_id: OrderId,
+    ) -> Result<Vec<PaymentMean>, Error> {
+        self.run(self.client.available_registered_payment_means(order_id))
+    }
+
+    /// Blocking [`ServiceRenewApi::pay_with_registered_payment_mean`]:
+    /// `POST /me/order/{orderId}/payWithRegisteredPaymentMean`, sent exactly once.
+    pub fn pay_with_registered_payment_mean(
+        &self,
+        order_id: OrderId,
+        payment_mean: PaymentMean,
+        payment_mean_id: Option<u64>,
+    ) -> Result<(), Error> {
+        self.run(self.client.pay_with_registered_payment_mean(
+            order_id,
+            payment_mean,
+            payment_mean_id,
+        ))
+    }
+
+    /// Blocking [`ServiceRenewApi::payment_methods`]: `GET /me/payment/method`.
+    pub fn payment_methods(&self) -> Result<Vec<u64>, Error> {
+        self.run(self.client.payment_methods())
+    }
+
+    /// Blocking [`ServiceRenewApi::pay_with_payment_method`]:
+    /// `POST /me/order/{orderId}/pay`, sent exactly once.
+    pub fn pay_with_payment_method(
+        &self,
+        order_id: OrderId,
+        payment_method_id: u64,
+    ) -> Result<(), Error> {
+        self.run(
+            self.client
+                .pay_with_payment_method(order_id, payment_method_id),
+        )
+    }
+}
+
+/// Builds a blocking [`OvhClient`]: the settings of [`crate::OvhClientBuilder`], then
+/// [`build`](Self::build).
+///
+/// ```no_run
+/// use ovh_renew::blocking::OvhClient;
+/// use ovh_renew::{Credentials, Endpoint};
+/// # fn demo() -> Result<(), ovh_renew::Error> {
+/// let client = OvhClient::builder()
+///     .endpoint(Endpoint::OvhEu)
+///     .credentials(Credentials::new("app-key", "app-secret", "consumer-key"))
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct OvhClientBuilder {
+    inner: AsyncBuilder,
+}
+
+impl From<AsyncBuilder> for OvhClientBuilder {
+    fn from(inner: AsyncBuilder) -> Self {
+        OvhClientBuilder { inner }
+    }
+}
+
+impl OvhClientBuilder {
+    /// See [`crate::OvhClientBuilder::from_env`].
+    pub fn from_env() -> Result<OvhClientBuilder, Error> {
+        Ok(AsyncBuilder::from_env()?.into())
+    }
+
+    /// See [`crate::OvhClientBuilder::endpoint`].
+    pub fn endpoint(self, endpoint: Endpoint) -> Self {
+        self.inner.endpoint(endpoint).into()
+    }
+
+    /// See [`crate::OvhClientBuilder::credentials`].
+    pub fn credentials(self, credentials: Credentials) -> Self {
+        self.inner.credentials(credentials).into()
+    }
+
+    /// See [`crate::OvhClientBuilder::oauth2_token_url`].
+    pub fn oauth2_token_url(self, url: &str) -> Self {
+        self.inner.oauth2_token_url(url).into()
+    }
+
+    /// See [`crate::OvhClientBuilder::http_client`]. The `reqwest::Client` is used on the
+    /// blocking client's runtime only.
+    pub fn http_client(self, client: reqwest::Client) -> Self {
+        self.inner.http_client(client).into()
+    }
+
+    /// See [`crate::OvhClientBuilder::timeout`].
+    pub fn timeout(self, timeout: Duration) -> Self {
+        self.inner.timeout(timeout).into()
+    }
+
+    /// See [`crate::OvhClientBuilder::user_agent`].
+    pub fn user_agent(self, user_agent: impl Into<String>) -> Self {
+        self.inner.user_agent(user_agent).into()
+    }
+
+    /// See [`crate::OvhClientBuilder::retry`].
+    pub fn retry(self, policy: RetryPolicy) -> Self {
+        self.inner.retry(policy).into()
+    }
+
+    /// See [`crate::OvhClientBuilder::no_retries`].
+    pub fn no_retries(self) -> Self {
+        self.inner.no_retries().into()
+    }
+
+    /// Checks the settings and builds the client and its runtime.
+    pub fn build(self) -> Result<OvhClient, Error> {
+        OvhClient::from_async(self.inner.build()?)
+    }
+}
