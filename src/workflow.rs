@@ -169,7 +169,7 @@ pub struct RenewOptions {
     pub renewing: Renewing,
     /// `false` (the default): stop after the dry run. `true`: create the real order.
     pub order: bool,
-    /// Pay the order with this (only with `order: true`).
+    /// Pay the order with this (only with `order: true`; refused for a dry run).
     pub payment: Option<PaymentChoice>,
     /// Ask OVH for strategies including options (`includeOptions=true`).
     pub include_options: bool,
@@ -207,7 +207,8 @@ impl RenewOptions {
         self
     }
 
-    /// Pay the order with `choice` (ignored for a dry run).
+    /// Pay the order with `choice`. Only with [`order(true)`](Self::order): [`renew`]
+    /// refuses a payment for a dry run, before sending anything.
     pub fn pay(mut self, choice: PaymentChoice) -> Self {
         self.payment = Some(choice);
         self
@@ -414,6 +415,12 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
     options: &RenewOptions,
 ) -> Result<RenewReport, RenewError> {
     let before = |step| move |source| RenewError::NothingOrdered { step, source };
+    if options.payment.is_some() && !options.order {
+        // Paying needs an order: refuse rather than silently drop the payment.
+        return Err(before(Step::Pay)(Error::InvalidRequest(
+            "a payment was given for a dry run: set order(true) to order and pay".into(),
+        )));
+    }
     let mut steps = Vec::with_capacity(8);
 
     let service_id = match &options.service {

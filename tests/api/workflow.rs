@@ -650,3 +650,13 @@ async fn planner_totals_are_exact_where_floats_are_not() {
     );
     assert_eq!(plan.totals[0].ucents, 30_000_000);
 }
+
+#[tokio::test]
+async fn a_payment_for_a_dry_run_is_refused_before_sending_anything() {
+    let api = FakeRenewApi::sandbox();
+    let options = RenewOptions::new(VPS_ID, p("P1M")).pay(PaymentChoice::Method(42));
+    let err = renew(&api, &options).await.unwrap_err();
+    assert!(err.nothing_ordered(), "{err:?}");
+    assert!(err.to_string().contains("order(true)"), "{err}");
+    assert!(api.calls().is_empty());
+}
