@@ -1,6 +1,7 @@
 //! One integration-test binary (fast linking): every module runs against a local OVH.
 
 mod auth;
+mod faults;
 mod renew_api;
 mod round_trips;
 mod support;
