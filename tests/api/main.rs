@@ -2,6 +2,7 @@
 
 mod auth;
 mod faults;
+mod hardening;
 mod renew_api;
 mod round_trips;
 mod support;
