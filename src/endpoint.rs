@@ -129,8 +129,9 @@ impl Endpoint {
 
     /// Parses a custom base URL (`http` or `https`). A trailing `/` is removed.
     pub fn custom(url: &str) -> Result<Endpoint, EndpointError> {
+        // The text is echoed without its user information: it may hold a password.
         let invalid = |reason: &str| EndpointError::InvalidUrl {
-            url: url.to_owned(),
+            url: without_userinfo(url),
             reason: reason.to_owned(),
         };
         let parsed = Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
@@ -148,6 +149,20 @@ impl Endpoint {
         }
         let text = parsed.as_str().trim_end_matches('/').to_owned();
         Ok(Endpoint::Custom(BaseUrl(text)))
+    }
+}
+
+/// `url` with anything before an `@` in its authority replaced by `<redacted>`
+/// (`https://user:pw@host/1.0` → `https://<redacted>@host/1.0`), found textually so that
+/// it also works on text that does not parse as a URL.
+fn without_userinfo(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let authority_len = url[start..]
+        .find(['/', '?', '#', '\\'])
+        .unwrap_or(url.len() - start);
+    match url[start..start + authority_len].rfind('@') {
+        Some(at) => format!("{}<redacted>{}", &url[..start], &url[start + at..]),
+        None => url.to_owned(),
     }
 }
 
@@ -184,7 +199,7 @@ impl FromStr for Endpoint {
         if s.contains("://") {
             return Endpoint::custom(s);
         }
-        Err(EndpointError::UnknownName(s.to_owned()))
+        Err(EndpointError::UnknownName(without_userinfo(s)))
     }
 }
 
@@ -255,6 +270,28 @@ mod tests {
                 ),
                 "{bad}"
             );
+        }
+    }
+
+    /// A refused URL is echoed without its user information, whatever its shape.
+    #[test]
+    fn refused_urls_never_echo_a_password() {
+        for (text, shown) in [
+            ("https://u:pw@h/1.0", "https://<redacted>@h/1.0"),
+            ("https://pw@h/1.0", "https://<redacted>@h/1.0"),
+            ("https://u:p@w@h/1.0?x=@", "https://<redacted>@h/1.0?x=@"),
+            ("https://u:pw@/1.0", "https://<redacted>@/1.0"),
+            ("ftp://u:pw@h", "ftp://<redacted>@h"),
+            ("http://u:pw@h\\1.0", "http://<redacted>@h\\1.0"),
+            ("https://h/1.0?x=1", "https://h/1.0?x=1"),
+            ("https://h/a@b?x", "https://h/a@b?x"),
+        ] {
+            let err = text.parse::<Endpoint>().unwrap_err();
+            let EndpointError::InvalidUrl { url, .. } = &err else {
+                panic!("{text}: {err:?}")
+            };
+            assert_eq!(url, shown, "{text}");
+            assert!(!err.to_string().contains("pw"), "{err}");
         }
     }
 

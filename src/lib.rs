@@ -67,6 +67,15 @@ mod trace;
 mod transport;
 pub mod workflow;
 
+/// Entry points for the cargo-fuzz targets of `fuzz/`, compiled only with `--cfg fuzzing`
+/// (which cargo-fuzz sets) and in this crate's unit tests (which run them on proptest
+/// inputs and on every input the fuzzers found): they reach crate-private code
+/// (`Answer::decode`, the INI parser) without making it part of the public API.
+#[cfg(any(fuzzing, test))]
+#[doc(hidden)]
+#[allow(missing_docs)]
+pub mod fuzzing;
+
 pub use api::{ApiFuture, ServiceRenewApi};
 pub use client::{DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, OvhClient, OvhClientBuilder};
 pub use config::{ConfigError, CredentialsProblem};

@@ -129,16 +129,26 @@ fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let mut out = String::with_capacity(MAX_SNIPPET + 3);
     for word in text.split_whitespace() {
-        if out.len() + word.len() + 1 > MAX_SNIPPET {
+        let word: String = word.chars().filter(|c| !c.is_control()).collect();
+        let sep = usize::from(!out.is_empty());
+        if out.len() + sep + word.len() > MAX_SNIPPET {
+            // Keep what fits of the word (a body without blanks, such as minified JSON,
+            // is one word), cut on a character boundary.
+            let room = MAX_SNIPPET.saturating_sub(out.len() + sep);
+            let mut cut = room.min(word.len());
+            while !word.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            if cut > 0 {
+                out.push_str(&" "[..sep]);
+                out.push_str(&word[..cut]);
+            }
             out.push_str(" …");
             break;
         }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
+        out.push_str(&" "[..sep]);
+        out.push_str(&word);
     }
-    out.retain(|c| !c.is_control());
     out
 }
 
@@ -453,6 +463,30 @@ mod tests {
         assert_eq!(d.route, "/service");
         assert_eq!(d.query_id.as_deref(), Some("EU.q"));
         d.field
+    }
+
+    /// A non-JSON body becomes one short printable line, whatever its shape: words kept
+    /// whole while they fit, a word longer than the room (minified JSON, a token) cut on
+    /// a character boundary, control characters dropped.
+    #[test]
+    fn snippets_are_short_printable_and_never_empty_for_a_long_word() {
+        let long = format!("{{\"error\":\"{}é{}\"}}", "x".repeat(180), "y".repeat(100));
+        let s = snippet(long.as_bytes());
+        assert!(s.starts_with("{\"error\":\"xxx"), "{s}");
+        assert!(s.ends_with(" …") && s.len() <= MAX_SNIPPET + 4, "{s}");
+        let s = snippet(b"<html>\n<b>502</b>\x1b[0m\tBad\r\nGateway</html>");
+        assert_eq!(s, "<html> <b>502</b>[0m Bad Gateway</html>");
+        let many = "word ".repeat(100);
+        let s = snippet(many.as_bytes());
+        assert!(s.len() <= MAX_SNIPPET + 4 && s.ends_with("word …"), "{s}");
+        for cut in 0..8 {
+            // A multi-byte character at every offset around the limit.
+            let text = format!("{}{}", "a".repeat(MAX_SNIPPET - 4 + cut), "ééééé");
+            let s = snippet(text.as_bytes());
+            assert!(s.ends_with(" …"), "{s}");
+        }
+        assert_eq!(snippet(b""), "");
+        assert_eq!(snippet(b"\xff\xfe"), "\u{fffd}\u{fffd}");
     }
 
     /// Success decodes on the fast path; a failure is decoded again to name the field.

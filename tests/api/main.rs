@@ -2,6 +2,8 @@
 
 mod auth;
 mod blocking;
+mod faults;
+mod hardening;
 mod renew_api;
 mod round_trips;
 mod support;

@@ -150,3 +150,153 @@ pub fn assert_no_secret(text: &str) {
         );
     }
 }
+
+/// What [`RawServer`] does with a request (other than `GET /1.0/auth/time`, always
+/// answered with the current time).
+#[derive(Clone)]
+pub enum RawReply {
+    /// A complete answer: status, then body (`content-length` set, keep-alive).
+    Full(u16, Vec<u8>),
+    /// The head and the first bytes of a 500-byte body, then the connection is closed.
+    DropMidBody,
+    /// Reads the request and never answers (holds the connection for 30 s).
+    Stall,
+}
+
+/// One request as it arrived on the wire.
+#[derive(Clone, Debug)]
+pub struct RawRequest {
+    pub method: String,
+    /// The request target exactly as sent (`/1.0/vps/a%2Fb/serviceInfos`).
+    pub target: String,
+}
+
+/// A raw HTTP/1.1 server on a TCP port, for what wiremock cannot do: drop a connection
+/// mid-body, stall, count TCP connections, and see request targets byte for byte.
+pub struct RawServer {
+    pub base: String,
+    /// Accepted TCP connections.
+    pub connections: Arc<std::sync::atomic::AtomicUsize>,
+    /// Requests other than `/auth/time`, in arrival order.
+    pub requests: Arc<std::sync::Mutex<Vec<RawRequest>>>,
+    /// `GET /auth/time` requests.
+    pub time_calls: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+type Handler = dyn Fn(&RawRequest) -> RawReply + Send + Sync;
+
+impl RawServer {
+    pub async fn start(handler: impl Fn(&RawRequest) -> RawReply + Send + Sync + 'static) -> Self {
+        use std::sync::atomic::AtomicUsize;
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = RawServer {
+            base: format!("http://{addr}/1.0"),
+            connections: Arc::new(AtomicUsize::new(0)),
+            requests: Arc::default(),
+            time_calls: Arc::new(AtomicUsize::new(0)),
+        };
+        let handler: Arc<Handler> = Arc::new(handler);
+        let (connections, requests, time_calls) = (
+            server.connections.clone(),
+            server.requests.clone(),
+            server.time_calls.clone(),
+        );
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut sock, _)) = listener.accept().await else {
+                    return;
+                };
+                connections.fetch_add(1, Ordering::SeqCst);
+                let (handler, requests, time_calls) =
+                    (handler.clone(), requests.clone(), time_calls.clone());
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    loop {
+                        // Read one request: head, then `content-length` bytes of body.
+                        let head_end = loop {
+                            if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                                break at + 4;
+                            }
+                            let mut chunk = [0u8; 4096];
+                            match sock.read(&mut chunk).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                            }
+                        };
+                        let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+                        let length = head
+                            .lines()
+                            .filter_map(|l| l.split_once(':'))
+                            .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
+                            .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+                            .unwrap_or(0);
+                        while buf.len() < head_end + length {
+                            let mut chunk = [0u8; 4096];
+                            match sock.read(&mut chunk).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                            }
+                        }
+                        buf.drain(..head_end + length);
+                        let mut line = head.lines().next().unwrap_or("").split(' ');
+                        let request = RawRequest {
+                            method: line.next().unwrap_or("").to_owned(),
+                            target: line.next().unwrap_or("").to_owned(),
+                        };
+                        let reply = if request.method == "GET" && request.target == "/1.0/auth/time"
+                        {
+                            time_calls.fetch_add(1, Ordering::SeqCst);
+                            RawReply::Full(200, now().to_string().into_bytes())
+                        } else {
+                            requests.lock().unwrap().push(request.clone());
+                            handler(&request)
+                        };
+                        match reply {
+                            RawReply::Full(status, body) => {
+                                let mut out = format!(
+                                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                                    body.len()
+                                )
+                                .into_bytes();
+                                out.extend_from_slice(&body);
+                                if sock.write_all(&out).await.is_err() {
+                                    return;
+                                }
+                            }
+                            RawReply::DropMidBody => {
+                                let _ = sock
+                                    .write_all(
+                                        b"HTTP/1.1 200 OK\r\ncontent-length: 500\r\n\r\n{\"orderId\":",
+                                    )
+                                    .await;
+                                return;
+                            }
+                            RawReply::Stall => {
+                                tokio::time::sleep(Duration::from_secs(30)).await;
+                                return;
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        server
+    }
+
+    /// Requests other than `/auth/time` received so far.
+    pub fn request_count(&self) -> usize {
+        self.requests.lock().unwrap().len()
+    }
+
+    /// A client of this server with the test credentials.
+    pub fn builder(&self) -> OvhClientBuilder {
+        OvhClient::builder()
+            .endpoint(self.base.parse::<Endpoint>().unwrap())
+            .credentials(Credentials::new(AK, AS, CK))
+            .retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(5)))
+            .timeout(Duration::from_secs(5))
+    }
+}

@@ -1,11 +1,8 @@
 //! The request pipeline: signing, time sync, retries, errors, path safety, secrets.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use ovh_renew::{ApiPath, Error, Method, TransportKind};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::{body_string, header, method, path, query_param};
 use wiremock::{Mock, Request, ResponseTemplate};
 
@@ -271,64 +268,10 @@ async fn post_is_sent_exactly_once_on_server_errors() {
     }
 }
 
-/// A raw HTTP server that answers `/auth/time` and drops every other connection after
-/// reading the request. Returns its base URL and the count of dropped requests.
-async fn dropping_server() -> (String, Arc<AtomicUsize>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let dropped = Arc::new(AtomicUsize::new(0));
-    let count = dropped.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut sock, _)) = listener.accept().await else {
-                return;
-            };
-            let count = count.clone();
-            tokio::spawn(async move {
-                loop {
-                    let mut buf = vec![0u8; 8192];
-                    let Ok(n) = sock.read(&mut buf).await else {
-                        return;
-                    };
-                    if n == 0 {
-                        return;
-                    }
-                    let head = String::from_utf8_lossy(&buf[..n]).to_string();
-                    if head.starts_with("GET /1.0/auth/time") {
-                        let body = now().to_string();
-                        let resp = format!(
-                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
-                            body.len()
-                        );
-                        if sock.write_all(resp.as_bytes()).await.is_err() {
-                            return;
-                        }
-                    } else {
-                        count.fetch_add(1, Ordering::SeqCst);
-                        // Half an answer, then the connection drops.
-                        let _ = sock
-                            .write_all(
-                                b"HTTP/1.1 200 OK\r\ncontent-length: 500\r\n\r\n{\"orderId\":",
-                            )
-                            .await;
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    (format!("http://{addr}/1.0"), dropped)
-}
-
 #[tokio::test]
 async fn post_is_sent_once_on_a_dropped_connection_and_says_it_may_have_been_processed() {
-    let (base, dropped) = dropping_server().await;
-    let client = ovh_renew::OvhClient::builder()
-        .endpoint(base.parse().unwrap())
-        .credentials(ovh_renew::Credentials::new(AK, AS, CK))
-        .retry(ovh_renew::RetryPolicy::default().with_initial_backoff(Duration::from_millis(5)))
-        .build()
-        .unwrap();
+    let server = RawServer::start(|_| RawReply::DropMidBody).await;
+    let client = server.builder().build().unwrap();
     let err = client
         .call_with_body::<serde_json::Value, _>(
             Method::POST,
@@ -337,11 +280,7 @@ async fn post_is_sent_once_on_a_dropped_connection_and_says_it_may_have_been_pro
         )
         .await
         .unwrap_err();
-    assert_eq!(
-        dropped.load(Ordering::SeqCst),
-        1,
-        "POST must be sent exactly once"
-    );
+    assert_eq!(server.request_count(), 1, "POST must be sent exactly once");
     let Error::Transport(t) = &err else {
         panic!("{err:?}")
     };
@@ -351,12 +290,11 @@ async fn post_is_sent_once_on_a_dropped_connection_and_says_it_may_have_been_pro
     assert_no_secret(&format!("{err} {err:?}"));
 
     // The same dropped answer on a GET is retried (1 + 2 retries).
-    dropped.store(0, Ordering::SeqCst);
     let _ = client
         .call::<serde_json::Value>(Method::GET, &ApiPath::new("/service"))
         .await
         .unwrap_err();
-    assert_eq!(dropped.load(Ordering::SeqCst), 3);
+    assert_eq!(server.request_count(), 1 + 3);
 }
 
 #[tokio::test]

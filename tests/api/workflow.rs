@@ -618,37 +618,52 @@ async fn executing_a_plan_orders_and_pays_each_line_once_over_http() {
 
 #[tokio::test]
 async fn planner_totals_are_exact_where_floats_are_not() {
-    // 0.1 + 0.2 != 0.3 in f64; the plan's total must be exactly 0.3.
-    let api = FakeRenewApi::new();
-    let today = day("2026-01-01");
-    for (id, value) in [(1u64, 0.1), (2, 0.2)] {
-        let infos = ServiceInfos::new(ServiceId(id), format!("d{id}.ovh"))
-            .with_expiration(day("2026-01-10"));
-        let choices = vec![RenewDescription::new(
-            p("P1Y"),
-            vec![RenewStrategy::new(
-                Price::new(value, CurrencyCode::Eur),
-                vec![ServiceId(id)],
-            )],
-        )];
-        let mut service = Service::new(BillingState::Ok);
-        service.expiration_date = Some(day("2026-01-10"));
-        api.add_service(
-            ovh_renew::testing::SandboxService::new("domain", infos)
-                .with_service(service)
-                .with_choices(choices),
+    // Each row: prices (as the API's float `value`, no priceInUcents) whose f64 sum is
+    // not the decimal sum; the plan's total must be the exact decimal sum in ucents.
+    let table: &[(&[f64], i64)] = &[
+        (&[0.1, 0.2], 30_000_000),
+        (&[0.7, 0.1], 80_000_000),
+        (&[1.1, 2.2], 330_000_000),
+        (&[0.1; 10], 100_000_000),
+        (&[4.35, 0.01, 1e-8], 436_000_001),
+        // `(0.29 * 1e8) as i64` is 28_999_999: truncating float scaling is wrong too.
+        (&[0.29, 0.58], 87_000_000),
+        (&[8.2, 0.1], 830_000_000),
+    ];
+    for (prices, exact) in table {
+        let float_sum: f64 = prices.iter().map(|v| std::hint::black_box(*v)).sum();
+        assert_ne!(
+            float_sum,
+            *exact as f64 / 1e8,
+            "{prices:?}: binary floating point adds these exactly, pick another row"
         );
+        let api = FakeRenewApi::new();
+        let today = day("2026-01-01");
+        for (i, value) in prices.iter().enumerate() {
+            let id = i as u64 + 1;
+            let infos = ServiceInfos::new(ServiceId(id), format!("d{id}.ovh"))
+                .with_expiration(day("2026-01-10"));
+            let choices = vec![RenewDescription::new(
+                p("P1Y"),
+                vec![RenewStrategy::new(
+                    Price::new(*value, CurrencyCode::Eur),
+                    vec![ServiceId(id)],
+                )],
+            )];
+            let mut service = Service::new(BillingState::Ok);
+            service.expiration_date = Some(day("2026-01-10"));
+            api.add_service(
+                ovh_renew::testing::SandboxService::new("domain", infos)
+                    .with_service(service)
+                    .with_choices(choices),
+            );
+        }
+        let options = PlanOptions::new(PeriodChoice::Fixed(p("P1Y"))).today(today);
+        let plan = plan(&api, &options, None).await.unwrap();
+        assert_eq!(plan.ready().count(), prices.len(), "{prices:?}");
+        assert_eq!(plan.totals.len(), 1, "{prices:?}");
+        assert_eq!(plan.totals[0].ucents, *exact, "{prices:?}");
     }
-    let options = PlanOptions::new(PeriodChoice::Fixed(p("P1Y"))).today(today);
-    let plan = plan(&api, &options, None).await.unwrap();
-    assert_eq!(plan.ready().count(), 2);
-    let (a, b) = (std::hint::black_box(0.1f64), std::hint::black_box(0.2f64));
-    assert_ne!(a + b, 0.3, "binary floating point cannot add these exactly");
-    assert_eq!(
-        plan.totals[0].ucents,
-        Price::new(0.3, CurrencyCode::Eur).ucents()
-    );
-    assert_eq!(plan.totals[0].ucents, 30_000_000);
 }
 
 #[tokio::test]

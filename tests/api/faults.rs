@@ -1,0 +1,918 @@
+//! The fault matrix: every `ServiceRenewApi` method against every way a server can
+//! misbehave. One table; a new fault is one row of `FAULTS`, a new method one entry of
+//! `calls()`.
+//!
+//! For each (method, fault) the test checks the outcome (a value equal to what the body
+//! says, or the documented typed error), how many requests reached the server (GETs
+//! retried as `RetryPolicy` says, POSTs exactly once), that a POST transport failure says
+//! the server may have processed it, and that no error shows a secret. A panic anywhere
+//! fails the test. `FAULTS_TIMING=1 cargo test faults -- --nocapture` prints each case's
+//! duration.
+
+use std::time::{Duration, Instant};
+
+use futures_util::FutureExt;
+use ovh_renew::{
+    Error, OrderId, OvhClient, OvhClientBuilder, PaymentMean, RenewPeriod, RenewRequest,
+    RetryPolicy, ServiceId, ServiceRenewApi, TransportKind,
+};
+use serde_json::Value;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+use crate::support::*;
+
+/// The outcome of one call, the value serialized to JSON for comparison.
+type Outcome = Result<Value, Error>;
+type CallFuture<'a> = futures_util::future::BoxFuture<'a, Outcome>;
+
+/// One method of `ServiceRenewApi`, as the matrix sees it.
+struct Call {
+    name: &'static str,
+    http: &'static str,
+    /// The path on the wire, below `/1.0`.
+    wire: &'static str,
+    /// The answer of a healthy server.
+    fixture: &'static str,
+    /// `None` for the pay calls (`void`: any 2xx is success, whatever the body).
+    decode: Option<fn(&[u8]) -> Value>,
+    /// JSON pointer to an integer field (`""`: the whole body), for "wrong type" and
+    /// "out of range" rows (a string field where the model has no integer).
+    number_at: &'static str,
+    /// JSON pointer to an enum field, for the "unknown enum value" row; `None` when the
+    /// model has no enum (the row then sends the healthy fixture).
+    enum_at: Option<&'static str>,
+    call: for<'a> fn(&'a OvhClient) -> CallFuture<'a>,
+}
+
+fn model<T: serde::de::DeserializeOwned + serde::Serialize>(bytes: &[u8]) -> Value {
+    serde_json::to_value(serde_json::from_slice::<T>(bytes).unwrap()).unwrap()
+}
+
+fn value<T: serde::Serialize>(r: Result<T, Error>) -> Outcome {
+    r.map(|v| serde_json::to_value(v).unwrap())
+}
+
+const SID: ServiceId = ServiceId(118_977_335);
+const OID: OrderId = OrderId(214_110_657);
+
+fn renew_request() -> &'static RenewRequest {
+    static REQUEST: std::sync::OnceLock<RenewRequest> = std::sync::OnceLock::new();
+    REQUEST.get_or_init(|| RenewRequest::order("P1Y".parse::<RenewPeriod>().unwrap(), vec![SID]))
+}
+
+fn calls() -> Vec<Call> {
+    vec![
+        Call {
+            name: "list_services",
+            http: "GET",
+            wire: "/service",
+            fixture: "service_list.json",
+            decode: Some(model::<Vec<ServiceId>>),
+            number_at: "/0",
+            enum_at: None,
+            call: |c| c.list_services().map(value).boxed(),
+        },
+        Call {
+            name: "service",
+            http: "GET",
+            wire: "/service/118977335",
+            fixture: "service_get_vps.json",
+            decode: Some(model::<ovh_renew::Service>),
+            number_at: "/quantity",
+            enum_at: Some("/state"),
+            call: |c| c.service(SID).map(value).boxed(),
+        },
+        Call {
+            name: "service_infos",
+            http: "GET",
+            wire: "/vps/vps-0baa4fcf.vps.ovh.net/serviceInfos",
+            fixture: "vps_service_infos.json",
+            decode: Some(model::<ovh_renew::ServiceInfos>),
+            number_at: "/serviceId",
+            enum_at: Some("/status"),
+            call: |c| {
+                c.service_infos("vps", "vps-0baa4fcf.vps.ovh.net")
+                    .map(value)
+                    .boxed()
+            },
+        },
+        Call {
+            name: "renew_descriptions",
+            http: "GET",
+            wire: "/service/118977335/renew",
+            fixture: "renew_descriptions_vps.json",
+            decode: Some(model::<Vec<ovh_renew::RenewDescription>>),
+            number_at: "/0/strategies/0/priceInUcents",
+            enum_at: Some("/0/strategies/0/price/currencyCode"),
+            call: |c| c.renew_descriptions(SID, false).map(value).boxed(),
+        },
+        Call {
+            name: "create_renew_order",
+            http: "POST",
+            wire: "/service/118977335/renew",
+            fixture: "renew_order.json",
+            decode: Some(model::<ovh_renew::Order>),
+            number_at: "/orderId",
+            enum_at: Some("/tax/currencyCode"),
+            call: |c| {
+                c.create_renew_order(SID, renew_request())
+                    .map(value)
+                    .boxed()
+            },
+        },
+        Call {
+            name: "order",
+            http: "GET",
+            wire: "/me/order/214110657",
+            fixture: "me_order.json",
+            decode: Some(model::<ovh_renew::Order>),
+            number_at: "/priceWithTax/priceInUcents",
+            enum_at: Some("/tax/currencyCode"),
+            call: |c| c.order(OID).map(value).boxed(),
+        },
+        Call {
+            name: "order_status",
+            http: "GET",
+            wire: "/me/order/214110657/status",
+            fixture: "order_status_not_paid.json",
+            decode: Some(model::<ovh_renew::OrderStatus>),
+            number_at: "",
+            enum_at: Some(""),
+            call: |c| c.order_status(OID).map(value).boxed(),
+        },
+        Call {
+            name: "available_registered_payment_means",
+            http: "GET",
+            wire: "/me/order/214110657/availableRegisteredPaymentMean",
+            fixture: "available_registered_payment_mean.json",
+            // The method returns the payment means only.
+            decode: Some(|b| {
+                let means: Vec<ovh_renew::RegisteredPaymentMean> =
+                    serde_json::from_slice(b).unwrap();
+                let means: Vec<PaymentMean> = means.into_iter().map(Into::into).collect();
+                serde_json::to_value(means).unwrap()
+            }),
+            number_at: "/0/paymentMean",
+            enum_at: Some("/0/paymentMean"),
+            call: |c| c.available_registered_payment_means(OID).map(value).boxed(),
+        },
+        Call {
+            name: "pay_with_registered_payment_mean",
+            http: "POST",
+            wire: "/me/order/214110657/payWithRegisteredPaymentMean",
+            fixture: "pay_response.json",
+            decode: None,
+            number_at: "",
+            enum_at: None,
+            call: |c| {
+                c.pay_with_registered_payment_mean(OID, PaymentMean::FidelityAccount, None)
+                    .map(value)
+                    .boxed()
+            },
+        },
+        Call {
+            name: "payment_methods",
+            http: "GET",
+            wire: "/me/payment/method",
+            fixture: "payment_method_list.json",
+            decode: Some(model::<Vec<u64>>),
+            number_at: "/0",
+            enum_at: None,
+            call: |c| c.payment_methods().map(value).boxed(),
+        },
+        Call {
+            name: "pay_with_payment_method",
+            http: "POST",
+            wire: "/me/order/214110657/pay",
+            fixture: "pay_response.json",
+            decode: None,
+            number_at: "",
+            enum_at: None,
+            call: |c| c.pay_with_payment_method(OID, 9_876_543).map(value).boxed(),
+        },
+    ]
+}
+
+/// A body, built from the call's healthy fixture.
+#[derive(Clone, Copy, Debug)]
+enum Body {
+    Fixture,
+    Raw(&'static str),
+    Bytes(&'static [u8]),
+    /// The first half of the fixture.
+    Truncated,
+    /// The wrong JSON type at `number_at`: a number as a string, or a string as a number.
+    WrongType,
+    /// This literal (out of range) in place of the integer at `number_at`.
+    NumberText(&'static str),
+    /// `"vanishingStateV2030"` at `enum_at`.
+    UnknownEnum,
+    /// Unknown fields added to every object of the fixture.
+    ExtraFields,
+    /// Bytes 0xFF 0xFE inside the first string of the fixture (else its first value).
+    InvalidUtf8,
+}
+
+const UNKNOWN: &str = "vanishingStateV2030";
+
+impl Body {
+    fn bytes(self, call: &Call) -> Vec<u8> {
+        let fixture = fixture(call.fixture);
+        let edit = |at: &str, new: Value| {
+            let mut v: Value = serde_json::from_slice(&fixture).unwrap();
+            *v.pointer_mut(at)
+                .unwrap_or_else(|| panic!("{}: no {at}", call.name)) = new;
+            serde_json::to_vec(&v).unwrap()
+        };
+        match self {
+            Body::Fixture => fixture,
+            Body::Raw(text) => text.as_bytes().to_vec(),
+            Body::Bytes(b) => b.to_vec(),
+            Body::Truncated => fixture[..fixture.len() / 2].to_vec(),
+            Body::WrongType => {
+                let v: Value = serde_json::from_slice(&fixture).unwrap();
+                match v.pointer(call.number_at).unwrap() {
+                    Value::Number(n) => edit(call.number_at, Value::String(n.to_string())),
+                    _ => edit(call.number_at, serde_json::json!(5)),
+                }
+            }
+            Body::NumberText(literal) => {
+                let marked = edit(call.number_at, Value::String("@@N@@".into()));
+                String::from_utf8(marked)
+                    .unwrap()
+                    .replace("\"@@N@@\"", literal)
+                    .into_bytes()
+            }
+            Body::UnknownEnum => match call.enum_at {
+                Some(at) => edit(at, Value::String(UNKNOWN.into())),
+                None => fixture,
+            },
+            Body::ExtraFields => {
+                fn add(v: &mut Value) {
+                    match v {
+                        Value::Object(map) => {
+                            map.values_mut().for_each(add);
+                            map.insert("addedIn2031".into(), serde_json::json!({"x": [1, null]}));
+                        }
+                        Value::Array(items) => items.iter_mut().for_each(add),
+                        _ => {}
+                    }
+                }
+                let mut v: Value = serde_json::from_slice(&fixture).unwrap();
+                add(&mut v);
+                serde_json::to_vec(&v).unwrap()
+            }
+            Body::InvalidUtf8 => {
+                let mut b = fixture;
+                let at = b.iter().position(|&c| c == b'"').map_or(1, |q| q + 1);
+                b.splice(at..at, [0xFF, 0xFE]);
+                b
+            }
+        }
+    }
+}
+
+/// One answer: status, body, and an extra header.
+type Answer = (u16, Body, Option<(&'static str, &'static str)>);
+
+/// What the server does.
+#[derive(Clone, Copy, Debug)]
+enum Server {
+    /// These answers, in order (the last one repeats).
+    Answers(&'static [Answer]),
+    /// Half an answer, then the connection is closed (raw TCP server).
+    DropMidBody,
+    /// Never answers (raw TCP server); the client's timeout is `TIMEOUT`.
+    Stall,
+}
+
+/// What the caller gets.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Expect {
+    /// `Ok`: the model's own decoding of the last answer's body (for the unknown-enum row
+    /// it must also keep the unknown text); `()` for the pay calls.
+    Value,
+    /// `Error::Decode` naming the route, with the answer's status.
+    Decode(u16),
+    /// `Error::Api` with this status, and OVH's JSON body (`true`) or not.
+    Api(u16, bool),
+    /// `Error::Transport` of this kind; `may_have_been_processed` is always true.
+    Transport(TransportKind),
+}
+
+/// One fault: what the server does, then the outcome and request count for GETs, for
+/// the POST that returns a value (`create_renew_order`) and for the `void` pay POSTs.
+struct Fault {
+    name: &'static str,
+    server: Server,
+    get: (Expect, usize),
+    post: Expect,
+    pay: Expect,
+    /// Checks beyond the outcome's kind (predicates, fields), on errors.
+    check: fn(&Error),
+}
+
+const RETRIES: usize = 2;
+/// The timeout of the "slower than the timeout" row: short, as GETs wait for it 3 times.
+const TIMEOUT: Duration = Duration::from_millis(700);
+/// The timeout of every other row: only a loaded machine comes near it.
+const GENEROUS_TIMEOUT: Duration = Duration::from_secs(5);
+/// `Retry-After: 1` is capped to this, so the test proves it waited without waiting 1 s.
+const MAX_RETRY_AFTER: Duration = Duration::from_millis(150);
+
+fn no_check(_: &Error) {}
+
+const HTML_502: &str = "<html><head><title>502 Bad Gateway</title></head>\n<body>\n<center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx</center>\n</body></html>";
+
+/// 260 bytes without a blank (and a multi-byte character around the cut).
+const LONG_LINE: &str = concat!(
+    r#"{"error":"upstream_unavailable","detail":"#,
+    r#""the_upstream_cluster_eu-west-gra-7_did_not_answer_within_the_deadline;"#,
+    r#"retry_with_exponential_backoff(request_7f3a9c2e-0b1d-4e5f-8a6b-1c2d3e4f5a6b,"#,
+    r#"edge_node_gra-edge-042,policy_default-timeouts-v3,région_éèêë)"}"#
+);
+
+use Body::*;
+use Expect::*;
+
+/// The matrix. Pay calls (`void` in OVH's schema) accept any 2xx answer whatever its body:
+/// a 2xx means OVH took the payment, so a body they cannot read must not turn a paid order
+/// into an error that invites paying again. Their rows expect `Value` (`()`) for every
+/// 2xx body.
+const FAULTS: &[Fault] = &[
+    Fault {
+        name: "healthy server",
+        server: Server::Answers(&[(200, Fixture, None)]),
+        get: (Value, 1),
+        post: Value,
+        pay: Value,
+        check: no_check,
+    },
+    Fault {
+        name: "HTML 502 page (GET retried, then the last answer)",
+        server: Server::Answers(&[(502, Raw(HTML_502), None)]),
+        get: (Api(502, false), 1 + RETRIES),
+        post: Api(502, false),
+        pay: Api(502, false),
+        check: |e| {
+            let api = e.api().unwrap();
+            assert!(api.message.contains("502 Bad Gateway"), "{}", api.message);
+            assert!(
+                !api.message.contains('\n'),
+                "snippet is one line: {:?}",
+                api.message
+            );
+        },
+    },
+    Fault {
+        name: "503 then 200",
+        server: Server::Answers(&[(503, Raw("busy"), None), (200, Fixture, None)]),
+        get: (Value, 2),
+        post: Api(503, false),
+        pay: Api(503, false),
+        check: no_check,
+    },
+    Fault {
+        name: "429 with Retry-After then 200",
+        server: Server::Answers(&[
+            (
+                429,
+                Raw(r#"{"message":"Too many requests"}"#),
+                Some(("Retry-After", "1")),
+            ),
+            (200, Fixture, None),
+        ]),
+        get: (Value, 2),
+        post: Api(429, true),
+        pay: Api(429, true),
+        check: no_check,
+    },
+    Fault {
+        name: "empty 200 body",
+        server: Server::Answers(&[(200, Raw(""), None)]),
+        get: (Decode(200), 1),
+        post: Decode(200),
+        pay: Value,
+        check: no_check,
+    },
+    Fault {
+        name: "null where a value is expected",
+        server: Server::Answers(&[(200, Raw("null"), None)]),
+        get: (Decode(200), 1),
+        post: Decode(200),
+        pay: Value,
+        check: no_check,
+    },
+    Fault {
+        name: "truncated JSON",
+        server: Server::Answers(&[(200, Truncated, None)]),
+        get: (Decode(200), 1),
+        post: Decode(200),
+        pay: Value,
+        check: no_check,
+    },
+    Fault {
+        name: "wrong type (a number sent as a string)",
+        server: Server::Answers(&[(200, WrongType, None)]),
+        get: (Decode(200), 1),
+        post: Decode(200),
+        pay: Value,
+        check: no_check,
+    },
+    Fault {
+        name: "integer beyond u64 (2^64)",
+        server: Server::Answers(&[(200, NumberText("18446744073709551616"), None)]),
+        get: (Decode(200), 1),
+        post: Decode(200),
+        pay: Value,
+        check: no_check,
+    },
+    Fault {
+        name: "integer below i64 (-2^63-1)",
+        server: Server::Answers(&[(200, NumberText("-9223372036854775809"), None)]),
+        get: (Decode(200), 1),
+        post: Decode(200),
+        pay: Value,
+        check: no_check,
+    },
+    Fault {
+        name: "float beyond f64 (1e400) where an integer is expected",
+        server: Server::Answers(&[(200, NumberText("1e400"), None)]),
+        get: (Decode(200), 1),
+        post: Decode(200),
+        pay: Value,
+        check: no_check,
+    },
+    Fault {
+        name: "unknown enum value (kept as Other)",
+        server: Server::Answers(&[(200, UnknownEnum, None)]),
+        get: (Value, 1),
+        post: Value,
+        pay: Value,
+        check: no_check,
+    },
+    Fault {
+        name: "extra fields everywhere (ignored)",
+        server: Server::Answers(&[(200, ExtraFields, None)]),
+        get: (Value, 1),
+        post: Value,
+        pay: Value,
+        check: no_check,
+    },
+    Fault {
+        name: "invalid UTF-8 in the body",
+        server: Server::Answers(&[(200, InvalidUtf8, None)]),
+        get: (Decode(200), 1),
+        post: Decode(200),
+        pay: Value,
+        check: no_check,
+    },
+    Fault {
+        name: "204 where a value is expected",
+        server: Server::Answers(&[(204, Raw(""), None)]),
+        get: (Decode(204), 1),
+        post: Decode(204),
+        pay: Value,
+        check: no_check,
+    },
+    Fault {
+        name: "404 class shape",
+        server: Server::Answers(&[(
+            404,
+            Raw(r#"{"class":"Client::NotFound","message":"This service does not exist"}"#),
+            None,
+        )]),
+        get: (Api(404, true), 1),
+        post: Api(404, true),
+        pay: Api(404, true),
+        check: |e| {
+            assert!(e.is_not_found());
+            assert_eq!(e.api().unwrap().class.as_deref(), Some("Client::NotFound"));
+        },
+    },
+    Fault {
+        name: "404 legacy shape",
+        server: Server::Answers(&[(
+            404,
+            Raw(
+                r#"{"errorCode":"RESOURCE_NOT_FOUND","httpCode":"404 Not Found","message":"The requested object does not exist"}"#,
+            ),
+            None,
+        )]),
+        get: (Api(404, true), 1),
+        post: Api(404, true),
+        pay: Api(404, true),
+        check: |e| {
+            assert!(e.is_not_found());
+            assert_eq!(e.error_code(), Some("RESOURCE_NOT_FOUND"));
+        },
+    },
+    Fault {
+        name: "403 class shape (IAM)",
+        server: Server::Answers(&[(
+            403,
+            Raw(
+                r#"{"class":"Client::Forbidden","message":"This call has not been granted","details":{"unauthorizedActionsByIAM":"account:apiovh:me/order/get"}}"#,
+            ),
+            None,
+        )]),
+        get: (Api(403, true), 1),
+        post: Api(403, true),
+        pay: Api(403, true),
+        check: |e| {
+            assert!(e.is_not_granted());
+            assert!(e.to_string().contains("account:apiovh:me/order/get"), "{e}");
+        },
+    },
+    Fault {
+        name: "403 legacy shape",
+        server: Server::Answers(&[(
+            403,
+            Raw(
+                r#"{"errorCode":"NOT_GRANTED_CALL","httpCode":"403 Forbidden","message":"This call has not been granted"}"#,
+            ),
+            None,
+        )]),
+        get: (Api(403, true), 1),
+        post: Api(403, true),
+        pay: Api(403, true),
+        check: |e| {
+            assert!(e.is_not_granted());
+            assert!(e.api().unwrap().hint().is_some());
+        },
+    },
+    Fault {
+        name: "409 class shape",
+        server: Server::Answers(&[(
+            409,
+            Raw(
+                r#"{"class":"Client::Conflict","message":"An order is already in progress for this service"}"#,
+            ),
+            None,
+        )]),
+        get: (Api(409, true), 1),
+        post: Api(409, true),
+        pay: Api(409, true),
+        check: |e| assert!(e.to_string().contains("already in progress"), "{e}"),
+    },
+    Fault {
+        name: "409 legacy shape",
+        server: Server::Answers(&[(
+            409,
+            Raw(
+                r#"{"errorCode":"CONFLICT","httpCode":"409 Conflict","message":"An order is already in progress for this service"}"#,
+            ),
+            None,
+        )]),
+        get: (Api(409, true), 1),
+        post: Api(409, true),
+        pay: Api(409, true),
+        check: |e| assert_eq!(e.error_code(), Some("CONFLICT")),
+    },
+    Fault {
+        name: "460 class shape (expired service)",
+        server: Server::Answers(&[(
+            460,
+            Raw(r#"{"class":"Client::Expired","message":"Service expired"}"#),
+            None,
+        )]),
+        get: (Api(460, true), 1),
+        post: Api(460, true),
+        pay: Api(460, true),
+        check: |e| assert!(e.is_expired_service()),
+    },
+    Fault {
+        name: "460 legacy shape (expired service)",
+        server: Server::Answers(&[(
+            460,
+            Raw(
+                r#"{"errorCode":"SERVICE_EXPIRED","httpCode":"460 Expired","message":"Service expired"}"#,
+            ),
+            None,
+        )]),
+        get: (Api(460, true), 1),
+        post: Api(460, true),
+        pay: Api(460, true),
+        check: |e| {
+            assert!(e.is_expired_service());
+            assert!(e.to_string().contains("renew or reopen"), "{e}");
+        },
+    },
+    Fault {
+        name: "error status with invalid UTF-8 and binary body",
+        server: Server::Answers(&[(404, Bytes(b"\xff\xfe\x00<html>\x1b[31m gone\r\n"), None)]),
+        get: (Api(404, false), 1),
+        post: Api(404, false),
+        pay: Api(404, false),
+        check: |e| {
+            let m = &e.api().unwrap().message;
+            assert!(!m.chars().any(char::is_control), "{m:?}");
+        },
+    },
+    Fault {
+        name: "non-OVH error body on one long line (a proxy's minified JSON)",
+        server: Server::Answers(&[(503, Raw(LONG_LINE), None)]),
+        get: (Api(503, false), 1 + RETRIES),
+        post: Api(503, false),
+        pay: Api(503, false),
+        check: |e| {
+            let m = &e.api().unwrap().message;
+            assert!(m.starts_with(r#"{"error":"upstream_unavailable""#), "{m:?}");
+            assert!(m.len() <= 204, "{} bytes", m.len());
+        },
+    },
+    Fault {
+        name: "connection dropped mid-body",
+        server: Server::DropMidBody,
+        get: (Transport(TransportKind::Connection), 1 + RETRIES),
+        post: Transport(TransportKind::Connection),
+        pay: Transport(TransportKind::Connection),
+        check: no_check,
+    },
+    Fault {
+        name: "server slower than the timeout",
+        server: Server::Stall,
+        get: (Transport(TransportKind::Timeout), 1 + RETRIES),
+        post: Transport(TransportKind::Timeout),
+        pay: Transport(TransportKind::Timeout),
+        check: no_check,
+    },
+];
+
+/// The client settings of every case. One `reqwest::Client` (and its TLS setup) for the
+/// whole matrix: building one per case costs more than the case.
+fn settings(builder: OvhClientBuilder, timeout: Duration) -> OvhClientBuilder {
+    static HTTP: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    builder
+        .http_client(HTTP.get_or_init(reqwest::Client::new).clone())
+        .retry(
+            RetryPolicy::default()
+                .with_max_retries(RETRIES as u32)
+                .with_initial_backoff(Duration::from_millis(2))
+                .with_max_backoff(Duration::from_millis(10))
+                .with_max_retry_after(MAX_RETRY_AFTER),
+        )
+        .timeout(timeout)
+}
+
+/// One (call, fault) case: its description and every error it produced.
+pub struct CaseResult {
+    pub case: String,
+    pub error: Option<Error>,
+}
+
+async fn run_case(call: &Call, fault: &Fault) -> CaseResult {
+    let case = format!("{} × {}", call.name, fault.name);
+    let is_get = call.http == "GET";
+    let (expect, requests) = match (is_get, call.decode.is_some()) {
+        (true, _) => fault.get,
+        (false, true) => (fault.post, 1),
+        (false, false) => (fault.pay, 1),
+    };
+    let started = Instant::now();
+    let wire = format!("/1.0{}", call.wire);
+    let (outcome, seen, last_body) = match fault.server {
+        Server::Answers(answers) => {
+            let ovh = Ovh::start(0, 1).await;
+            let mut last_body = Vec::new();
+            let mut remaining = requests;
+            for (i, (status, body, header)) in answers.iter().enumerate() {
+                let last = i + 1 == answers.len();
+                last_body = body.bytes(call);
+                let mut reply = ResponseTemplate::new(*status)
+                    .insert_header("X-Ovh-QueryID", "EU.ext-3.fault.matrix");
+                if !last_body.is_empty() {
+                    reply =
+                        reply.set_body_raw(last_body.clone(), "application/json; charset=utf-8");
+                }
+                if let Some((k, v)) = header {
+                    reply = reply.insert_header(*k, *v);
+                }
+                // Each answer but the last is given once; `expect` is how many requests
+                // this answer must get, so a POST resent would fail the verification.
+                let hits = if last { remaining } else { remaining.min(1) };
+                remaining -= hits;
+                let mut mock = Mock::given(method(call.http))
+                    .and(path(wire.as_str()))
+                    .and(ovh.signed())
+                    .respond_with(reply);
+                if !last {
+                    mock = mock.up_to_n_times(1);
+                }
+                mock.expect(hits as u64)
+                    .named(format!("{case} answer {i}"))
+                    .mount(&ovh.server)
+                    .await;
+            }
+            let client = settings(ovh.builder(), GENEROUS_TIMEOUT).build().unwrap();
+            let outcome = (call.call)(&client).await;
+            ovh.server.verify().await;
+            let seen = ovh
+                .server
+                .received_requests()
+                .await
+                .unwrap()
+                .iter()
+                .filter(|r| r.url.path() == wire)
+                .count();
+            (outcome, seen, last_body)
+        }
+        Server::DropMidBody | Server::Stall => {
+            let stall = matches!(fault.server, Server::Stall);
+            let raw = RawServer::start(move |_| {
+                if stall {
+                    RawReply::Stall
+                } else {
+                    RawReply::DropMidBody
+                }
+            })
+            .await;
+            let client = settings(
+                raw.builder(),
+                if stall { TIMEOUT } else { GENEROUS_TIMEOUT },
+            )
+            .build()
+            .unwrap();
+            let outcome = (call.call)(&client).await;
+            // The timeout covers `/auth/time` too: on a loaded machine its first attempt
+            // may time out in the stall row, and, being a GET, be retried.
+            let time_calls = raw.time_calls.load(std::sync::atomic::Ordering::SeqCst);
+            let max_time_calls = if stall { 1 + RETRIES } else { 1 };
+            assert!(
+                (1..=max_time_calls).contains(&time_calls),
+                "{case}: {time_calls}"
+            );
+            let requests = raw.requests.lock().unwrap().clone();
+            assert!(
+                requests
+                    .iter()
+                    .all(|r| r.method == call.http && r.target.split('?').next() == Some(&wire)),
+                "{case}: {requests:?}"
+            );
+            (outcome, requests.len(), Vec::new())
+        }
+    };
+    if matches!(fault.server, Server::Stall) {
+        // An attempt can time out before the server has read it (a loaded machine): the
+        // attempts are counted by the client (`TransportError::attempts`, below).
+        assert!(
+            seen <= requests,
+            "{case}: {seen} requests reached the server"
+        );
+    } else {
+        assert_eq!(seen, requests, "{case}: requests that reached the server");
+    }
+
+    let error = match (expect, outcome) {
+        (Value, Ok(got)) => {
+            match call.decode {
+                Some(decode) => assert_eq!(got, decode(&last_body), "{case}"),
+                None => assert_eq!(got, serde_json::Value::Null, "{case}: ()"),
+            }
+            if matches!(fault.server, Server::Answers([(_, UnknownEnum, _)]))
+                && call.enum_at.is_some()
+            {
+                assert!(got.to_string().contains(UNKNOWN), "{case}: {got}");
+            }
+            if let Server::Answers([(429, ..), ..]) = fault.server {
+                assert!(
+                    started.elapsed() >= MAX_RETRY_AFTER,
+                    "{case}: Retry-After ignored"
+                );
+            }
+            None
+        }
+        (Decode(status), Err(e)) => {
+            let Error::Decode(d) = &e else {
+                panic!("{case}: expected a decode error, got {e:?}")
+            };
+            assert_eq!(d.status, status, "{case}");
+            assert_eq!(d.method, call.http, "{case}");
+            assert_eq!(
+                d.query_id.as_deref(),
+                Some("EU.ext-3.fault.matrix"),
+                "{case}"
+            );
+            assert!(e.may_have_been_processed(), "{case}");
+            Some(e)
+        }
+        (Api(status, ovh_body), Err(e)) => {
+            let Error::Api(api) = &e else {
+                panic!("{case}: expected an API error, got {e:?}")
+            };
+            assert_eq!(api.status, status, "{case}");
+            assert_eq!(api.ovh_body, ovh_body, "{case}: {api:?}");
+            assert_eq!(api.method, call.http, "{case}");
+            assert!(api.route.starts_with('/'), "{case}");
+            (fault.check)(&e);
+            Some(e)
+        }
+        (Transport(kind), Err(e)) => {
+            let Error::Transport(t) = &e else {
+                panic!("{case}: expected a transport error, got {e:?}")
+            };
+            assert_eq!(t.kind, kind, "{case}: {e}");
+            assert_eq!(t.attempts as usize, requests, "{case}");
+            assert!(t.may_have_been_processed, "{case}");
+            if !is_get {
+                assert!(
+                    e.to_string()
+                        .contains("the server may have received and processed the request"),
+                    "{case}: {e}"
+                );
+            }
+            Some(e)
+        }
+        (expect, got) => panic!("{case}: expected {expect:?}, got {got:?}"),
+    };
+    if let Some(e) = &error {
+        assert_no_secret(&format!("{e} {e:?}"));
+    }
+    if std::env::var_os("FAULTS_TIMING").is_some() {
+        eprintln!("{:>6} ms {case}", started.elapsed().as_millis());
+    }
+    CaseResult { case, error }
+}
+
+/// Runs every (call, fault) case, 12 at a time, each in its own task: a failing case
+/// is reported with the others instead of tearing down the servers of the rest.
+pub async fn run_matrix() -> Vec<CaseResult> {
+    let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(12));
+    let mut tasks = Vec::new();
+    for (f, fault) in FAULTS.iter().enumerate() {
+        for (c, call) in calls().iter().enumerate() {
+            let gate = gate.clone();
+            let case = format!("{} × {}", call.name, fault.name);
+            let task = tokio::spawn(async move {
+                let _permit = gate.acquire().await.unwrap();
+                run_case(&calls()[c], &FAULTS[f]).await
+            });
+            tasks.push((case, task));
+        }
+    }
+    let mut results = Vec::new();
+    let mut failures = Vec::new();
+    for (case, task) in tasks {
+        match task.await {
+            Ok(result) => results.push(result),
+            Err(e) => {
+                let why = e
+                    .try_into_panic()
+                    .ok()
+                    .and_then(|p| {
+                        p.downcast_ref::<String>()
+                            .cloned()
+                            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                    })
+                    .unwrap_or_default();
+                failures.push(format!("{case}: {why}"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        FAULTS.len() * calls().len(),
+        failures.join("\n---\n")
+    );
+    results
+}
+
+/// The matrix's results, run once per test binary (on its own runtime) and shared by
+/// the matrix test and the secrets test (`hardening.rs`), which formats every error.
+pub fn matrix() -> &'static [CaseResult] {
+    static RESULTS: std::sync::OnceLock<Vec<CaseResult>> = std::sync::OnceLock::new();
+    RESULTS.get_or_init(|| {
+        let run = std::thread::spawn(|| {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                tokio::time::timeout(Duration::from_secs(60), run_matrix())
+                    .await
+                    .expect("the matrix finishes within 60 s")
+            })
+        });
+        match run.join() {
+            Ok(results) => results,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+#[test]
+fn every_method_under_every_fault() {
+    let started = Instant::now();
+    let results = matrix();
+    assert_eq!(results.len(), FAULTS.len() * calls().len());
+    assert!(results.iter().all(|r| !r.case.is_empty()));
+    eprintln!(
+        "fault matrix: {} cases in {:?}",
+        results.len(),
+        started.elapsed()
+    );
+}
