@@ -19,6 +19,8 @@
 //! and `/1.0/auth/time` with the current Unix time, and keeps every connection open.
 
 mod common;
+#[path = "common/server.rs"]
+mod server;
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -28,7 +30,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use common::{Mode, Stats, fmt_ns, median, print_table, verdict};
 use ovh_renew::{Credentials, OvhClient, ServiceId, ServiceRenewApi};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 const AK: &str = "test-app-key-AK7";
 const AS: &str = "SECRET-app-secret-9ufkBmLa";
@@ -68,9 +70,6 @@ struct Server {
 
 impl Server {
     fn start(body: Vec<u8>) -> Server {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-        listener.set_nonblocking(true).expect("non-blocking");
-        let port = listener.local_addr().expect("local addr").port();
         let counts = Arc::new(Counts::default());
         let c = counts.clone();
         let mut renew = format!(
@@ -81,25 +80,10 @@ impl Server {
         .into_bytes();
         renew.extend_from_slice(&body);
         let renew: Arc<[u8]> = renew.into();
-        std::thread::Builder::new()
-            .name("bench-server".into())
-            .spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("server runtime");
-                rt.block_on(async move {
-                    let listener = TcpListener::from_std(listener).expect("tokio listener");
-                    loop {
-                        let Ok((stream, _)) = listener.accept().await else {
-                            continue;
-                        };
-                        c.connections.fetch_add(1, Ordering::Relaxed);
-                        tokio::spawn(serve(stream, c.clone(), renew.clone()));
-                    }
-                });
-            })
-            .expect("server thread");
+        let port = server::spawn(move |stream| {
+            c.connections.fetch_add(1, Ordering::Relaxed);
+            serve(stream, c.clone(), renew.clone())
+        });
         Server { port, counts }
     }
 }

@@ -27,6 +27,8 @@
 //! 0 else]; a mismatch, or a plan that is not n ready lines, exits with status 1.
 
 mod common;
+#[path = "common/server.rs"]
+mod server;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -37,7 +39,7 @@ use common::{Mode, median, print_table, verdict};
 use ovh_renew::planner::{PeriodChoice, PlanOptions, plan};
 use ovh_renew::{Credentials, OvhClient};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 const AK: &str = "test-app-key-AK7";
 const AS: &str = "SECRET-app-secret-9ufkBmLa";
@@ -191,29 +193,11 @@ impl Server {
             renew_template: renew,
         });
 
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-        listener.set_nonblocking(true).expect("non-blocking");
-        let port = listener.local_addr().expect("local addr").port();
         let s = state.clone();
-        std::thread::Builder::new()
-            .name("bench-server".into())
-            .spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("server runtime");
-                rt.block_on(async move {
-                    let listener = TcpListener::from_std(listener).expect("tokio listener");
-                    loop {
-                        let Ok((stream, _)) = listener.accept().await else {
-                            continue;
-                        };
-                        s.connections.fetch_add(1, Ordering::Relaxed);
-                        tokio::spawn(serve(stream, s.clone()));
-                    }
-                });
-            })
-            .expect("server thread");
+        let port = server::spawn(move |stream| {
+            s.connections.fetch_add(1, Ordering::Relaxed);
+            serve(stream, s.clone())
+        });
         Server { port, state }
     }
 }
