@@ -316,6 +316,9 @@ pub enum TransportKind {
     Connection,
     /// Anything else reqwest reports.
     Other,
+    /// The answer was larger than the client accepts (see
+    /// [`MAX_ANSWER_BYTES`](crate::MAX_ANSWER_BYTES)); it was not read to the end.
+    TooLarge,
 }
 
 impl fmt::Display for TransportKind {
@@ -325,6 +328,7 @@ impl fmt::Display for TransportKind {
             TransportKind::Timeout => "timed out",
             TransportKind::Connection => "connection failed",
             TransportKind::Other => "HTTP transport error",
+            TransportKind::TooLarge => "answer too large",
         })
     }
 }

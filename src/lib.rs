@@ -86,3 +86,4 @@ pub use models::*;
 pub use path::ApiPath;
 pub use reqwest::Method;
 pub use retry::RetryPolicy;
+pub use transport::MAX_ANSWER_BYTES;

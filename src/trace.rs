@@ -192,6 +192,7 @@ mod on {
                 TransportKind::Connect => "could not connect",
                 TransportKind::Timeout => "timed out",
                 TransportKind::Connection => "connection failed",
+                TransportKind::TooLarge => "answer too large",
                 _ => "transport error",
             },
             Error::OAuth2(_) => "no oauth2 token",

@@ -165,6 +165,51 @@ pub(crate) fn transport_kind(e: &reqwest::Error) -> TransportKind {
     }
 }
 
+/// The largest answer body the client reads: 32 MiB. OVH's renewal answers are a few
+/// kilobytes; a larger body is refused ([`TransportKind::TooLarge`]) rather than held in
+/// memory.
+pub const MAX_ANSWER_BYTES: usize = 32 * 1024 * 1024;
+
+/// An answer body over [`MAX_ANSWER_BYTES`].
+#[derive(Debug, thiserror::Error)]
+#[error("the answer is larger than {MAX_ANSWER_BYTES} bytes")]
+struct AnswerTooLarge;
+
+/// Reads a whole answer body, up to [`MAX_ANSWER_BYTES`]. A body in one chunk (the usual
+/// case) is returned without copying.
+async fn read_body(
+    mut response: reqwest::Response,
+) -> Result<Result<bytes::Bytes, AnswerTooLarge>, reqwest::Error> {
+    let limit = MAX_ANSWER_BYTES;
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Ok(Err(AnswerTooLarge));
+    }
+    let Some(first) = response.chunk().await? else {
+        return Ok(Ok(bytes::Bytes::new()));
+    };
+    let Some(second) = response.chunk().await? else {
+        return Ok(if first.len() > limit {
+            Err(AnswerTooLarge)
+        } else {
+            Ok(first)
+        });
+    };
+    let mut body = Vec::with_capacity(first.len() + second.len());
+    body.extend_from_slice(&first);
+    body.extend_from_slice(&second);
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            return Ok(Err(AnswerTooLarge));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(if body.len() > limit {
+        Err(AnswerTooLarge)
+    } else {
+        Ok(body.into())
+    })
+}
+
 fn transport_error(
     method: &Method,
     path: &ApiPath,
@@ -354,16 +399,30 @@ impl OvhClient {
                         .get(reqwest::header::RETRY_AFTER)
                         .and_then(|v| v.to_str().ok())
                         .map(str::to_owned);
-                    response.bytes().await.map(|body| {
-                        (
+                    match read_body(response).await {
+                        Ok(Ok(body)) => Ok((
                             Answer {
                                 status: status.as_u16(),
                                 query_id,
                                 body,
                             },
                             retry_after,
-                        )
-                    })
+                        )),
+                        // Deterministic: never worth a retry.
+                        Ok(Err(too_large)) => {
+                            return Err(TransportError {
+                                method: method.to_string(),
+                                route: path.route().to_owned(),
+                                kind: TransportKind::TooLarge,
+                                may_have_been_processed: true,
+                                attempted_at,
+                                attempts: attempt,
+                                source: Box::new(too_large),
+                            }
+                            .into());
+                        }
+                        Err(e) => Err(e),
+                    }
                 }
                 Err(e) => Err(e),
             };

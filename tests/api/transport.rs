@@ -597,3 +597,25 @@ fn a_builder_without_endpoint_or_credentials_is_an_error_not_a_panic() {
         .unwrap_err();
     assert!(err.to_string().contains("user agent"), "{err}");
 }
+
+#[tokio::test]
+async fn an_answer_over_the_size_limit_is_refused_and_not_retried() {
+    let ovh = Ovh::start(0, 1).await;
+    let huge = vec![b' '; ovh_renew::MAX_ANSWER_BYTES + 1];
+    Mock::given(method("GET"))
+        .and(path("/1.0/service"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(huge, "application/json"))
+        .expect(1)
+        .mount(&ovh.server)
+        .await;
+    let err = ovh
+        .client()
+        .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+        .await
+        .unwrap_err();
+    let Error::Transport(t) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(t.kind, TransportKind::TooLarge);
+    assert!(err.to_string().contains("larger than"), "{err}");
+}
