@@ -410,12 +410,7 @@ async fn unknown_enum_values_are_kept_and_extra_fields_ignored() {
 #[tokio::test]
 async fn the_trait_is_object_safe_and_its_futures_can_be_spawned() {
     let ovh = Ovh::start(0, 1).await;
-    Mock::given(method("GET"))
-        .and(path("/1.0/service"))
-        .and(ovh.signed())
-        .respond_with(json_fixture(200, "service_list.json"))
-        .expect(4)
-        .mount(&ovh.server)
+    ovh.mount_signed("GET", "/1.0/service", "service_list.json", 4)
         .await;
     let api: Arc<dyn ServiceRenewApi> = Arc::new(ovh.client());
     let mut handles = Vec::new();

@@ -118,6 +118,18 @@ impl Ovh {
         Ovh { server, skew }
     }
 
+    /// Serves `file` verbatim (status 200) to correctly signed `method` requests on
+    /// `wire_path`, expected exactly `times` times.
+    pub async fn mount_signed(&self, method: &str, wire_path: &str, file: &str, times: u64) {
+        Mock::given(wiremock::matchers::method(method))
+            .and(path(wire_path))
+            .and(self.signed())
+            .respond_with(json_fixture(200, file))
+            .expect(times)
+            .mount(&self.server)
+            .await;
+    }
+
     pub fn signed(&self) -> SignedBy {
         SignedBy {
             skew: self.skew.clone(),

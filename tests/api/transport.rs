@@ -11,12 +11,7 @@ use crate::support::*;
 #[tokio::test]
 async fn signed_get_is_accepted_by_a_server_that_checks_signatures() {
     let ovh = Ovh::start(0, 1).await;
-    Mock::given(method("GET"))
-        .and(path("/1.0/service"))
-        .and(ovh.signed())
-        .respond_with(json_fixture(200, "service_list.json"))
-        .expect(1)
-        .mount(&ovh.server)
+    ovh.mount_signed("GET", "/1.0/service", "service_list.json", 1)
         .await;
     let ids: Vec<u64> = ovh
         .client()
@@ -72,12 +67,7 @@ async fn get_has_no_body_and_no_content_type() {
 #[tokio::test]
 async fn auth_time_is_fetched_once_across_many_concurrent_calls_and_clones() {
     let ovh = Ovh::start(0, 1).await;
-    Mock::given(method("GET"))
-        .and(path("/1.0/service"))
-        .and(ovh.signed())
-        .respond_with(json_fixture(200, "service_list.json"))
-        .expect(50)
-        .mount(&ovh.server)
+    ovh.mount_signed("GET", "/1.0/service", "service_list.json", 50)
         .await;
     let client = ovh.client();
     let mut tasks = Vec::new();
@@ -98,12 +88,7 @@ async fn auth_time_is_fetched_once_across_many_concurrent_calls_and_clones() {
 async fn server_clock_an_hour_ahead_or_behind_still_signs_valid_timestamps() {
     for skew in [3600, -3600, 86_400, -86_400] {
         let ovh = Ovh::start(skew, 1).await;
-        Mock::given(method("GET"))
-            .and(path("/1.0/service"))
-            .and(ovh.signed())
-            .respond_with(json_fixture(200, "service_list.json"))
-            .expect(2)
-            .mount(&ovh.server)
+        ovh.mount_signed("GET", "/1.0/service", "service_list.json", 2)
             .await;
         let client = ovh.client();
         for _ in 0..2 {
@@ -128,12 +113,7 @@ async fn query_time_out_causes_exactly_one_resync_and_one_resend_even_for_post()
         .expect(1)
         .mount(&ovh.server)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/1.0/service/42/renew"))
-        .and(ovh.signed())
-        .respond_with(json_fixture(200, "renew_order.json"))
-        .expect(1)
-        .mount(&ovh.server)
+    ovh.mount_signed("POST", "/1.0/service/42/renew", "renew_order.json", 1)
         .await;
     let order: serde_json::Value = ovh
         .client()
@@ -184,12 +164,7 @@ async fn get_is_retried_on_gateway_errors_and_throttling_then_succeeds() {
             .expect(1)
             .mount(&ovh.server)
             .await;
-        Mock::given(method("GET"))
-            .and(path("/1.0/service"))
-            .and(ovh.signed())
-            .respond_with(json_fixture(200, "service_list.json"))
-            .expect(1)
-            .mount(&ovh.server)
+        ovh.mount_signed("GET", "/1.0/service", "service_list.json", 1)
             .await;
         let ids: Vec<u64> = ovh
             .client()
@@ -560,12 +535,7 @@ async fn secrets_never_show_in_client_builder_credentials_or_errors() {
 #[tokio::test]
 async fn explicit_builder_calls_win_over_environment_and_files() {
     let ovh = Ovh::start(0, 1).await;
-    Mock::given(method("GET"))
-        .and(path("/1.0/service"))
-        .and(ovh.signed())
-        .respond_with(json_fixture(200, "service_list.json"))
-        .expect(1)
-        .mount(&ovh.server)
+    ovh.mount_signed("GET", "/1.0/service", "service_list.json", 1)
         .await;
     let client = ovh_renew::OvhClientBuilder::from_env()
         .unwrap()
