@@ -197,7 +197,8 @@ impl Server {
         let port = server::spawn(move |stream| {
             s.connections.fetch_add(1, Ordering::Relaxed);
             serve(stream, s.clone())
-        });
+        })
+        .port;
         Server { port, state }
     }
 }

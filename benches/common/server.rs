@@ -5,10 +5,19 @@
 use std::future::Future;
 
 use tokio::net::{TcpListener, TcpStream};
+use tokio::runtime::Handle;
+
+/// A running server: its port, and a handle to the runtime of its one thread (a task
+/// spawned there runs on the server thread, e.g. to pin it to a CPU).
+pub struct Spawned {
+    pub port: u16,
+    #[allow(dead_code)] // the planner bench does not pin
+    pub handle: Handle,
+}
 
 /// Binds `127.0.0.1:0` and hands every accepted connection to `serve`, on a server thread
-/// with its own current-thread runtime. Returns the port.
-pub fn spawn<F, Fut>(serve: F) -> u16
+/// with its own current-thread runtime.
+pub fn spawn<F, Fut>(serve: F) -> Spawned
 where
     F: Fn(TcpStream) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
@@ -16,6 +25,7 @@ where
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
     listener.set_nonblocking(true).expect("non-blocking");
     let port = listener.local_addr().expect("local addr").port();
+    let (tx, rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("bench-server".into())
         .spawn(move || {
@@ -23,6 +33,7 @@ where
                 .enable_all()
                 .build()
                 .expect("server runtime");
+            tx.send(rt.handle().clone()).expect("hand the runtime over");
             rt.block_on(async move {
                 let listener = TcpListener::from_std(listener).expect("tokio listener");
                 loop {
@@ -34,5 +45,6 @@ where
             });
         })
         .expect("server thread");
-    port
+    let handle = rx.recv().expect("server runtime handle");
+    Spawned { port, handle }
 }
