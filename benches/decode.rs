@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Candidate, Mode, compare, print_table, verdict};
+use common::{Candidate, Mode, compare, print_table};
 use ovh_renew::{
     Order, OrderStatus, RegisteredPaymentMean, RenewDescription, Service, ServiceId, ServiceInfos,
 };
@@ -209,12 +209,7 @@ fn main() {
         &table,
     );
     println!(
-        "\ntarget: typed ≥ Value for every fixture (typed and client path) → {} {}",
-        verdict(all_ok),
-        if mode.quick {
-            "[quick smoke run, not a measurement]"
-        } else {
-            ""
-        }
+        "\ntarget: typed ≥ Value for every fixture (typed and client path) → {}",
+        mode.judge(all_ok),
     );
 }

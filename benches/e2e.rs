@@ -610,11 +610,6 @@ fn run(mode: Mode, server: &Server, rt: &tokio::runtime::Runtime, current_thread
     // each ratio pairs two neighbouring rounds, so the median ratio stays put.
     let rounds = mode.pick(31, 2);
     let seq_calls = mode.pick(400, 20);
-    let quick_note = if mode.quick {
-        " [quick smoke run, not a measurement]"
-    } else {
-        ""
-    };
 
     let seq = rt.block_on(target_3(
         mode,
@@ -678,7 +673,7 @@ fn run(mode: Mode, server: &Server, rt: &tokio::runtime::Runtime, current_thread
         expected.iter().flatten().sum::<u64>()
     );
     println!(
-        "target: one /auth/time per client and no request beyond the calls → {}{quick_note}",
+        "target: one /auth/time per client and no request beyond the calls → {}",
         verdict(counts_ok),
     );
     println!(
@@ -728,11 +723,6 @@ async fn target_3(
     sent.sdk_calls += (rounds * conc_calls) as u64;
     sent.raw_calls += (rounds * conc_calls) as u64;
 
-    let quick_note = if mode.quick {
-        " [quick smoke run, not a measurement]"
-    } else {
-        ""
-    };
     println!(
         "\n## Target 3: end to end, renew_descriptions ({FIXTURE}, local keep-alive server)\n"
     );
@@ -774,10 +764,10 @@ async fn target_3(
     );
     let e2e_ok = seq.paired_ratio <= MAX_RATIO && conc.paired_ratio <= MAX_RATIO;
     println!(
-        "\ntarget: SDK÷raw ≤ {MAX_RATIO:.2} sequential ({:.3}) and concurrent ({:.3}) → {}{quick_note}",
+        "\ntarget: SDK÷raw ≤ {MAX_RATIO:.2} sequential ({:.3}) and concurrent ({:.3}) → {}",
         seq.paired_ratio,
         conc.paired_ratio,
-        verdict(e2e_ok),
+        mode.judge(e2e_ok),
     );
     seq
 }
@@ -959,7 +949,7 @@ fn target_4(
             println!(
                 "\ntarget: ours ≥ {MIN_SPEEDUP_VS_PYTHON}× faster, client and server on one \
                  CPU, slower of our two runtimes → {r1:.1}× {}",
-                verdict(r1 >= MIN_SPEEDUP_VS_PYTHON)
+                mode.judge(r1 >= MIN_SPEEDUP_VS_PYTHON)
             );
             if let Some(r) = any {
                 println!(
@@ -971,7 +961,7 @@ fn target_4(
         (None, Some(r)) => println!(
             "\none-CPU placement unavailable here; any CPU: ours ≥ \
              {MIN_SPEEDUP_VS_PYTHON}× faster → {r:.1}× {}",
-            verdict(r >= MIN_SPEEDUP_VS_PYTHON)
+            mode.judge(r >= MIN_SPEEDUP_VS_PYTHON)
         ),
         (None, None) => {
             if one.is_none() {

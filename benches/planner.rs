@@ -35,7 +35,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use chrono::NaiveDate;
-use common::{Mode, median, print_table, verdict};
+use common::{Mode, median, print_table};
 use ovh_renew::planner::{PeriodChoice, PlanOptions, plan};
 use ovh_renew::{Credentials, OvhClient};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -511,11 +511,6 @@ fn main() {
         }
     }
 
-    let quick_note = if mode.quick {
-        " [quick smoke run, not a measurement]"
-    } else {
-        ""
-    };
     println!("\n## Target 5: planner scaling (local server, every answer delayed 20 ms)\n");
     println!(
         "plan() over {services} services, all kept (manual renewal, expiring tomorrow): \
@@ -536,7 +531,7 @@ fn main() {
     let mut table = Vec::new();
     for row in &rows {
         let target = if row.concurrency == TARGET_CONCURRENCY {
-            format!("≤ {MAX_RATIO:.1}× {}", verdict(row.ratio() <= MAX_RATIO))
+            format!("≤ {MAX_RATIO:.1}× {}", mode.judge(row.ratio() <= MAX_RATIO))
         } else {
             String::new()
         };
@@ -611,9 +606,9 @@ fn main() {
         if counts_ok { "OK" } else { "MISMATCH" }
     );
     println!(
-        "target: concurrency {TARGET_CONCURRENCY} within {MAX_RATIO}× of ideal → {:.3} {}{quick_note}",
+        "target: concurrency {TARGET_CONCURRENCY} within {MAX_RATIO}× of ideal → {:.3} {}",
         target.ratio(),
-        verdict(target.ratio() <= MAX_RATIO),
+        mode.judge(target.ratio() <= MAX_RATIO),
     );
     println!(
         "\nmachine load: before {load_before}; after {}",

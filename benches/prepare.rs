@@ -9,7 +9,7 @@ mod common;
 use std::hint::black_box;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use common::{Candidate, Mode, compare, fmt_ns, print_table, verdict};
+use common::{Candidate, Mode, compare, fmt_ns, print_table};
 use ovh_renew::ApiPath;
 use ovh_renew::signing::signature;
 use reqwest::header::HeaderValue;
@@ -125,14 +125,9 @@ fn main() {
     let full = stats[4].median_ns;
     let with_headers = stats[5].median_ns;
     println!(
-        "\ntarget: preparation < 2 µs → {} ({}; with header values {}) {}",
+        "\ntarget: preparation < 2 µs → {} ({}; with header values {})",
         fmt_ns(full),
-        verdict(full < TARGET_NS && with_headers < TARGET_NS),
+        mode.judge(full < TARGET_NS && with_headers < TARGET_NS),
         fmt_ns(with_headers),
-        if mode.quick {
-            "[quick smoke run, not a measurement]"
-        } else {
-            ""
-        }
     );
 }

@@ -30,6 +30,16 @@ impl Mode {
         }
     }
 
+    /// The verdict of a timing target: `PASS` / `FAIL` in a real run; a smoke run (test
+    /// profile, a few iterations) measures nothing and says so instead.
+    pub fn judge(self, ok: bool) -> String {
+        if self.quick {
+            "not judged (quick smoke run, not a measurement)".into()
+        } else {
+            verdict(ok)
+        }
+    }
+
     /// `full` in a real run, `quick` in a smoke run.
     pub fn pick<T>(self, full: T, quick: T) -> T {
         if self.quick { quick } else { full }
@@ -176,7 +186,8 @@ pub fn print_table(header: &[&str], rows: &[Vec<String>]) {
     }
 }
 
-/// `PASS` / `FAIL` for a target.
+/// `PASS` / `FAIL` for a check that holds in any run (request counts); timing targets use
+/// [`Mode::judge`].
 pub fn verdict(ok: bool) -> String {
     if ok { "PASS".into() } else { "FAIL".into() }
 }
