@@ -284,12 +284,47 @@ impl Comparison {
     }
 }
 
+/// Per-round measurements, pooled over one or more client pairs.
+#[derive(Default)]
+struct Rounds {
+    sdk: Vec<f64>,
+    raw: Vec<f64>,
+    ratios: Vec<f64>,
+}
+
+impl Rounds {
+    fn comparison(self) -> Comparison {
+        Comparison {
+            sdk: Stats::of(self.sdk),
+            raw: Stats::of(self.raw),
+            paired_ratio: median(self.ratios),
+        }
+    }
+}
+
 async fn alternate<F, Fut>(sdk: &Who, raw: &Who, rounds: usize, calls: usize, run: F) -> Comparison
 where
     F: Fn(Who) -> Fut,
     Fut: Future<Output = Duration>,
 {
-    let (mut s, mut r, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    let mut into = Rounds::default();
+    alternate_into(&mut into, sdk, raw, rounds, calls, run).await;
+    into.comparison()
+}
+
+/// `rounds` alternating rounds (SDK first on even rounds, raw first on odd ones), added
+/// to `into`.
+async fn alternate_into<F, Fut>(
+    into: &mut Rounds,
+    sdk: &Who,
+    raw: &Who,
+    rounds: usize,
+    calls: usize,
+    run: F,
+) where
+    F: Fn(Who) -> Fut,
+    Fut: Future<Output = Duration>,
+{
     for round in 0..rounds {
         let order = if round % 2 == 0 {
             [sdk, raw]
@@ -301,16 +336,12 @@ where
             let ns = run(who.clone()).await.as_nanos() as f64 / calls as f64;
             per_call[usize::from(matches!(who, Who::Raw(..)))] = ns;
         }
-        s.push(per_call[0]);
-        r.push(per_call[1]);
-        ratios.push(per_call[0] / per_call[1]);
-    }
-    Comparison {
-        sdk: Stats::of(s),
-        raw: Stats::of(r),
-        paired_ratio: median(ratios),
+        into.sdk.push(per_call[0]);
+        into.raw.push(per_call[1]);
+        into.ratios.push(per_call[0] / per_call[1]);
     }
 }
+
 // ---------------------------------------------------------------------------------------
 // Target 4: python-ovh, ours and the floor, in two placements
 // ---------------------------------------------------------------------------------------
@@ -613,6 +644,7 @@ fn run(mode: Mode, server: &Server, rt: &tokio::runtime::Runtime, current_thread
 
     let seq = rt.block_on(target_3(
         mode,
+        server.port,
         &sdk,
         &raw,
         &mut sent,
@@ -684,8 +716,10 @@ fn run(mode: Mode, server: &Server, rt: &tokio::runtime::Runtime, current_thread
 }
 
 /// Target 3; returns the sequential comparison (target 4 reuses its SDK median).
+#[allow(clippy::too_many_arguments)]
 async fn target_3(
     mode: Mode,
+    port: u16,
     sdk: &Who,
     raw: &Who,
     sent: &mut Sent,
@@ -708,12 +742,30 @@ async fn target_3(
     sent.raw_calls += 3 * 2 * TASKS as u64;
 
     let per_task = mode.pick(32, 2);
-    let seq = alternate(sdk, raw, rounds, seq_calls, |who| async move {
-        who.sequential(seq_calls).await
-    })
-    .await;
-    sent.sdk_calls += (rounds * seq_calls) as u64;
-    sent.raw_calls += (rounds * seq_calls) as u64;
+    let (seq_blocks, block_rounds) = (mode.pick(6, 1), mode.pick(9, 2));
+    // Sequential: fresh client pairs, a few rounds each. On an idle machine one pair's
+    // rounds share a bias (where its connection tasks and the server happen to run, which
+    // vCPUs sleep): up to ±5 % between pairs in the same run. Pooling the rounds of
+    // several pairs keeps one unlucky pair from deciding the ratio.
+    let mut seq_rounds = Rounds::default();
+    for _ in 0..seq_blocks {
+        let (block_sdk, block_raw) = clients(port).await;
+        sent.sdk_clients += 1;
+        // The connection set-up is not timed.
+        assert_eq!(block_sdk.call().await, block_raw.call().await);
+        alternate_into(
+            &mut seq_rounds,
+            &block_sdk,
+            &block_raw,
+            block_rounds,
+            seq_calls,
+            |who| async move { who.sequential(seq_calls).await },
+        )
+        .await;
+        sent.sdk_calls += (1 + block_rounds * seq_calls) as u64;
+        sent.raw_calls += (1 + block_rounds * seq_calls) as u64;
+    }
+    let seq = seq_rounds.comparison();
 
     let conc_calls = TASKS * per_task;
     let conc = alternate(sdk, raw, rounds, conc_calls, |who| async move {
@@ -727,9 +779,10 @@ async fn target_3(
         "\n## Target 3: end to end, renew_descriptions ({FIXTURE}, local keep-alive server)\n"
     );
     println!(
-        "{} client runtime; {rounds} alternating rounds; sequential: {seq_calls} calls per \
-         round; concurrent: {TASKS} tasks × {per_task} calls per round. Headline ratio: median \
-         of the per-round SDK÷raw ratios (each round pairs neighbouring measurements).\n",
+        "{} client runtime; alternating rounds. Sequential: {seq_blocks} fresh client pairs × \
+         {block_rounds} rounds × {seq_calls} calls; concurrent: {rounds} rounds of {TASKS} \
+         tasks × {per_task} calls. Headline ratio: median of the per-round SDK÷raw ratios \
+         (each round pairs neighbouring measurements).\n",
         runtime_name(current_thread)
     );
     let mut rows = Vec::new();
