@@ -27,9 +27,9 @@ mod server;
 use std::hint::black_box;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
-use common::{Mode, Stats, fmt_ns, median, print_table, verdict};
+use common::{Mode, Stats, fmt_ns, machine_load, median, print_table, unix_now, verdict};
 use ovh_renew::{Credentials, OvhClient, ServiceId, ServiceRenewApi};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -104,12 +104,6 @@ impl Server {
             answer_len,
         }
     }
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }
 
 /// One keep-alive connection: answers every complete request in the buffer (pipelining
@@ -600,22 +594,6 @@ async fn clients(port: u16) -> (Who, Who) {
         Who::Sdk(client),
         Who::Raw(raw, format!("http://127.0.0.1:{port}{RENEW_TARGET}").into()),
     )
-}
-
-/// `/proc/loadavg` and the CPU pressure, to tell a quiet machine from a busy one.
-fn machine_load() -> String {
-    let load = std::fs::read_to_string("/proc/loadavg")
-        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "?".into());
-    let pressure = std::fs::read_to_string("/proc/pressure/cpu")
-        .ok()
-        .and_then(|p| {
-            p.lines()
-                .next()
-                .and_then(|l| l.split_whitespace().nth(1).map(str::to_owned))
-        })
-        .unwrap_or_else(|| "avg10=?".into());
-    format!("loadavg {load}, CPU pressure some {pressure}")
 }
 
 /// What the run sent, per client class, for target 6.

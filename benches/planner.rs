@@ -32,10 +32,10 @@ mod server;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use common::{Mode, median, print_table};
+use common::{Mode, machine_load, median, print_table, unix_now};
 use ovh_renew::planner::{PeriodChoice, PlanOptions, plan};
 use ovh_renew::{Credentials, OvhClient};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -201,12 +201,6 @@ impl Server {
         .port;
         Server { port, state }
     }
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }
 
 /// One keep-alive connection: answers each complete request in order, `DELAY` after it
@@ -418,22 +412,6 @@ impl Row {
     fn ratio_to_served(&self) -> f64 {
         self.wall() / (self.calls() as f64 * self.served_delay() / self.concurrency as f64)
     }
-}
-
-/// `/proc/loadavg` and the CPU pressure, to tell a quiet machine from a busy one.
-fn machine_load() -> String {
-    let load = std::fs::read_to_string("/proc/loadavg")
-        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "?".into());
-    let pressure = std::fs::read_to_string("/proc/pressure/cpu")
-        .ok()
-        .and_then(|p| {
-            p.lines()
-                .next()
-                .and_then(|l| l.split_whitespace().nth(1).map(str::to_owned))
-        })
-        .unwrap_or_else(|| "avg10=?".into());
-    format!("loadavg {load}, CPU pressure some {pressure}")
 }
 
 fn fmt_s(s: f64) -> String {

@@ -12,7 +12,7 @@
 #![allow(dead_code)]
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// How long to measure.
 #[derive(Debug, Clone, Copy)]
@@ -190,4 +190,27 @@ pub fn print_table(header: &[&str], rows: &[Vec<String>]) {
 /// [`Mode::judge`].
 pub fn verdict(ok: bool) -> String {
     if ok { "PASS".into() } else { "FAIL".into() }
+}
+
+/// `/proc/loadavg` and the CPU pressure, to tell a quiet machine from a busy one.
+pub fn machine_load() -> String {
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".into());
+    let pressure = std::fs::read_to_string("/proc/pressure/cpu")
+        .ok()
+        .and_then(|p| {
+            p.lines()
+                .next()
+                .and_then(|l| l.split_whitespace().nth(1).map(str::to_owned))
+        })
+        .unwrap_or_else(|| "avg10=?".into());
+    format!("loadavg {load}, CPU pressure some {pressure}")
+}
+
+/// Seconds since the Unix epoch, what the benches' servers answer on `/auth/time`.
+pub fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
