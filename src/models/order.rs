@@ -100,10 +100,16 @@ impl From<RegisteredPaymentMean> for PaymentMean {
 /// and of `GET /me/order/{orderId}` (`billing.Order`).
 ///
 /// `password`, `url` and `pdf_url` let anyone open the order, so `Debug` prints them as
-/// `"<redacted>"`. `Serialize` keeps them, so a stored order round-trips.
+/// `"<redacted>"`. `Serialize` keeps them, so a stored order round-trips: **an `Order`'s
+/// JSON holds its password and URLs**. ([`RenewReport`](crate::workflow::RenewReport)'s
+/// JSON leaves them out.)
 ///
 /// A dry-run answer may carry order id 0 and empty or missing `password` / `url` / `pdfUrl`;
-/// these decode to `OrderId(0)` and empty strings. Dates decode `null`, missing and `""` as
+/// these decode to `OrderId(0)` and empty strings. A real order never has id 0:
+/// [`ServiceRenewApi::create_renew_order`](crate::ServiceRenewApi::create_renew_order)
+/// refuses a real order's answer without a usable `orderId` (a decode error: the order may
+/// exist), and the [workflow](crate::workflow) reports it as
+/// [`OrderUncertain`](crate::workflow::RenewError::OrderUncertain). Dates decode `null`, missing and `""` as
 /// `None`.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -205,6 +211,71 @@ impl Order {
         self.metadatas = Some(metadatas);
         self
     }
+}
+
+/// A real order's answer: like [`Order`], but refusing a missing, `null` or 0 `orderId`.
+#[derive(Deserialize)]
+#[serde(try_from = "Order")]
+pub(crate) struct CreatedOrder(pub(crate) Order);
+
+impl TryFrom<Order> for CreatedOrder {
+    type Error = &'static str;
+
+    fn try_from(order: Order) -> Result<Self, Self::Error> {
+        if order.order_id == OrderId(0) {
+            Err("the real order's answer has no usable orderId (missing, null or 0)")
+        } else {
+            Ok(CreatedOrder(order))
+        }
+    }
+}
+
+/// [`Order`]'s JSON without `password`, `url` and `pdfUrl`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PublicOrder<'a> {
+    order_id: OrderId,
+    #[serde(with = "opt_datetime")]
+    date: Option<DateTime<FixedOffset>>,
+    #[serde(with = "opt_datetime")]
+    expiration_date: Option<DateTime<FixedOffset>>,
+    #[serde(with = "opt_datetime")]
+    retraction_date: Option<DateTime<FixedOffset>>,
+    price_with_tax: &'a Price,
+    price_without_tax: &'a Price,
+    tax: &'a Price,
+    metadatas: &'a Option<Vec<String>>,
+}
+
+impl<'a> From<&'a Order> for PublicOrder<'a> {
+    fn from(o: &'a Order) -> Self {
+        PublicOrder {
+            order_id: o.order_id,
+            date: o.date,
+            expiration_date: o.expiration_date,
+            retraction_date: o.retraction_date,
+            price_with_tax: &o.price_with_tax,
+            price_without_tax: &o.price_without_tax,
+            tax: &o.tax,
+            metadatas: &o.metadatas,
+        }
+    }
+}
+
+/// Serializes an order without its password and URLs (`serialize_with`).
+pub(crate) fn serialize_order_without_secrets<S: serde::Serializer>(
+    order: &Order,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    PublicOrder::from(order).serialize(serializer)
+}
+
+/// Serializes an optional order without its password and URLs (`serialize_with`).
+pub(crate) fn serialize_opt_order_without_secrets<S: serde::Serializer>(
+    order: &Option<Order>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    order.as_ref().map(PublicOrder::from).serialize(serializer)
 }
 
 impl fmt::Debug for Order {
