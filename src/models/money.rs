@@ -54,8 +54,8 @@ open_enum! {
 /// meant to be parsed. The guide's renew examples carry only `value`, so the other fields are
 /// optional.
 ///
-/// Decoding refuses a `value` that is not a finite number or whose amount does not fit in
-/// `i64` micro-cents (beyond ±92 233 720 368.54775807 units): a decoded price always has an
+/// Decoding refuses a price without `priceInUcents` whose `value` does not fit in `i64`
+/// micro-cents (beyond ±92 233 720 368.54775807 units): a decoded price always has an
 /// exact [`checked_ucents`](Self::checked_ucents), never a saturated one.
 ///
 /// ```
@@ -106,9 +106,9 @@ impl TryFrom<PriceWire> for Price {
             currency_code: wire.currency_code,
             price_in_ucents: wire.price_in_ucents,
         };
-        // `value` is checked even when `priceInUcents` wins: a value beyond i64
-        // micro-cents is not money this crate can handle exactly.
-        match value_to_ucents(price.value) {
+        // `priceInUcents`, when present, is the exact amount (and an i64 by type); the
+        // display `value` then only needs to be what JSON gives, a finite number.
+        match price.checked_ucents() {
             Some(_) => Ok(price),
             None => Err(AmountError::OutOfRange),
         }
@@ -524,12 +524,17 @@ mod tests {
             r#"{"value":1e300,"currencyCode":"EUR"}"#,
             r#"{"value":-1e300,"currencyCode":"EUR"}"#,
             r#"{"value":92233720369,"currencyCode":"EUR"}"#,
-            r#"{"value":1e21,"priceInUcents":1}"#,
         ] {
             let err = serde_json::from_str::<Price>(json).unwrap_err();
             assert!(err.to_string().contains("i64 micro-cents"), "{json}: {err}");
         }
-        // priceInUcents beyond i64 is refused by the integer decoder itself.
+        // priceInUcents wins over value, and beyond i64 it is refused by the integer
+        // decoder itself.
+        let exact: Price = serde_json::from_str(
+            r#"{"value":92233720368.54776,"priceInUcents":9223372036854775806}"#,
+        )
+        .unwrap();
+        assert_eq!(exact.checked_ucents(), Some(i64::MAX - 1));
         assert!(
             serde_json::from_str::<Price>(r#"{"value":1,"priceInUcents":9223372036854775808}"#)
                 .is_err()
