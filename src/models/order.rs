@@ -421,6 +421,41 @@ mod tests {
         assert_eq!(nulls, missing_prices_zero());
     }
 
+    #[test]
+    fn a_real_order_answer_needs_a_usable_order_id() {
+        let created: CreatedOrder = decode(fixture!("renew_order"));
+        assert_eq!(created.0.order_id, OrderId(123_456_789));
+        let prices =
+            r#""priceWithTax":{"value":0},"priceWithoutTax":{"value":0},"tax":{"value":0}"#;
+        for id in ["", r#""orderId":null,"#, r#""orderId":0,"#] {
+            let json = format!("{{{id}{prices}}}");
+            let err = serde_json::from_str::<CreatedOrder>(&json).err().unwrap();
+            assert!(
+                err.to_string().contains("no usable orderId"),
+                "{json}: {err}"
+            );
+            // The same answer is a fine dry run.
+            assert_eq!(decode::<Order>(&json).order_id, OrderId(0));
+        }
+    }
+
+    #[test]
+    fn the_secretless_json_leaves_out_password_and_urls_only() {
+        let order: Order = decode(fixture!("renew_order"));
+        let mut out = Vec::new();
+        serialize_order_without_secrets(&order, &mut serde_json::Serializer::new(&mut out))
+            .unwrap();
+        let json = String::from_utf8(out).unwrap();
+        for gone in ["password", "url", "pdfUrl", "aBcD"] {
+            assert!(!json.contains(gone), "{gone} in {json}");
+        }
+        let back: Order = decode(&json);
+        assert_eq!(back.order_id, order.order_id);
+        assert_eq!(back.price_with_tax, order.price_with_tax);
+        assert_eq!(back.date, order.date);
+        assert_eq!(back.password, "");
+    }
+
     fn missing_prices_zero() -> Order {
         let zero = Price {
             value: 0.0,
