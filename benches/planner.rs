@@ -321,7 +321,7 @@ fn child(spec: &str) {
             && plan.skipped.is_empty()
             && plan.totals.len() == 1
             && plan.totals[0].currency == "EUR"
-            && plan.totals[0].ucents == 41_400_000_000 * services as i64;
+            && plan.totals[0].ucents == 41_400_000_000 * services as i128;
         if !ok {
             eprintln!(
                 "unexpected plan: {ready} ready of {} lines, {} skipped, totals {:?}; first \

@@ -10,8 +10,8 @@ use serde::Serialize;
 use crate::client::OvhClient;
 use crate::error::Error;
 use crate::models::{
-    Order, OrderId, OrderStatus, PaymentMean, RegisteredPaymentMean, RenewDescription,
-    RenewRequest, Service, ServiceId, ServiceInfos,
+    CreatedOrder, Order, OrderId, OrderStatus, PaymentMean, RegisteredPaymentMean,
+    RenewDescription, RenewRequest, Service, ServiceId, ServiceInfos,
 };
 use crate::path::ApiPath;
 
@@ -102,7 +102,9 @@ pub trait ServiceRenewApi: Send + Sync {
 
     /// `POST /service/{serviceId}/renew`: creates the renew order (or, with
     /// [`RenewRequest::dry_run`], only prices it). Sent exactly once, never retried; an
-    /// empty service list is refused before sending.
+    /// empty service list is refused before sending. A real order's answer without a
+    /// usable `orderId` (missing, `null` or 0) is an [`Error::Decode`]: the order may
+    /// exist. A dry run's answer may lack it (it decodes as order 0).
     ///
     /// ```no_run
     /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -350,8 +352,15 @@ impl ServiceRenewApi for OvhClient {
             request
                 .validate()
                 .map_err(|e| Error::InvalidRequest(e.to_string()))?;
-            self.call_with_body(Method::POST, &service_path(id).lit("renew"), request)
-                .await
+            let path = service_path(id).lit("renew");
+            if request.dry_run {
+                self.call_with_body(Method::POST, &path, request).await
+            } else {
+                // A real order's answer must carry its id: never "order 0".
+                let created: CreatedOrder =
+                    self.call_with_body(Method::POST, &path, request).await?;
+                Ok(created.0)
+            }
         })
     }
 

@@ -3,11 +3,14 @@
 //! [`plan`] reads every service (`GET /service`, then `GET /service/{id}`) or a given
 //! list, keeps those expiring within a horizon that are not on automatic renewal, reads
 //! their renewal choices and picks, for each, the single-service strategy for the
-//! requested period (or the best price per month). Requests run with bounded concurrency;
-//! a failure for one service is recorded in its line and never stops the others. The
-//! [`Plan`] serializes to JSON for approval; [`execute_plan`] then orders (and optionally
-//! pays) each line with the [`workflow`]'s safety rules, refusing any
-//! line whose price changed since the plan was made.
+//! requested period (or the best price per month). A service listed twice (in
+//! [`PlanOptions::services`] or by `GET /service`) is examined once. Requests run with
+//! bounded concurrency; a failure for one service is recorded in its line and never stops
+//! the others. The [`Plan`] serializes to JSON for approval (it holds prices and
+//! services, no order, so no order password or URL); [`execute_plan`] then orders (and
+//! optionally pays) each line with the [`workflow`]'s safety rules, refusing any line
+//! whose price or currency changed since the plan was made, and skipping any line whose
+//! services an earlier line of the same run has (or may have) already ordered.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -31,9 +34,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::ServiceRenewApi;
 use crate::error::Error;
-use crate::models::{RenewMode, RenewPeriod, RenewStrategy, Service, ServiceId};
+use crate::models::{OrderId, RenewMode, RenewPeriod, RenewStrategy, Service, ServiceId};
 use crate::strategy;
-use crate::workflow::{self, PaymentChoice, RenewError, RenewOptions, RenewReport, ServiceRef};
+use crate::workflow::{
+    self, PaymentChoice, PriceStage, RenewError, RenewOptions, RenewReport, ServiceRef,
+};
 
 /// Which period to plan for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,6 +62,7 @@ pub struct PlanOptions {
     /// Requests in flight at once (default 8, at least 1).
     pub concurrency: usize,
     /// Only these services (default: every service of the account, from `GET /service`).
+    /// Repeated ids are examined once.
     pub services: Option<Vec<ServiceId>>,
     /// Keep services on automatic renewal too (default `false`).
     pub include_automatic: bool,
@@ -225,8 +231,11 @@ pub struct Skipped {
 pub struct CurrencyTotal {
     /// Currency code text (`EUR`, `points`, …; `unknown` when OVH gave none).
     pub currency: String,
-    /// Exact sum in micro-cents, excluding tax (saturating at `i64::MAX`).
-    pub ucents: i64,
+    /// Exact sum in micro-cents, excluding tax. An `i128`: the sum of any number of `i64`
+    /// prices fits, so it never saturates nor wraps (a line whose price has no exact `i64`
+    /// amount is a [`PlanOutcome::Failed`] line, never summed). In JSON it is a plain
+    /// integer, which may exceed 2⁶³ − 1.
+    pub ucents: i128,
     /// Lines summed.
     pub lines: usize,
 }
@@ -245,10 +254,13 @@ pub async fn plan<A: ServiceRenewApi + ?Sized>(
     options: &PlanOptions,
     progress: Option<&(dyn Fn(Progress) + Send + Sync)>,
 ) -> Result<Plan, Error> {
-    let ids = match &options.services {
+    let mut ids = match &options.services {
         Some(ids) => ids.clone(),
         None => api.list_services().await?,
     };
+    // A service listed twice is examined (and later ordered) once.
+    let mut seen = std::collections::BTreeSet::new();
+    ids.retain(|id| seen.insert(*id));
     let today = options
         .today
         .unwrap_or_else(|| chrono::Utc::now().date_naive());
@@ -349,6 +361,15 @@ async fn examine<A: ServiceRenewApi + ?Sized>(
         PeriodChoice::BestMonthly => strategy::best_monthly(&choices, id),
     };
     match selected {
+        Ok(sel) if sel.strategy.price.checked_ucents().is_none() => failed(
+            LineFailure {
+                step: "select".into(),
+                message: crate::models::AmountError::OutOfRange.to_string(),
+                status: None,
+                query_id: None,
+            },
+            Some(&service),
+        ),
         Ok(sel) => Examined::Line(PlanLine {
             service_id: id,
             name: display_name(&service),
@@ -381,7 +402,7 @@ fn display_name(service: &Service) -> Option<String> {
 }
 
 fn totals(lines: &[PlanLine]) -> Vec<CurrencyTotal> {
-    let mut by_currency: BTreeMap<String, (i64, usize)> = BTreeMap::new();
+    let mut by_currency: BTreeMap<String, (i128, usize)> = BTreeMap::new();
     for line in lines {
         if let PlanOutcome::Ready { strategy, .. } = &line.outcome {
             let currency = strategy
@@ -390,8 +411,13 @@ fn totals(lines: &[PlanLine]) -> Vec<CurrencyTotal> {
                 .as_ref()
                 .map_or("unknown", |c| c.as_str())
                 .to_owned();
+            // Out-of-range prices are Failed lines (see `examine`); i128 holds any sum of
+            // i64 amounts, so this neither saturates nor overflows.
+            let Some(ucents) = strategy.price.checked_ucents() else {
+                continue;
+            };
             let entry = by_currency.entry(currency).or_default();
-            entry.0 = entry.0.saturating_add(strategy.price.ucents());
+            entry.0 += i128::from(ucents);
             entry.1 += 1;
         }
     }
@@ -412,41 +438,146 @@ pub struct ExecutedLine {
     /// The service.
     pub service_id: ServiceId,
     /// The workflow's report, or why it stopped (the error says whether an order exists).
-    /// `None` for lines that were not ready (failed at planning time).
+    /// `None` for lines that were not run: see [`skipped`](Self::skipped).
     pub outcome: Option<Result<RenewReport, RenewError>>,
+    /// Why the line was not run, when it was not (then `outcome` is `None`).
+    pub skipped: Option<LineSkip>,
+}
+
+/// Why [`execute_plan`] did not run a line. Nothing was sent for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[non_exhaustive]
+pub enum LineSkip {
+    /// The line failed at planning time ([`PlanOutcome::Failed`]).
+    #[error("the line failed at planning time")]
+    NotReady,
+    /// A service of this line is in an order an earlier line of this run created.
+    #[error(
+        "service {service} was already ordered in this run (order {order_id}, by line {line}); not ordered again"
+    )]
+    AlreadyOrdered {
+        /// The service ordered twice otherwise.
+        service: ServiceId,
+        /// The order that holds it.
+        order_id: OrderId,
+        /// The index, in [`Plan::lines`], of the line that ordered it.
+        line: usize,
+    },
+    /// A service of this line may be in an order of an earlier line of this run, whose
+    /// outcome is unknown ([`RenewError::OrderUncertain`] or another error after which an
+    /// order may exist).
+    #[error(
+        "service {service} may already have been ordered in this run (by line {line}, whose order may or may not exist); not ordered again: check GET /me/order first"
+    )]
+    MayAlreadyBeOrdered {
+        /// The service.
+        service: ServiceId,
+        /// The index, in [`Plan::lines`], of the line whose order is uncertain.
+        line: usize,
+    },
+}
+
+/// What an earlier line of the run did to a service.
+#[derive(Clone, Copy)]
+enum Covered {
+    Ordered { order_id: OrderId, line: usize },
+    MayHaveOrdered { line: usize },
 }
 
 /// Orders (and, with `payment`, pays) every ready line of `plan`, one after the other,
 /// with the workflow's safety rules: dry run first, each order created at most once and
-/// never resent, and a line refused ([`RenewError::PriceChanged`]) if OVH's price is no
-/// longer the planned one. One line failing never stops the others.
+/// never resent, and a line refused ([`RenewError::PriceChanged`]) if OVH's price or
+/// currency is no longer the planned one (the line's price is passed as
+/// [`RenewOptions::approved_price`]). Each line orders exactly the services of its planned
+/// strategy ([`RenewOptions::exactly`]), never a superset.
+///
+/// A service is ordered at most once per run: a line is skipped
+/// ([`ExecutedLine::skipped`], nothing sent) when one of its services is in an order an
+/// earlier line created, even inside a bundle ([`LineSkip::AlreadyOrdered`]), or may be in
+/// one because an earlier line's outcome is uncertain ([`LineSkip::MayAlreadyBeOrdered`]).
+/// One line failing never stops the others.
 pub async fn execute_plan<A: ServiceRenewApi + ?Sized>(
     api: &A,
     plan: &Plan,
     payment: Option<&PaymentChoice>,
 ) -> Vec<ExecutedLine> {
     let mut results = Vec::with_capacity(plan.lines.len());
-    for line in &plan.lines {
-        let outcome = match &line.outcome {
-            PlanOutcome::Ready { period, strategy } => {
-                let mut options =
-                    RenewOptions::new(ServiceRef::Id(line.service_id), period.clone())
-                        .order(true)
-                        .expect_ucents(strategy.price.ucents());
-                if strategy.services != [line.service_id] {
-                    options = options.covering(strategy.services.clone());
-                }
-                if let Some(p) = payment {
-                    options = options.pay(p.clone());
-                }
-                Some(workflow::renew(api, &options).await)
-            }
-            PlanOutcome::Failed(_) => None,
-        };
-        results.push(ExecutedLine {
+    let mut covered: BTreeMap<ServiceId, Covered> = BTreeMap::new();
+    for (index, line) in plan.lines.iter().enumerate() {
+        let done = |outcome, skipped| ExecutedLine {
             service_id: line.service_id,
             outcome,
-        });
+            skipped,
+        };
+        let PlanOutcome::Ready { period, strategy } = &line.outcome else {
+            results.push(done(None, Some(LineSkip::NotReady)));
+            continue;
+        };
+        // The services this line would order, and the line's own service.
+        let mut services = strategy.services.clone();
+        if !services.contains(&line.service_id) {
+            services.push(line.service_id);
+        }
+        let earlier = services
+            .iter()
+            .find_map(|id| covered.get(id).map(|c| (*id, *c)));
+        if let Some((service, earlier)) = earlier {
+            let skip = match earlier {
+                Covered::Ordered { order_id, line } => LineSkip::AlreadyOrdered {
+                    service,
+                    order_id,
+                    line,
+                },
+                Covered::MayHaveOrdered { line } => LineSkip::MayAlreadyBeOrdered { service, line },
+            };
+            results.push(done(None, Some(skip)));
+            continue;
+        }
+        let approved = match strategy.price.amount() {
+            Ok(amount) => amount,
+            Err(reason) => {
+                let refused = RenewError::PriceUnreadable {
+                    stage: PriceStage::Plan,
+                    reason,
+                };
+                results.push(done(Some(Err(refused)), None));
+                continue;
+            }
+        };
+        let mut options = RenewOptions::new(ServiceRef::Id(line.service_id), period.clone())
+            .order(true)
+            .approved_price(approved);
+        if strategy.services != [line.service_id] {
+            options = options.exactly(strategy.services.clone());
+        }
+        if let Some(p) = payment {
+            options = options.pay(p.clone());
+        }
+        let outcome = workflow::renew(api, &options).await;
+        let mark = match &outcome {
+            Ok(report) => report.order.as_ref().map(|o| Covered::Ordered {
+                order_id: o.order_id,
+                line: index,
+            }),
+            Err(e) => match e.order_id() {
+                Some(order_id) => Some(Covered::Ordered {
+                    order_id,
+                    line: index,
+                }),
+                None if e.nothing_ordered() => None,
+                None => Some(Covered::MayHaveOrdered { line: index }),
+            },
+        };
+        if let Some(mark) = mark {
+            let ordered = match &outcome {
+                Ok(report) => report.strategy.services.clone(),
+                Err(_) => services.clone(),
+            };
+            for id in ordered.into_iter().chain(services.iter().copied()) {
+                covered.entry(id).or_insert(mark);
+            }
+        }
+        results.push(done(Some(outcome), None));
     }
     results
 }

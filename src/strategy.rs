@@ -151,6 +151,21 @@ pub enum SelectionError {
         /// repeated lists (empty if the period has no strategy).
         available: Vec<Vec<ServiceId>>,
     },
+    /// No strategy of the period renews exactly the requested services (as a set).
+    #[error(
+        "no {period} strategy renews exactly services {}; the {period} strategies cover: {}",
+        ids_text(.services),
+        groups_text(.available)
+    )]
+    NoExactStrategy {
+        /// The period asked for, with the caller's text.
+        period: RenewPeriod,
+        /// The services asked for, as given.
+        services: Vec<ServiceId>,
+        /// The services of each strategy offered for that period, in input order, without
+        /// repeated lists (empty if the period has no strategy).
+        available: Vec<Vec<ServiceId>>,
+    },
     /// No period of at least one month offers a strategy renewing the service alone
     /// (from [`best_monthly`]).
     #[error(
@@ -288,6 +303,66 @@ pub fn cheapest_covering<'a>(
         |c| services.iter().all(|id| c.strategy.services.contains(id)),
         cheaper,
         |available| SelectionError::NoCoveringStrategy {
+            period: period.clone(),
+            services: services.to_vec(),
+            available,
+        },
+    )
+}
+
+/// The cheapest strategy for `period` whose services, as a set, are exactly `services`
+/// (order and repeats do not matter). Periods compare by length, as in [`select_single`];
+/// ties go to the first in input order.
+///
+/// This is how [`execute_plan`](crate::planner::execute_plan) renews a plan line: it
+/// orders exactly the services that were planned, never a cheaper superset.
+///
+/// # Errors
+///
+/// [`NothingToCover`](SelectionError::NothingToCover) if `services` is empty (checked
+/// first), [`NoChoices`](SelectionError::NoChoices),
+/// [`PeriodNotOffered`](SelectionError::PeriodNotOffered),
+/// [`NoExactStrategy`](SelectionError::NoExactStrategy), or
+/// [`MixedCurrencies`](SelectionError::MixedCurrencies).
+///
+/// ```
+/// use ovh_renew::models::{CurrencyCode, Price, RenewDescription, RenewStrategy, ServiceId};
+/// use ovh_renew::strategy::{select_exactly, SelectionError};
+///
+/// let eur = |ucents| Price::from_ucents(ucents, CurrencyCode::Eur);
+/// let (domain, hosting) = (ServiceId(12345), ServiceId(67890));
+/// let choices = vec![RenewDescription::new(
+///     "P1Y".parse()?,
+///     vec![
+///         RenewStrategy::new(eur(199_000_000), vec![domain]),
+///         RenewStrategy::new(eur(3_787_000_000), vec![hosting, domain]),
+///     ],
+/// )];
+/// let bundle = select_exactly(&choices, &"P1Y".parse()?, &[domain, hosting])?;
+/// assert_eq!(bundle.strategy.services, [hosting, domain]);
+/// assert!(matches!(
+///     select_exactly(&choices, &"P1Y".parse()?, &[hosting]),
+///     Err(SelectionError::NoExactStrategy { .. }),
+/// ));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn select_exactly<'a>(
+    choices: &'a [RenewDescription],
+    period: &RenewPeriod,
+    services: &[ServiceId],
+) -> Result<Selected<'a>, SelectionError> {
+    if services.is_empty() {
+        return Err(SelectionError::NothingToCover);
+    }
+    let mut wanted = services.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    select(
+        choices,
+        Some(period),
+        |c| service_set(c.strategy) == wanted,
+        |a, b| a.strategy.price.ucents().cmp(&b.strategy.price.ucents()),
+        |available| SelectionError::NoExactStrategy {
             period: period.clone(),
             services: services.to_vec(),
             available,

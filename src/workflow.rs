@@ -33,8 +33,8 @@ use serde::{Deserialize, Serialize};
 use crate::api::ServiceRenewApi;
 use crate::error::Error;
 use crate::models::{
-    Order, OrderId, OrderStatus, PaymentMean, RenewDescription, RenewPeriod, RenewRequest,
-    RenewStrategy, ServiceId,
+    Amount, AmountError, Order, OrderId, OrderStatus, PaymentMean, RenewDescription, RenewPeriod,
+    RenewRequest, RenewStrategy, ServiceId,
 };
 use crate::strategy::{self, SelectionError};
 
@@ -155,6 +155,10 @@ pub enum Renewing {
     /// The cheapest strategy covering at least these services (for example a domain with
     /// its hosting, or a VPS with its backup option).
     Covering(Vec<ServiceId>),
+    /// The strategy whose services are exactly these, as a set (what
+    /// [`execute_plan`](crate::planner::execute_plan) uses, so that a line never orders a
+    /// service it did not plan for).
+    Exactly(Vec<ServiceId>),
 }
 
 /// What [`renew`] should do.
@@ -173,9 +177,18 @@ pub struct RenewOptions {
     pub payment: Option<PaymentChoice>,
     /// Ask OVH for strategies including options (`includeOptions=true`).
     pub include_options: bool,
-    /// Refuse to order if the selected strategy's exact price (ucents, excluding tax)
-    /// differs from this, e.g. the price a human approved in a plan.
-    pub expected_ucents: Option<i64>,
+    /// The price, excluding tax, **with its currency**, that a human approved (e.g. the
+    /// price of a plan line). [`renew`] refuses to order, before ordering, when the
+    /// selected strategy's price or the dry run's price without tax is not exactly this
+    /// amount in this currency. When `None`, the selected strategy's price is the approved
+    /// one, and the dry run must match it. In every case the real order's price without tax
+    /// must match its dry run before it is paid.
+    pub approved_price: Option<Amount>,
+    /// Allow paying with a registered payment mean this crate does not know
+    /// ([`PaymentMean::Other`], e.g. a typo such as `Paypal`). Default `false`: such a
+    /// mean is refused before anything is sent, since OVH would only refuse it after the
+    /// order exists.
+    pub allow_unknown_payment_mean: bool,
 }
 
 impl RenewOptions {
@@ -188,7 +201,8 @@ impl RenewOptions {
             order: false,
             payment: None,
             include_options: false,
-            expected_ucents: None,
+            approved_price: None,
+            allow_unknown_payment_mean: false,
         }
     }
 
@@ -197,6 +211,14 @@ impl RenewOptions {
     /// turns on.
     pub fn covering(mut self, services: Vec<ServiceId>) -> Self {
         self.renewing = Renewing::Covering(services);
+        self.include_options = true;
+        self
+    }
+
+    /// Renew the strategy whose services are exactly `services` (as a set). Turns on
+    /// `include_options`, like [`covering`](Self::covering).
+    pub fn exactly(mut self, services: Vec<ServiceId>) -> Self {
+        self.renewing = Renewing::Exactly(services);
         self.include_options = true;
         self
     }
@@ -220,9 +242,26 @@ impl RenewOptions {
         self
     }
 
-    /// Sets [`RenewOptions::expected_ucents`].
-    pub fn expect_ucents(mut self, ucents: i64) -> Self {
-        self.expected_ucents = Some(ucents);
+    /// Sets [`RenewOptions::approved_price`]: the exact price without tax, with its
+    /// currency, that [`renew`] may order.
+    ///
+    /// ```
+    /// use ovh_renew::models::{Amount, CurrencyCode};
+    /// use ovh_renew::workflow::RenewOptions;
+    ///
+    /// let options = RenewOptions::new(ovh_renew::ServiceId(118_977_335), "P1M".parse()?)
+    ///     .order(true)
+    ///     .approved_price(Amount::new(3_450_000_000, CurrencyCode::Eur));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn approved_price(mut self, amount: Amount) -> Self {
+        self.approved_price = Some(amount);
+        self
+    }
+
+    /// Sets [`RenewOptions::allow_unknown_payment_mean`].
+    pub fn allow_unknown_payment_mean(mut self, allow: bool) -> Self {
+        self.allow_unknown_payment_mean = allow;
         self
     }
 }
@@ -241,6 +280,11 @@ pub enum Step {
     DryRun,
     /// `POST /service/{serviceId}/renew` with `dryRun: false`.
     Order,
+    /// Comparing the real order's price without tax with its dry run's, before paying.
+    CheckOrderPrice,
+    /// Checking the payment choice: before ordering, that a registered mean that needs an
+    /// id has one, that it is a known mean, and that a payment method id is listed by
+    /// `GET /me/payment/method`; after ordering,
     /// `GET /me/order/{orderId}/availableRegisteredPaymentMean`.
     CheckPaymentMean,
     /// Paying the order.
@@ -257,6 +301,7 @@ impl fmt::Display for Step {
             Step::Select => "selecting the strategy",
             Step::DryRun => "pricing the dry-run order",
             Step::Order => "creating the order",
+            Step::CheckOrderPrice => "checking the order's price against its dry run",
             Step::CheckPaymentMean => "checking the payment mean",
             Step::Pay => "paying the order",
             Step::ReadStatus => "reading the order status",
@@ -264,7 +309,43 @@ impl fmt::Display for Step {
     }
 }
 
+/// Which price a guard of [`renew`] checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum PriceStage {
+    /// The price approved in a plan line (see [`execute_plan`](crate::planner::execute_plan)).
+    Plan,
+    /// The selected strategy's price (excluding tax), before anything is ordered.
+    Strategy,
+    /// The dry-run order's price without tax, before the real order.
+    DryRun,
+    /// The real order's price without tax, before it is paid (the order exists).
+    Order,
+}
+
+impl PriceStage {
+    /// `true` for the stages checked before the real order exists.
+    fn before_order(self) -> bool {
+        !matches!(self, PriceStage::Order)
+    }
+}
+
+impl fmt::Display for PriceStage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PriceStage::Plan => "the plan line's price",
+            PriceStage::Strategy => "the selected strategy's price",
+            PriceStage::DryRun => "the dry-run order's price without tax",
+            PriceStage::Order => "the real order's price without tax",
+        })
+    }
+}
+
 /// What [`renew`] did, step by step.
+///
+/// Its JSON (`Serialize`) leaves out the orders' `password`, `url` and `pdfUrl`, which
+/// let anyone open the order: a report can be logged or stored. They are in the
+/// [`Order`] fields of the value itself (and in [`Order`]'s own JSON).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RenewReport {
@@ -277,8 +358,10 @@ pub struct RenewReport {
     /// The selected strategy (price excluding tax, services renewed together).
     pub strategy: RenewStrategy,
     /// The dry-run order: the price with and without tax.
+    #[serde(serialize_with = "crate::models::serialize_order_without_secrets")]
     pub dry_run: Order,
     /// The real order, when one was created.
+    #[serde(serialize_with = "crate::models::serialize_opt_order_without_secrets")]
     pub order: Option<Order>,
     /// The payment made, when one was.
     pub payment: Option<PaymentChoice>,
@@ -306,18 +389,33 @@ pub enum RenewError {
     /// No strategy fits the request: **nothing was ordered**.
     #[error("no matching renewal strategy; nothing was ordered: {0}")]
     Selection(#[from] SelectionError),
-    /// The selected strategy's price is not the expected one: **nothing was ordered**.
-    #[error(
-        "the price changed: expected {expected} ucents, OVH now asks {actual} ucents (excluding tax); nothing was ordered"
-    )]
+    /// A price is not the approved one (amount or currency). Before the order
+    /// ([`PriceStage::Plan`], [`Strategy`](PriceStage::Strategy),
+    /// [`DryRun`](PriceStage::DryRun)): **nothing was ordered**. For
+    /// [`PriceStage::Order`] it is the cause inside [`RenewError::OrderUnpaid`]: the order
+    /// exists and was **not paid**.
+    #[error("{}", price_changed(*stage, expected, actual))]
     PriceChanged {
-        /// What was expected.
-        expected: i64,
-        /// What OVH offers now.
-        actual: i64,
+        /// Which price was checked.
+        stage: PriceStage,
+        /// The approved amount (for [`PriceStage::Order`]: the dry run's).
+        expected: Amount,
+        /// What OVH asks.
+        actual: Amount,
+    },
+    /// A price cannot be compared (no currency, or beyond `i64` micro-cents). Before the
+    /// order: **nothing was ordered**; for [`PriceStage::Order`], the cause inside
+    /// [`RenewError::OrderUnpaid`].
+    #[error("{stage} cannot be checked: {reason}{}", if stage.before_order() { "; nothing was ordered" } else { "; the order was not paid" })]
+    PriceUnreadable {
+        /// Which price.
+        stage: PriceStage,
+        /// Why it cannot be compared.
+        reason: AmountError,
     },
     /// The order request failed in a way that leaves it unknown whether OVH created the
-    /// order. It was **not** resent.
+    /// order (no answer, a 5xx, an answer that cannot be read, or an answer without a
+    /// usable order id). It was **not** resent.
     #[error(
         "creating the order failed and the order may or may not exist: check GET /me/order for orders created since {} before trying again: {source}",
         rfc3339(*attempted_at)
@@ -329,9 +427,10 @@ pub enum RenewError {
         #[source]
         source: Error,
     },
-    /// The order exists and is **unpaid**: a later step failed.
+    /// The order exists and is **unpaid**: a later step failed, and OVH certainly did not
+    /// take a payment (a refused payment is a 4xx answer, or a request that never left).
     #[error(
-        "order {order_id} was created but is unpaid: {step} failed: {source}; pay it, or let it expire unpaid"
+        "order {order_id} was created but is unpaid: {step} failed: {source}; check it (GET /me/order/{order_id}) and pay it, or let it expire unpaid"
     )]
     OrderUnpaid {
         /// The order.
@@ -341,6 +440,22 @@ pub enum RenewError {
         /// The cause.
         #[source]
         source: Box<RenewError>,
+    },
+    /// The order exists and the payment request failed in a way that leaves it unknown
+    /// whether OVH took the payment (no answer, a 5xx or 3xx, an answer that cannot be
+    /// read). It was **not** resent: read the order status before paying again.
+    #[error(
+        "order {order_id} exists and paying it failed at {}: OVH may have taken the payment, which was not resent; read GET /me/order/{order_id}/status (ServiceRenewApi::order_status) before paying again: {source}",
+        rfc3339(*attempted_at)
+    )]
+    PaymentUncertain {
+        /// The order.
+        order_id: OrderId,
+        /// When the payment request was sent.
+        attempted_at: SystemTime,
+        /// The cause.
+        #[source]
+        source: Error,
     },
     /// The requested registered payment mean is not available for this order.
     #[error(
@@ -372,6 +487,7 @@ impl RenewError {
     pub fn order_id(&self) -> Option<OrderId> {
         match self {
             RenewError::OrderUnpaid { order_id, .. }
+            | RenewError::PaymentUncertain { order_id, .. }
             | RenewError::StatusUnknown { order_id, .. } => Some(*order_id),
             _ => None,
         }
@@ -379,11 +495,26 @@ impl RenewError {
 
     /// `true` when nothing was ordered (safe to try again).
     pub fn nothing_ordered(&self) -> bool {
-        matches!(
-            self,
-            RenewError::NothingOrdered { .. }
-                | RenewError::Selection(_)
-                | RenewError::PriceChanged { .. }
+        match self {
+            RenewError::NothingOrdered { .. } | RenewError::Selection(_) => true,
+            RenewError::PriceChanged { stage, .. } | RenewError::PriceUnreadable { stage, .. } => {
+                stage.before_order()
+            }
+            _ => false,
+        }
+    }
+}
+
+fn price_changed(stage: PriceStage, expected: &Amount, actual: &Amount) -> String {
+    if stage.before_order() {
+        format!(
+            "the price changed: {stage} is {actual}, not the approved {expected} (excluding tax; ucents {} vs {}); nothing was ordered",
+            actual.ucents, expected.ucents
+        )
+    } else {
+        format!(
+            "{stage} is {actual}, not its dry run's {expected} (ucents {} vs {}); the order was not paid",
+            actual.ucents, expected.ucents
         )
     }
 }
@@ -403,25 +534,77 @@ fn list(means: &[PaymentMean]) -> String {
         .join(", ")
 }
 
+/// The registered payment means OVH documents as needing a `paymentMeanId`
+/// ("mandatory for bankAccount, creditCard and paypal").
+fn needs_mean_id(mean: &PaymentMean) -> bool {
+    matches!(
+        mean,
+        PaymentMean::BankAccount | PaymentMean::CreditCard | PaymentMean::Paypal
+    )
+}
+
+/// What can be refused about the payment choice before anything is sent.
+fn check_payment_choice(options: &RenewOptions) -> Result<(), RenewError> {
+    let refuse = |step, text: String| RenewError::NothingOrdered {
+        step,
+        source: Error::InvalidRequest(text),
+    };
+    match &options.payment {
+        None => Ok(()),
+        // Paying needs an order: refuse rather than silently drop the payment.
+        Some(_) if !options.order => Err(refuse(
+            Step::Pay,
+            "a payment was given for a dry run: set order(true) to order and pay".into(),
+        )),
+        Some(PaymentChoice::Registered { mean, id: None }) if needs_mean_id(mean) => Err(refuse(
+            Step::CheckPaymentMean,
+            format!(
+                "{mean} needs the id of the registered {mean} (OVH requires paymentMeanId for bankAccount, creditCard and paypal): pass it as {mean}:<id>"
+            ),
+        )),
+        Some(PaymentChoice::Registered { mean, .. })
+            if !mean.is_known() && !options.allow_unknown_payment_mean =>
+        {
+            Err(refuse(
+                Step::CheckPaymentMean,
+                format!(
+                    "{mean:?} is not a payment mean this crate knows (names are case-sensitive: paypal and PAYPAL differ); use a known one, or allow it with RenewOptions::allow_unknown_payment_mean(true)",
+                    mean = mean.as_str()
+                ),
+            ))
+        }
+        Some(_) => Ok(()),
+    }
+}
+
+/// The exact amount of `price`, or why it cannot be checked at `stage`.
+fn amount_at(price: &crate::models::Price, stage: PriceStage) -> Result<Amount, RenewError> {
+    price
+        .amount()
+        .map_err(|reason| RenewError::PriceUnreadable { stage, reason })
+}
+
 /// Runs the guide's flow (see the [module docs](self)). Works with any
 /// [`ServiceRenewApi`], `&dyn` included.
 ///
-/// The real order is created at most once per call and never resent. If the order
-/// request fails without an answer, the error is [`RenewError::OrderUncertain`]; if
-/// anything fails after the order exists, the error is [`RenewError::OrderUnpaid`] with
-/// the order id.
+/// Before anything is sent, the payment choice is checked (see [`Step::CheckPaymentMean`]
+/// and [`RenewOptions::allow_unknown_payment_mean`]). Before ordering, the strategy's and
+/// the dry run's prices must be the approved amount in the approved currency
+/// ([`RenewOptions::approved_price`]); before paying, the real order's price without tax
+/// must be its dry run's.
+///
+/// The real order is created at most once per call and never resent, and so is the
+/// payment. If the order request fails without a usable answer, the error is
+/// [`RenewError::OrderUncertain`]; if the payment request does, it is
+/// [`RenewError::PaymentUncertain`]; if anything else fails after the order exists, the
+/// error is [`RenewError::OrderUnpaid`] with the order id.
 pub async fn renew<A: ServiceRenewApi + ?Sized>(
     api: &A,
     options: &RenewOptions,
 ) -> Result<RenewReport, RenewError> {
     let before = |step| move |source| RenewError::NothingOrdered { step, source };
-    if options.payment.is_some() && !options.order {
-        // Paying needs an order: refuse rather than silently drop the payment.
-        return Err(before(Step::Pay)(Error::InvalidRequest(
-            "a payment was given for a dry run: set order(true) to order and pay".into(),
-        )));
-    }
-    let mut steps = Vec::with_capacity(8);
+    check_payment_choice(options)?;
+    let mut steps = Vec::with_capacity(9);
 
     let service_id = match &options.service {
         ServiceRef::Id(id) => *id,
@@ -449,14 +632,20 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
         Renewing::Covering(services) => {
             strategy::cheapest_covering(&choices, &options.period, services)?
         }
+        Renewing::Exactly(services) => {
+            strategy::select_exactly(&choices, &options.period, services)?
+        }
     };
     steps.push(Step::Select);
     let (period, chosen) = (selected.period.clone(), selected.strategy.clone());
-    if let Some(expected) = options.expected_ucents {
-        let actual = chosen.price.ucents();
-        if actual != expected {
-            return Err(RenewError::PriceChanged { expected, actual });
-        }
+    let offered = amount_at(&chosen.price, PriceStage::Strategy)?;
+    let approved = options.approved_price.clone().unwrap_or(offered.clone());
+    if offered != approved {
+        return Err(RenewError::PriceChanged {
+            stage: PriceStage::Strategy,
+            expected: approved,
+            actual: offered,
+        });
     }
 
     let dry_run = api
@@ -464,6 +653,14 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
         .await
         .map_err(before(Step::DryRun))?;
     steps.push(Step::DryRun);
+    let quoted = amount_at(&dry_run.price_without_tax, PriceStage::DryRun)?;
+    if quoted != approved {
+        return Err(RenewError::PriceChanged {
+            stage: PriceStage::DryRun,
+            expected: approved,
+            actual: quoted,
+        });
+    }
 
     let mut report = RenewReport {
         service_id,
@@ -482,24 +679,65 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
         return Ok(report);
     }
 
+    if let Some(PaymentChoice::Method(method_id)) = &options.payment {
+        // Checkable before ordering: the id must be one of the account's payment methods.
+        let methods = api
+            .payment_methods()
+            .await
+            .map_err(before(Step::CheckPaymentMean))?;
+        if !methods.contains(method_id) {
+            let listed: Vec<String> = methods.iter().map(u64::to_string).collect();
+            return Err(before(Step::CheckPaymentMean)(Error::InvalidRequest(
+                format!(
+                    "payment method {method_id} is not one of the account's payment methods (GET /me/payment/method lists: {})",
+                    if listed.is_empty() {
+                        "none".into()
+                    } else {
+                        listed.join(", ")
+                    }
+                ),
+            )));
+        }
+    }
+
     let order_request: RenewRequest = selected.order();
     let attempted_at = SystemTime::now();
     let order = match api.create_renew_order(service_id, &order_request).await {
         Ok(order) => order,
         Err(source) => return Err(order_failure(source, attempted_at)),
     };
+    if order.order_id == OrderId(0) {
+        // Never "order 0 was created": OVH answered, but without an id we can use.
+        return Err(RenewError::OrderUncertain {
+            attempted_at,
+            source: missing_order_id(),
+        });
+    }
     report.choices = choices;
     report.steps.push(Step::Order);
     let order_id = order.order_id;
-    report.order = Some(order);
     let unpaid = |step, source| RenewError::OrderUnpaid {
         order_id,
         step,
         source: Box::new(source),
     };
+    let billed = amount_at(&order.price_without_tax, PriceStage::Order);
+    report.order = Some(order);
+    match billed {
+        Err(cause) => return Err(unpaid(Step::CheckOrderPrice, cause)),
+        Ok(billed) if billed != quoted => {
+            let cause = RenewError::PriceChanged {
+                stage: PriceStage::Order,
+                expected: quoted,
+                actual: billed,
+            };
+            return Err(unpaid(Step::CheckOrderPrice, cause));
+        }
+        Ok(_) => report.steps.push(Step::CheckOrderPrice),
+    }
 
     if let Some(choice) = &options.payment {
-        match choice {
+        let paid = match choice {
             PaymentChoice::Registered { mean, id } => {
                 let available = api
                     .available_registered_payment_means(order_id)
@@ -514,16 +752,19 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
                     return Err(unpaid(Step::CheckPaymentMean, cause));
                 }
                 report.available_payment_means = Some(available);
+                let attempted_at = SystemTime::now();
                 api.pay_with_registered_payment_mean(order_id, mean.clone(), *id)
                     .await
-                    .map_err(|e| unpaid(Step::Pay, RenewError::Api(e)))?;
+                    .map_err(|e| payment_failure(order_id, e, attempted_at))
             }
             PaymentChoice::Method(method_id) => {
+                let attempted_at = SystemTime::now();
                 api.pay_with_payment_method(order_id, *method_id)
                     .await
-                    .map_err(|e| unpaid(Step::Pay, RenewError::Api(e)))?;
+                    .map_err(|e| payment_failure(order_id, e, attempted_at))
             }
-        }
+        };
+        paid?;
         report.steps.push(Step::Pay);
         report.payment = Some(choice.clone());
     }
@@ -541,11 +782,16 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
     }
 }
 
+/// `true` when OVH certainly did not act on the request: it answered with a 4xx (a
+/// refusal), or the request never left (`!may_have_been_processed()`).
+fn certainly_refused(source: &Error) -> bool {
+    source.status().is_some_and(|s| (400..500).contains(&s)) || !source.may_have_been_processed()
+}
+
 /// Classifies a failed order request: refused by OVH (nothing ordered), never sent
 /// (nothing ordered), or unknown.
 fn order_failure(source: Error, attempted_at: SystemTime) -> RenewError {
-    let refused = source.status().is_some_and(|s| (400..500).contains(&s));
-    if refused || !source.may_have_been_processed() {
+    if certainly_refused(&source) {
         RenewError::NothingOrdered {
             step: Step::Order,
             source,
@@ -556,4 +802,37 @@ fn order_failure(source: Error, attempted_at: SystemTime) -> RenewError {
             source,
         }
     }
+}
+
+/// Classifies a failed payment request: refused by OVH or never sent (unpaid), or
+/// unknown (5xx, 3xx, lost answer, undecodable answer: the payment may have been taken).
+fn payment_failure(order_id: OrderId, source: Error, attempted_at: SystemTime) -> RenewError {
+    if certainly_refused(&source) {
+        RenewError::OrderUnpaid {
+            order_id,
+            step: Step::Pay,
+            source: Box::new(RenewError::Api(source)),
+        }
+    } else {
+        RenewError::PaymentUncertain {
+            order_id,
+            attempted_at,
+            source,
+        }
+    }
+}
+
+/// The error for a real order answered without a usable `orderId` (missing, `null` or 0).
+fn missing_order_id() -> Error {
+    use serde::de::Error as _;
+    Error::Decode(Box::new(crate::error::DecodeError {
+        method: "POST".into(),
+        route: "/service/{serviceId}/renew".into(),
+        status: 200,
+        field: "orderId".into(),
+        query_id: None,
+        source: serde_json::Error::custom(
+            "the real order's answer has no usable orderId (missing, null or 0)",
+        ),
+    }))
 }

@@ -6,17 +6,23 @@ use ovh_renew::{OvhClient, Price};
 
 /// Formats exact micro-cents as a decimal amount with 2 digits (rounded half away from
 /// zero), using integer arithmetic only.
-pub fn amount(ucents: i64) -> String {
-    let cents = (i128::from(ucents) + if ucents < 0 { -500_000 } else { 500_000 }) / 1_000_000;
+pub fn amount(ucents: i128) -> String {
+    // Division first, then rounding on the remainder: no overflow for any i128.
+    let (whole, rest) = (ucents / 1_000_000, ucents % 1_000_000);
+    let cents = if rest.abs() >= 500_000 {
+        whole + rest.signum()
+    } else {
+        whole
+    };
     let sign = if cents < 0 { "-" } else { "" };
-    let cents = cents.abs();
+    let cents = cents.unsigned_abs();
     format!("{sign}{}.{:02}", cents / 100, cents % 100)
 }
 
 /// `12.34 EUR`, from the price's exact micro-cents.
 pub fn price(p: &Price) -> String {
     let currency = p.currency_code.as_ref().map_or("", |c| c.as_str());
-    format!("{} {currency}", amount(p.ucents()))
+    format!("{} {currency}", amount(i128::from(p.ucents())))
         .trim_end()
         .to_owned()
 }

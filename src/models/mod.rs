@@ -2,7 +2,8 @@
 //!
 //! * [`ServiceId`], [`OrderId`]: numeric ids.
 //! * [`RenewPeriod`]: ISO-8601 durations in whole months (`P1Y == P12M`).
-//! * [`Price`], [`CurrencyCode`]: money, exact through [`Price::ucents`].
+//! * [`Price`], [`CurrencyCode`]: money, exact through [`Price::ucents`]; [`Amount`]: exact
+//!   micro-cents with their currency, what prices are compared as ([`Price::amount`]).
 //! * [`RenewDescription`], [`RenewStrategy`], [`ServiceDetail`], [`RenewRequest`]:
 //!   `GET`/`POST /service/{serviceId}/renew`.
 //! * [`Order`], [`OrderStatus`], [`PaymentMean`], [`RegisteredPaymentMean`]: `/me/order`.
@@ -28,7 +29,10 @@ mod test_support;
 
 pub use credential::{AccessRule, ConsumerKeyRequest, CredentialStatus, CurrentCredential};
 pub use ids::{OrderId, ParseIdError, ServiceId};
-pub use money::{CurrencyCode, Price};
+pub use money::{Amount, AmountError, CurrencyCode, Price};
+pub(crate) use order::{
+    CreatedOrder, serialize_opt_order_without_secrets, serialize_order_without_secrets,
+};
 pub use order::{Order, OrderStatus, PaymentMean, RegisteredPaymentMean};
 pub use period::{ParsePeriodError, RenewPeriod};
 pub use renew::{InvalidRequest, RenewDescription, RenewRequest, RenewStrategy, ServiceDetail};

@@ -1,4 +1,7 @@
-//! [`Price`] (`order.Price`) and [`CurrencyCode`] (`order.CurrencyCodeEnum`).
+//! [`Price`] (`order.Price`), [`CurrencyCode`] (`order.CurrencyCodeEnum`) and [`Amount`],
+//! the exact `(micro-cents, currency)` pair prices are compared with.
+
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -46,11 +49,25 @@ open_enum! {
 /// An amount of money (`order.Price`).
 ///
 /// `value` is the API's floating-point amount, fine for display only. The exact amount is
-/// [`ucents`](Self::ucents): use it to compare or add prices. `text` is locale-formatted
-/// (`"45.44 €"`, `"0 PTS"`) and not meant to be parsed. The guide's renew examples carry
-/// only `value`, so the other fields are optional.
+/// [`ucents`](Self::ucents): use it to compare or add prices, or better [`amount`](Self::amount),
+/// which carries the currency too. `text` is locale-formatted (`"45.44 €"`, `"0 PTS"`) and not
+/// meant to be parsed. The guide's renew examples carry only `value`, so the other fields are
+/// optional.
+///
+/// Decoding refuses a price without `priceInUcents` whose `value` does not fit in `i64`
+/// micro-cents (beyond ±92 233 720 368.54775807 units): a decoded price always has an
+/// exact [`checked_ucents`](Self::checked_ucents), never a saturated one.
+///
+/// ```
+/// use ovh_renew::models::Price;
+///
+/// assert!(serde_json::from_str::<Price>(r#"{"value":1e300,"currencyCode":"EUR"}"#).is_err());
+/// let price: Price = serde_json::from_str(r#"{"value":92233720368,"currencyCode":"EUR"}"#)?;
+/// assert_eq!(price.checked_ucents(), Some(9_223_372_036_800_000_000));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", try_from = "PriceWire")]
 #[non_exhaustive]
 pub struct Price {
     /// The amount in currency units, as a float (display only).
@@ -64,6 +81,104 @@ pub struct Price {
     /// Exact amount in micro-cents (1 unit = 100 000 000), when the API provides it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_in_ucents: Option<i64>,
+}
+
+/// [`Price`] as sent, before the range check of its `value`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PriceWire {
+    value: f64,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    currency_code: Option<CurrencyCode>,
+    #[serde(default)]
+    price_in_ucents: Option<i64>,
+}
+
+impl TryFrom<PriceWire> for Price {
+    type Error = AmountError;
+
+    fn try_from(wire: PriceWire) -> Result<Self, Self::Error> {
+        let price = Price {
+            value: wire.value,
+            text: wire.text,
+            currency_code: wire.currency_code,
+            price_in_ucents: wire.price_in_ucents,
+        };
+        // `priceInUcents`, when present, is the exact amount (and an i64 by type); the
+        // display `value` then only needs to be what JSON gives, a finite number.
+        match price.checked_ucents() {
+            Some(_) => Ok(price),
+            None => Err(AmountError::OutOfRange),
+        }
+    }
+}
+
+/// An exact amount of money: micro-cents (1 currency unit = 100 000 000) **with** their
+/// currency. Two amounts are equal only when both the micro-cents and the currency are;
+/// there is no arithmetic across currencies.
+///
+/// ```
+/// use ovh_renew::models::{Amount, CurrencyCode, Price};
+///
+/// let approved = Amount::new(3_450_000_000, CurrencyCode::Eur);
+/// assert_eq!(Price::from_ucents(3_450_000_000, CurrencyCode::Eur).amount(), Ok(approved.clone()));
+/// // Same micro-cents, another currency: not the same amount.
+/// assert_ne!(Price::from_ucents(3_450_000_000, CurrencyCode::Usd).amount(), Ok(approved.clone()));
+/// assert_eq!(approved.to_string(), "34.50 EUR");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Amount {
+    /// Exact amount in micro-cents.
+    pub ucents: i64,
+    /// Its currency.
+    pub currency: CurrencyCode,
+}
+
+impl Amount {
+    /// `ucents` micro-cents of `currency`.
+    pub fn new(ucents: i64, currency: CurrencyCode) -> Self {
+        Amount { ucents, currency }
+    }
+}
+
+impl fmt::Display for Amount {
+    /// The exact decimal amount, at least two fractional digits, then the currency code:
+    /// `34.50 EUR`, `0.00000001 USD`, `-1.99 EUR`, `0.00 points`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.ucents < 0 { "-" } else { "" };
+        let abs = self.ucents.unsigned_abs();
+        let per_unit = 10u64.pow(UCENTS_PER_UNIT_DIGITS as u32);
+        let fraction = format!("{:08}", abs % per_unit);
+        let trimmed = fraction.trim_end_matches('0');
+        let shown = if trimmed.len() < 2 {
+            &fraction[..2]
+        } else {
+            trimmed
+        };
+        write!(
+            f,
+            "{sign}{}.{shown} {}",
+            abs / per_unit,
+            self.currency.as_str()
+        )
+    }
+}
+
+/// Why a [`Price`] has no exact [`Amount`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AmountError {
+    /// The price carries no `currencyCode`, so it cannot be compared with another price.
+    #[error("the price has no currency code, so it cannot be compared with another price")]
+    NoCurrency,
+    /// The price does not fit in `i64` micro-cents, or its `value` is not a finite number.
+    #[error(
+        "the price is not a finite amount that fits in i64 micro-cents (at most ±92233720368.54775807 units)"
+    )]
+    OutOfRange,
 }
 
 impl Price {
@@ -112,7 +227,43 @@ impl Price {
         self.currency_code.as_ref()
     }
 
+    /// The exact amount with its currency: what guards compare.
+    ///
+    /// # Errors
+    ///
+    /// [`AmountError::NoCurrency`] without a currency, [`AmountError::OutOfRange`] when
+    /// [`checked_ucents`](Self::checked_ucents) is `None`.
+    pub fn amount(&self) -> Result<Amount, AmountError> {
+        let ucents = self.checked_ucents().ok_or(AmountError::OutOfRange)?;
+        let currency = self.currency_code.clone().ok_or(AmountError::NoCurrency)?;
+        Ok(Amount { ucents, currency })
+    }
+
+    /// The exact amount in micro-cents, or `None` if it does not fit in `i64` (or `value`
+    /// is NaN or infinite). `price_in_ucents` wins when present; otherwise `value` is
+    /// converted exactly as [`ucents`](Self::ucents) describes. A decoded price is always
+    /// `Some`; `None` is only possible for a price built in code (e.g. `Price::new(1e300, …)`).
+    ///
+    /// ```
+    /// use ovh_renew::models::{CurrencyCode, Price};
+    ///
+    /// assert_eq!(Price::new(37.87, CurrencyCode::Eur).checked_ucents(), Some(3_787_000_000));
+    /// assert_eq!(Price::new(1e300, CurrencyCode::Eur).checked_ucents(), None);
+    /// assert_eq!(Price::new(f64::NAN, CurrencyCode::Eur).checked_ucents(), None);
+    /// ```
+    pub fn checked_ucents(&self) -> Option<i64> {
+        match self.price_in_ucents {
+            Some(ucents) => Some(ucents),
+            None => value_to_ucents(self.value),
+        }
+    }
+
     /// The exact amount in micro-cents (1 currency unit = 100 000 000 ucents).
+    ///
+    /// For a decoded price this is always exact (decoding refuses amounts beyond `i64`).
+    /// For a price built in code beyond that range it saturates: use
+    /// [`checked_ucents`](Self::checked_ucents) or [`amount`](Self::amount) where that
+    /// matters (the workflow and the planner do).
     ///
     /// Returns `price_in_ucents` when present. Otherwise `value` is converted without float
     /// arithmetic: its shortest round-trip decimal text (what Rust's `{}` prints, the same
@@ -147,11 +298,28 @@ impl Price {
     }
 }
 
+/// `value` in exact micro-cents, `None` if not finite or beyond `i64`.
+fn value_to_ucents(value: f64) -> Option<i64> {
+    if !value.is_finite() {
+        return None;
+    }
+    decimal_to_ucents_checked(&value.to_string()).and_then(Result::ok)
+}
+
+/// The amount did not fit in `i64` micro-cents; `true` if it was negative.
+struct Overflow(bool);
+
 /// Converts a decimal text (`-12.345`, `1e-7`, `1.5E+21`) to micro-cents exactly.
 ///
 /// Rounds half away from zero and saturates at the `i64` bounds; `None` if the text is not a
 /// decimal number.
 fn decimal_to_ucents(text: &str) -> Option<i64> {
+    decimal_to_ucents_checked(text)
+        .map(|r| r.unwrap_or_else(|Overflow(negative)| if negative { i64::MIN } else { i64::MAX }))
+}
+
+/// Like [`decimal_to_ucents`], but says when the amount does not fit instead of saturating.
+fn decimal_to_ucents_checked(text: &str) -> Option<Result<i64, Overflow>> {
     let (negative, unsigned) = match text.as_bytes().first()? {
         b'-' => (true, &text[1..]),
         b'+' => (false, &text[1..]),
@@ -185,11 +353,11 @@ fn decimal_to_ucents(text: &str) -> Option<i64> {
         .saturating_sub(len_i64(leading_zeros));
     let mut significant = digits().skip(leading_zeros).chain(std::iter::repeat(0));
     if leading_zeros == int_part.len() + frac_part.len() {
-        return Some(0);
+        return Some(Ok(0));
     }
     let magnitude: u64 = if whole_digits > 19 {
         // At least 10^19 > i64::MAX.
-        u64::MAX
+        return Some(Err(Overflow(negative)));
     } else if whole_digits < 0 {
         0
     } else {
@@ -206,7 +374,7 @@ fn decimal_to_ucents(text: &str) -> Option<i64> {
     } else {
         i128::from(magnitude)
     };
-    Some(i64::try_from(signed).unwrap_or(if negative { i64::MIN } else { i64::MAX }))
+    Some(i64::try_from(signed).map_err(|_| Overflow(negative)))
 }
 
 /// Parses an exponent (`-7`, `+21`, `3`), clamped to ±100 000 (far beyond any `i64` effect).
@@ -348,6 +516,100 @@ mod tests {
         fn decimal_to_ucents_never_panics(text in "[-+.eE0-9]{0,40}") {
             let _ = decimal_to_ucents(&text);
         }
+    }
+
+    #[test]
+    fn decoding_refuses_a_value_beyond_i64_ucents_instead_of_saturating() {
+        for json in [
+            r#"{"value":1e300,"currencyCode":"EUR"}"#,
+            r#"{"value":-1e300,"currencyCode":"EUR"}"#,
+            r#"{"value":92233720369,"currencyCode":"EUR"}"#,
+        ] {
+            let err = serde_json::from_str::<Price>(json).unwrap_err();
+            assert!(err.to_string().contains("i64 micro-cents"), "{json}: {err}");
+        }
+        // priceInUcents wins over value, and beyond i64 it is refused by the integer
+        // decoder itself.
+        let exact: Price = serde_json::from_str(
+            r#"{"value":92233720368.54776,"priceInUcents":9223372036854775806}"#,
+        )
+        .unwrap();
+        assert_eq!(exact.checked_ucents(), Some(i64::MAX - 1));
+        assert!(
+            serde_json::from_str::<Price>(r#"{"value":1,"priceInUcents":9223372036854775808}"#)
+                .is_err()
+        );
+        // The largest whole amount that fits decodes exactly.
+        let edge: Price =
+            serde_json::from_str(r#"{"value":-92233720368,"currencyCode":"EUR"}"#).unwrap();
+        assert_eq!(edge.checked_ucents(), Some(-9_223_372_036_800_000_000));
+    }
+
+    #[test]
+    fn checked_ucents_says_none_where_ucents_saturates() {
+        for value in [
+            92_233_720_369.0,
+            -92_233_720_369.0,
+            1e21,
+            f64::INFINITY,
+            f64::NAN,
+        ] {
+            assert_eq!(eur(value).checked_ucents(), None, "{value}");
+            assert_eq!(eur(value).amount(), Err(AmountError::OutOfRange), "{value}");
+        }
+        assert_eq!(
+            eur(92_233_720_368.0).checked_ucents(),
+            Some(9_223_372_036_800_000_000)
+        );
+        assert_eq!(eur(1e-9).checked_ucents(), Some(0));
+        assert_eq!(eur(1e300).with_ucents(5).checked_ucents(), Some(5));
+        assert_eq!(
+            decimal_to_ucents_checked("92233720368.54775807").map(|r| r.ok()),
+            Some(Some(i64::MAX))
+        );
+        assert!(matches!(
+            decimal_to_ucents_checked("92233720368.54775808"),
+            Some(Err(Overflow(false)))
+        ));
+        assert!(matches!(
+            decimal_to_ucents_checked("-1e30"),
+            Some(Err(Overflow(true)))
+        ));
+    }
+
+    #[test]
+    fn amounts_carry_their_currency_and_print_exactly() {
+        let no_currency = Price {
+            value: 1.0,
+            text: None,
+            currency_code: None,
+            price_in_ucents: None,
+        };
+        assert_eq!(no_currency.amount(), Err(AmountError::NoCurrency));
+        assert_eq!(
+            eur(34.5).amount(),
+            Ok(Amount::new(3_450_000_000, CurrencyCode::Eur))
+        );
+        assert_ne!(
+            Amount::new(1, CurrencyCode::Eur),
+            Amount::new(1, CurrencyCode::Points)
+        );
+        for (ucents, currency, text) in [
+            (3_450_000_000, CurrencyCode::Eur, "34.50 EUR"),
+            (1, CurrencyCode::Usd, "0.00000001 USD"),
+            (-199_000_000, CurrencyCode::Eur, "-1.99 EUR"),
+            (0, CurrencyCode::Points, "0.00 points"),
+            (12_345_000, CurrencyCode::Eur, "0.12345 EUR"),
+            (i64::MIN, CurrencyCode::Eur, "-92233720368.54775808 EUR"),
+        ] {
+            assert_eq!(Amount::new(ucents, currency).to_string(), text);
+        }
+        let json = serde_json::to_string(&Amount::new(5, CurrencyCode::Eur)).unwrap();
+        assert_eq!(json, r#"{"ucents":5,"currency":"EUR"}"#);
+        assert_eq!(
+            serde_json::from_str::<Amount>(&json).unwrap(),
+            Amount::new(5, CurrencyCode::Eur)
+        );
     }
 
     #[test]

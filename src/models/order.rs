@@ -100,10 +100,16 @@ impl From<RegisteredPaymentMean> for PaymentMean {
 /// and of `GET /me/order/{orderId}` (`billing.Order`).
 ///
 /// `password`, `url` and `pdf_url` let anyone open the order, so `Debug` prints them as
-/// `"<redacted>"`. `Serialize` keeps them, so a stored order round-trips.
+/// `"<redacted>"`. `Serialize` keeps them, so a stored order round-trips: **an `Order`'s
+/// JSON holds its password and URLs**. ([`RenewReport`](crate::workflow::RenewReport)'s
+/// JSON leaves them out.)
 ///
 /// A dry-run answer may carry order id 0 and empty or missing `password` / `url` / `pdfUrl`;
-/// these decode to `OrderId(0)` and empty strings. Dates decode `null`, missing and `""` as
+/// these decode to `OrderId(0)` and empty strings. A real order never has id 0:
+/// [`ServiceRenewApi::create_renew_order`](crate::ServiceRenewApi::create_renew_order)
+/// refuses a real order's answer without a usable `orderId` (a decode error: the order may
+/// exist), and the [workflow](crate::workflow) reports it as
+/// [`OrderUncertain`](crate::workflow::RenewError::OrderUncertain). Dates decode `null`, missing and `""` as
 /// `None`.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -205,6 +211,71 @@ impl Order {
         self.metadatas = Some(metadatas);
         self
     }
+}
+
+/// A real order's answer: like [`Order`], but refusing a missing, `null` or 0 `orderId`.
+#[derive(Deserialize)]
+#[serde(try_from = "Order")]
+pub(crate) struct CreatedOrder(pub(crate) Order);
+
+impl TryFrom<Order> for CreatedOrder {
+    type Error = &'static str;
+
+    fn try_from(order: Order) -> Result<Self, Self::Error> {
+        if order.order_id == OrderId(0) {
+            Err("the real order's answer has no usable orderId (missing, null or 0)")
+        } else {
+            Ok(CreatedOrder(order))
+        }
+    }
+}
+
+/// [`Order`]'s JSON without `password`, `url` and `pdfUrl`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PublicOrder<'a> {
+    order_id: OrderId,
+    #[serde(with = "opt_datetime")]
+    date: Option<DateTime<FixedOffset>>,
+    #[serde(with = "opt_datetime")]
+    expiration_date: Option<DateTime<FixedOffset>>,
+    #[serde(with = "opt_datetime")]
+    retraction_date: Option<DateTime<FixedOffset>>,
+    price_with_tax: &'a Price,
+    price_without_tax: &'a Price,
+    tax: &'a Price,
+    metadatas: &'a Option<Vec<String>>,
+}
+
+impl<'a> From<&'a Order> for PublicOrder<'a> {
+    fn from(o: &'a Order) -> Self {
+        PublicOrder {
+            order_id: o.order_id,
+            date: o.date,
+            expiration_date: o.expiration_date,
+            retraction_date: o.retraction_date,
+            price_with_tax: &o.price_with_tax,
+            price_without_tax: &o.price_without_tax,
+            tax: &o.tax,
+            metadatas: &o.metadatas,
+        }
+    }
+}
+
+/// Serializes an order without its password and URLs (`serialize_with`).
+pub(crate) fn serialize_order_without_secrets<S: serde::Serializer>(
+    order: &Order,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    PublicOrder::from(order).serialize(serializer)
+}
+
+/// Serializes an optional order without its password and URLs (`serialize_with`).
+pub(crate) fn serialize_opt_order_without_secrets<S: serde::Serializer>(
+    order: &Option<Order>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    order.as_ref().map(PublicOrder::from).serialize(serializer)
 }
 
 impl fmt::Debug for Order {
@@ -348,6 +419,41 @@ mod tests {
                 "priceWithTax":{"value":0},"priceWithoutTax":{"value":0},"tax":{"value":0}}"#,
         );
         assert_eq!(nulls, missing_prices_zero());
+    }
+
+    #[test]
+    fn a_real_order_answer_needs_a_usable_order_id() {
+        let created: CreatedOrder = decode(fixture!("renew_order"));
+        assert_eq!(created.0.order_id, OrderId(123_456_789));
+        let prices =
+            r#""priceWithTax":{"value":0},"priceWithoutTax":{"value":0},"tax":{"value":0}"#;
+        for id in ["", r#""orderId":null,"#, r#""orderId":0,"#] {
+            let json = format!("{{{id}{prices}}}");
+            let err = serde_json::from_str::<CreatedOrder>(&json).err().unwrap();
+            assert!(
+                err.to_string().contains("no usable orderId"),
+                "{json}: {err}"
+            );
+            // The same answer is a fine dry run.
+            assert_eq!(decode::<Order>(&json).order_id, OrderId(0));
+        }
+    }
+
+    #[test]
+    fn the_secretless_json_leaves_out_password_and_urls_only() {
+        let order: Order = decode(fixture!("renew_order"));
+        let mut out = Vec::new();
+        serialize_order_without_secrets(&order, &mut serde_json::Serializer::new(&mut out))
+            .unwrap();
+        let json = String::from_utf8(out).unwrap();
+        for gone in ["password", "url", "pdfUrl", "aBcD"] {
+            assert!(!json.contains(gone), "{gone} in {json}");
+        }
+        let back: Order = decode(&json);
+        assert_eq!(back.order_id, order.order_id);
+        assert_eq!(back.price_with_tax, order.price_with_tax);
+        assert_eq!(back.date, order.date);
+        assert_eq!(back.password, "");
     }
 
     fn missing_prices_zero() -> Order {

@@ -174,8 +174,14 @@ async fn no_secret_in_any_debug_or_display() {
             source: api_error(404, "Client::NotFound", "gone"),
         },
         RenewError::PriceChanged {
-            expected: 1,
-            actual: 2,
+            stage: ovh_renew::workflow::PriceStage::DryRun,
+            expected: Amount::new(1, CurrencyCode::Eur),
+            actual: Amount::new(2, CurrencyCode::Usd),
+        },
+        RenewError::PaymentUncertain {
+            order_id: OrderId(42),
+            attempted_at: SystemTime::now(),
+            source: transport_error(TransportKind::Timeout, true),
         },
         RenewError::OrderUncertain {
             attempted_at: SystemTime::now(),

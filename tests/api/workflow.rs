@@ -4,7 +4,9 @@
 
 use ovh_renew::planner::{PeriodChoice, PlanOptions, PlanOutcome, execute_plan, plan};
 use ovh_renew::testing::{FakeMethod, FakeRenewApi, MockOvh, PaidWith, api_error, transport_error};
-use ovh_renew::workflow::{PaymentChoice, RenewError, RenewOptions, ServiceRef, Step, renew};
+use ovh_renew::workflow::{
+    PaymentChoice, PriceStage, RenewError, RenewOptions, ServiceRef, Step, renew,
+};
 use ovh_renew::*;
 
 const VPS: &str = "vps-0baa4fcf.vps.ovh.net";
@@ -44,6 +46,7 @@ async fn the_guides_vps_renewal_runs_end_to_end_over_http() {
             Step::Select,
             Step::DryRun,
             Step::Order,
+            Step::CheckOrderPrice,
             Step::CheckPaymentMean,
             Step::Pay,
             Step::ReadStatus
@@ -455,18 +458,19 @@ async fn a_changed_price_refuses_to_order() {
     let api = FakeRenewApi::sandbox();
     let options = RenewOptions::new(VPS_ID, p("P1M"))
         .order(true)
-        .expect_ucents(1);
+        .approved_price(Amount::new(1, CurrencyCode::Eur));
     let err = renew(&api, &options).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            RenewError::PriceChanged {
-                expected: 1,
-                actual: 3_450_000_000
-            }
-        ),
-        "{err:?}"
-    );
+    let RenewError::PriceChanged {
+        stage: PriceStage::Strategy,
+        expected,
+        actual,
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!(*expected, Amount::new(1, CurrencyCode::Eur));
+    assert_eq!(*actual, Amount::new(3_450_000_000, CurrencyCode::Eur));
+    assert!(err.nothing_ordered());
     assert_eq!(api.count(FakeMethod::CreateRenewOrder), 0);
 }
 
@@ -662,7 +666,7 @@ async fn planner_totals_are_exact_where_floats_are_not() {
         let plan = plan(&api, &options, None).await.unwrap();
         assert_eq!(plan.ready().count(), prices.len(), "{prices:?}");
         assert_eq!(plan.totals.len(), 1, "{prices:?}");
-        assert_eq!(plan.totals[0].ucents, *exact, "{prices:?}");
+        assert_eq!(plan.totals[0].ucents, i128::from(*exact), "{prices:?}");
     }
 }
 
