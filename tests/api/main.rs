@@ -4,6 +4,7 @@ mod auth;
 mod blocking;
 mod faults;
 mod hardening;
+mod hostile_network;
 mod renew_api;
 mod round_trips;
 mod support;
