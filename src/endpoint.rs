@@ -323,6 +323,24 @@ mod tests {
     }
 
     #[test]
+    fn loopback_hosts_are_exactly_127_8_ipv6_one_and_localhost() {
+        for (url, loopback) in [
+            ("http://127.0.0.1/", true),
+            ("http://127.255.255.254:1/", true),
+            ("http://[::1]/", true),
+            ("http://localhost/", true),
+            ("http://LocalHost./", true),
+            ("http://128.0.0.1/", false),
+            ("http://[::ffff:127.0.0.1]/", false),
+            ("http://localhost.example/", false),
+            ("http://127.0.0.1.nip.io/", false),
+            ("http://2130706433/", true),
+        ] {
+            assert_eq!(is_loopback(&Url::parse(url).unwrap()), loopback, "{url}");
+        }
+    }
+
+    #[test]
     fn oauth2_is_only_for_ovh_regions() {
         assert!(Endpoint::OvhEu.oauth2_token_url().is_some());
         assert!(Endpoint::KimsufiEu.oauth2_token_url().is_none());

@@ -655,4 +655,47 @@ mod tests {
         );
         assert_eq!(failing_field::<Vec<u64>>("[1] [2]"), ".");
     }
+
+    /// A query id kept in errors: visible ASCII only, at most 128 characters then `…`.
+    #[test]
+    fn query_ids_are_capped_and_printable() {
+        let kept = |raw: &[u8]| query_id(&HeaderValue::from_bytes(raw).unwrap());
+        assert_eq!(
+            kept(b"EU.ext-2.66c70f18.12345").as_deref(),
+            Some("EU.ext-2.66c70f18.12345")
+        );
+        assert_eq!(kept(b"EU.a\tb c\xe9d").as_deref(), Some("EU.abcd"));
+        assert_eq!(kept(b" \t ").as_deref(), None);
+        let long = kept("x".repeat(5000).as_bytes()).unwrap();
+        assert_eq!(long, format!("{}…", "x".repeat(MAX_QUERY_ID)));
+        let exact = kept("y".repeat(MAX_QUERY_ID).as_bytes()).unwrap();
+        assert_eq!(exact, "y".repeat(MAX_QUERY_ID));
+    }
+
+    /// A redirect's target is resolved and shown without userinfo, query or fragment.
+    #[test]
+    fn redirect_locations_are_resolved_and_scrubbed() {
+        let request = reqwest::Url::parse("http://127.0.0.1:8080/1.0/me/order/1/pay").unwrap();
+        let shown =
+            |location: &str| redirect_location(&request, &HeaderValue::from_str(location).unwrap());
+        assert_eq!(
+            shown("/1.0/x?token=abc#f").as_deref(),
+            Some("http://127.0.0.1:8080/1.0/x")
+        );
+        assert_eq!(
+            shown("other").as_deref(),
+            Some("http://127.0.0.1:8080/1.0/me/order/1/other")
+        );
+        assert_eq!(
+            shown("https://u:pw@evil.example:444/p?k=secret").as_deref(),
+            Some("https://evil.example:444/p")
+        );
+        assert_eq!(
+            shown("javascript:alert(1)").as_deref(),
+            Some("a javascript: URL")
+        );
+        assert_eq!(shown("http://[::1").as_deref(), None);
+        let long = shown(&format!("/{}", "a".repeat(1000))).unwrap();
+        assert!(long.len() <= 304 && long.ends_with('…'), "{long}");
+    }
 }
