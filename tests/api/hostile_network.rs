@@ -54,6 +54,10 @@ fn location(kind: &str, request_path: &str, other: &RawServer) -> String {
 
 /// The redirect error every redirected call must give.
 fn assert_redirect_error(case: &str, err: &Error, status: u16, shown_location: &str) {
+    let Error::Redirect(redirect) = err else {
+        panic!("{case}: expected Error::Redirect, got {err:?}")
+    };
+    assert_eq!(redirect.location.as_deref(), Some(shown_location), "{case}");
     assert_eq!(err.status(), Some(status), "{case}: {err:?}");
     assert!(err.may_have_been_processed(), "{case}: {err:?}");
     let text = err.to_string();
@@ -553,4 +557,34 @@ async fn query_ids_in_errors_are_short_and_printable() {
         assert_eq!(err.query_id(), Some(kept.as_str()), "{sent:.40}");
         assert!(err.to_string().len() < 1_000, "{}", err.to_string().len());
     }
+}
+
+/// The blocking client's builder takes a `reqwest::ClientBuilder` too, with the same
+/// policies: a redirect the caller's builder would follow is not followed.
+#[cfg(feature = "blocking")]
+#[test]
+fn the_blocking_client_builder_cannot_follow_a_redirect_either() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (first, other) = rt.block_on(async {
+        let other = landing().await;
+        let target = location("other port", "", &other);
+        let first = RawServer::start(move |_| RawReply::Redirect(308, target.clone())).await;
+        (first, other)
+    });
+    let client = ovh_renew::blocking::OvhClient::builder()
+        .endpoint(first.base.parse().unwrap())
+        .credentials(Credentials::new(AK, AS, CK))
+        .http_client_builder(
+            reqwest::Client::builder().redirect(reqwest::redirect::Policy::limited(10)),
+        )
+        .build()
+        .unwrap();
+    let err = client.pay_with_payment_method(OID, 9_876_543).unwrap_err();
+    assert_eq!(first.request_count(), 1);
+    assert_eq!(other.request_count(), 0, "{:?}", other.received());
+    assert!(
+        matches!(&err, Error::Redirect(r) if r.status == 308),
+        "{err:?}"
+    );
+    assert!(err.may_have_been_processed());
 }
