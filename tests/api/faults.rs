@@ -688,7 +688,8 @@ const fn redirect(name: &'static str, status: u16, target: Target) -> Fault {
         check: |e| {
             let text = e.to_string();
             assert!(text.contains("was not followed"), "{text}");
-            assert!(!text.contains(LOCATION_SECRET), "{text}");
+            let all = format!("{e} {e:?} {e:#?}");
+            assert!(!all.contains(LOCATION_SECRET), "{all}");
         },
     }
 }
