@@ -170,6 +170,12 @@ pub trait ServiceRenewApi: Send + Sync {
     /// `POST /me/order/{orderId}/payWithRegisteredPaymentMean` with
     /// `{paymentMean, paymentMeanId?}`. Sent exactly once, never retried.
     ///
+    /// `Ok(())` only for what OVH answers (`null`, an empty body, 204). Any other success
+    /// body (a captive portal's page) is an [`Error::Decode`] and a redirect an
+    /// [`Error::Redirect`]: for both, and for timeouts and broken connections,
+    /// [`Error::may_have_been_processed`] is `true`: read `GET /me/order/{orderId}/status`
+    /// ([`order_status`](Self::order_status)) before paying again.
+    ///
     /// ```no_run
     /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
     /// use ovh_renew::{OrderId, OvhClient, PaymentMean, ServiceRenewApi};
@@ -199,6 +205,8 @@ pub trait ServiceRenewApi: Send + Sync {
     fn payment_methods(&self) -> ApiFuture<'_, Vec<u64>>;
 
     /// `POST /me/order/{orderId}/pay` with `{paymentMethod: {id}}`. Sent exactly once.
+    /// What counts as paid is as for
+    /// [`pay_with_registered_payment_mean`](Self::pay_with_registered_payment_mean).
     ///
     /// ```no_run
     /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -301,6 +309,8 @@ impl OvhClient {
         self.call(Method::GET, &path).await
     }
 
+    /// A POST of a call OVH documents as `void`: see `Answer::accept` in `transport.rs`
+    /// for what counts as success.
     async fn post_void<B: Serialize>(&self, path: ApiPath, body: &B) -> Result<(), Error> {
         let body = serde_json::to_string(body)
             .map_err(|e| Error::InvalidRequest(format!("cannot serialize the body: {e}")))?;

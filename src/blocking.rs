@@ -373,10 +373,11 @@ impl OvhClientBuilder {
         self.inner.oauth2_token_url(url).into()
     }
 
-    /// See [`crate::OvhClientBuilder::http_client`]. The `reqwest::Client` is used on the
-    /// blocking client's runtime only.
-    pub fn http_client(self, client: reqwest::Client) -> Self {
-        self.inner.http_client(client).into()
+    /// See [`crate::OvhClientBuilder::http_client_builder`] (no redirect followed, no
+    /// replay by reqwest, whatever the builder says). The `reqwest::Client` built from
+    /// it is used on the blocking client's runtime only.
+    pub fn http_client_builder(self, builder: reqwest::ClientBuilder) -> Self {
+        self.inner.http_client_builder(builder).into()
     }
 
     /// See [`crate::OvhClientBuilder::timeout`].

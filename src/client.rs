@@ -154,7 +154,7 @@ impl OvhClient {
 pub struct OvhClientBuilder {
     endpoint: Option<Endpoint>,
     credentials: Option<Credentials>,
-    http: Option<reqwest::Client>,
+    http: Option<reqwest::ClientBuilder>,
     timeout: Option<Duration>,
     user_agent: Option<String>,
     retry: Option<RetryPolicy>,
@@ -173,6 +173,7 @@ impl fmt::Debug for OvhClientBuilder {
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
             .field("oauth2_token_url", &self.oauth2_token_url)
+            .field("http_client_builder", &self.http.is_some())
             .field("from_env", &self.config.is_some())
             .finish_non_exhaustive()
     }
@@ -219,10 +220,20 @@ impl OvhClientBuilder {
         self
     }
 
-    /// Your own `reqwest::Client` (proxies, TLS settings, connection limits). Its pool is
-    /// shared by every clone of the built client.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+    /// Your own `reqwest::ClientBuilder` (proxies, TLS settings, connection limits,
+    /// HTTP/2), from which [`build`](Self::build) builds the one `reqwest::Client` whose
+    /// pool every clone of the built client shares.
+    ///
+    /// Before building, it applies the two policies the crate's money safety rests on,
+    /// replacing whatever the builder says: `redirect(reqwest::redirect::Policy::none())`
+    /// (no request is ever sent again to a `Location`: a 3xx is an
+    /// [`Error::Redirect`](crate::Error::Redirect)) and `retry(reqwest::retry::never())`
+    /// (reqwest does not replay a request refused by HTTP/2 `REFUSED_STREAM` or
+    /// `GOAWAY`: a POST reaches the server at most once; the crate's own
+    /// [`RetryPolicy`] resends GETs only). Everything else is yours. This ties the
+    /// builder to the crate's `reqwest` version (0.13).
+    pub fn http_client_builder(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http = Some(builder);
         self
     }
 
@@ -285,12 +296,7 @@ impl OvhClientBuilder {
         let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
         let user_agent = reqwest::header::HeaderValue::from_str(user_agent)
             .map_err(|_| Error::InvalidRequest(format!("invalid user agent {user_agent:?}")))?;
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .build()
-                .map_err(|e| Error::InvalidRequest(format!("cannot build the HTTP client: {e}")))?,
-        };
+        let http = http_client(self.http.unwrap_or_default())?;
         Ok(OvhClient {
             inner: Arc::new(Inner {
                 http,
@@ -304,6 +310,18 @@ impl OvhClientBuilder {
             }),
         })
     }
+}
+
+/// Builds the one `reqwest::Client` of an [`OvhClient`] (API calls, `/auth/time`,
+/// consumer-key and OAuth2 token requests all go through it), with the policies no
+/// caller's builder may change: no redirect is followed, and reqwest never replays a
+/// request on its own (HTTP/2 `REFUSED_STREAM` / `GOAWAY`).
+pub(crate) fn http_client(builder: reqwest::ClientBuilder) -> Result<reqwest::Client, Error> {
+    builder
+        .redirect(reqwest::redirect::Policy::none())
+        .retry(reqwest::retry::never())
+        .build()
+        .map_err(|e| Error::InvalidRequest(format!("cannot build the HTTP client: {e}")))
 }
 
 /// Refuses credentials that cannot work on `endpoint` (python-ovh's rules), and builds
@@ -356,9 +374,15 @@ fn oauth2_cache(
     let Some(parsed) = parsed else {
         // The text is not echoed: it may hold credentials.
         return Err(Error::InvalidRequest(
-            "invalid OAuth2 token URL: an http(s):// URL with a host and without user or password is required".into(),
+            "invalid OAuth2 token URL: an https:// URL with a host and without user or password is required".into(),
         ));
     };
+    if parsed.scheme() == "http" && !crate::endpoint::is_loopback(&parsed) {
+        return Err(Error::InvalidRequest(format!(
+            "invalid OAuth2 token URL: {}",
+            crate::endpoint::PLAIN_HTTP
+        )));
+    }
     Ok(Some(TokenCache::new(
         parsed,
         client_id.clone(),

@@ -16,8 +16,10 @@ pub const ENDPOINT_NAMES: [&str; 7] = [
     "soyoustart-ca",
 ];
 
-/// Where API calls go: one of OVH's named endpoints, or any `http`/`https` base URL
-/// (a proxy, a test server, a future OVH domain).
+/// Where API calls go: one of OVH's named endpoints, or any `https` base URL (a proxy,
+/// a future OVH domain). Plain `http` is only accepted for loopback hosts
+/// (`127.0.0.0/8`, `::1`, `localhost`: tests and sandboxes), so that credentials never
+/// travel in clear.
 ///
 /// ```
 /// use ovh_renew::Endpoint;
@@ -26,6 +28,7 @@ pub const ENDPOINT_NAMES: [&str; 7] = [
 /// let local: Endpoint = "http://127.0.0.1:8080/1.0".parse().unwrap();
 /// assert_eq!(local.name(), None);
 /// assert!("ovh-mars".parse::<Endpoint>().unwrap_err().to_string().contains("ovh-eu"));
+/// assert!("http://api.example.com/1.0".parse::<Endpoint>().unwrap_err().to_string().contains("https"));
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -44,11 +47,13 @@ pub enum Endpoint {
     SoyoustartEu,
     /// `https://ca.api.soyoustart.com/1.0`
     SoyoustartCa,
-    /// Any other base URL (`http` or `https`), without a trailing slash.
+    /// Any other base URL (`https`, or `http` to a loopback host), without a trailing
+    /// slash.
     Custom(BaseUrl),
 }
 
-/// A validated custom base URL (`http` or `https`, no query or fragment, no trailing `/`).
+/// A validated custom base URL (`https`, or `http` to a loopback host; no query or
+/// fragment, no trailing `/`).
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct BaseUrl(String);
 
@@ -71,7 +76,7 @@ impl fmt::Debug for BaseUrl {
 pub enum EndpointError {
     /// Neither a known endpoint name nor a URL.
     #[error(
-        "unknown OVH endpoint {0:?}: use one of ovh-eu, ovh-ca, ovh-us, kimsufi-eu, kimsufi-ca, soyoustart-eu, soyoustart-ca, or an http(s):// base URL"
+        "unknown OVH endpoint {0:?}: use one of ovh-eu, ovh-ca, ovh-us, kimsufi-eu, kimsufi-ca, soyoustart-eu, soyoustart-ca, or an https:// base URL (http:// only for loopback hosts)"
     )]
     UnknownName(String),
     /// Looked like a URL but cannot serve as a base URL.
@@ -127,7 +132,8 @@ impl Endpoint {
         }
     }
 
-    /// Parses a custom base URL (`http` or `https`). A trailing `/` is removed.
+    /// Parses a custom base URL: `https`, or `http` to a loopback host (`127.0.0.0/8`,
+    /// `::1`, `localhost`). A trailing `/` is removed.
     pub fn custom(url: &str) -> Result<Endpoint, EndpointError> {
         // The text is echoed without its user information: it may hold a password.
         let invalid = |reason: &str| EndpointError::InvalidUrl {
@@ -141,6 +147,9 @@ impl Endpoint {
         if parsed.host_str().is_none_or(str::is_empty) {
             return Err(invalid("a host is required"));
         }
+        if parsed.scheme() == "http" && !is_loopback(&parsed) {
+            return Err(invalid(PLAIN_HTTP));
+        }
         if parsed.query().is_some() || parsed.fragment().is_some() {
             return Err(invalid("a base URL cannot have a query or a fragment"));
         }
@@ -149,6 +158,23 @@ impl Endpoint {
         }
         let text = parsed.as_str().trim_end_matches('/').to_owned();
         Ok(Endpoint::Custom(BaseUrl(text)))
+    }
+}
+
+/// Why a plain `http://` URL to a host other than loopback is refused.
+pub(crate) const PLAIN_HTTP: &str = "plain http:// is only accepted for loopback hosts (127.0.0.0/8, ::1, localhost), for tests and sandboxes: use https://, or consumer keys, signatures and tokens would travel in clear and signed requests could be replayed";
+
+/// Whether `url`'s host is a loopback address: `127.0.0.0/8`, `::1` or `localhost`
+/// (case-insensitive, with or without a final dot).
+pub(crate) fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => {
+            let name = name.strip_suffix('.').unwrap_or(name);
+            name.eq_ignore_ascii_case("localhost")
+        }
+        None => false,
     }
 }
 
@@ -186,8 +212,8 @@ impl fmt::Display for BaseUrlRef<'_> {
 impl FromStr for Endpoint {
     type Err = EndpointError;
 
-    /// Accepts a name (`ovh-eu`, case-insensitive, surrounding blanks ignored) or an
-    /// `http(s)://` base URL.
+    /// Accepts a name (`ovh-eu`, case-insensitive, surrounding blanks ignored) or a
+    /// base URL (see [`Endpoint::custom`]).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
         if let Some(i) = ENDPOINT_NAMES
@@ -259,6 +285,7 @@ mod tests {
         }
         for bad in [
             "ftp://x/1.0",
+            "http://api.example.com/1.0",
             "http://",
             "https://h/1.0?x=1",
             "https://u:p@h/1.0",
@@ -292,6 +319,24 @@ mod tests {
             };
             assert_eq!(url, shown, "{text}");
             assert!(!err.to_string().contains("pw"), "{err}");
+        }
+    }
+
+    #[test]
+    fn loopback_hosts_are_exactly_127_8_ipv6_one_and_localhost() {
+        for (url, loopback) in [
+            ("http://127.0.0.1/", true),
+            ("http://127.255.255.254:1/", true),
+            ("http://[::1]/", true),
+            ("http://localhost/", true),
+            ("http://LocalHost./", true),
+            ("http://128.0.0.1/", false),
+            ("http://[::ffff:127.0.0.1]/", false),
+            ("http://localhost.example/", false),
+            ("http://127.0.0.1.nip.io/", false),
+            ("http://2130706433/", true),
+        ] {
+            assert_eq!(is_loopback(&Url::parse(url).unwrap()), loopback, "{url}");
         }
     }
 

@@ -19,6 +19,9 @@ pub enum Error {
     /// OVH answered with a non-success status.
     #[error(transparent)]
     Api(Box<ApiError>),
+    /// The server answered with a redirect (3xx), which this client never follows.
+    #[error(transparent)]
+    Redirect(Box<RedirectError>),
     /// The request could not be sent, or the answer could not be read.
     #[error(transparent)]
     Transport(Box<TransportError>),
@@ -58,10 +61,11 @@ pub enum Error {
 }
 
 impl Error {
-    /// The HTTP status of an API error.
+    /// The HTTP status of an API error, a redirect or an undecodable answer.
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(e) => Some(e.status),
+            Error::Redirect(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
             _ => None,
         }
@@ -79,6 +83,7 @@ impl Error {
     pub fn query_id(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.query_id.as_deref(),
+            Error::Redirect(e) => e.query_id.as_deref(),
             Error::Decode(e) => e.query_id.as_deref(),
             _ => None,
         }
@@ -142,11 +147,14 @@ impl Error {
 
     /// Whether the server may have received and processed the request. `false` means it
     /// certainly did not (refused before sending, connection never opened). Always `true`
-    /// for answers OVH sent.
+    /// for answers a server sent, redirects included ([`Error::Redirect`]: a proxy may
+    /// have forwarded the request before redirecting), and for a success answer whose
+    /// body is not what OVH sends ([`Error::Decode`], e.g. a pay call answered with an
+    /// HTML page).
     pub fn may_have_been_processed(&self) -> bool {
         match self {
             Error::Transport(t) => t.may_have_been_processed,
-            Error::Api(_) | Error::Decode(_) => true,
+            Error::Api(_) | Error::Redirect(_) | Error::Decode(_) => true,
             Error::Config(_)
             | Error::Endpoint(_)
             | Error::InvalidRequest(_)
@@ -278,6 +286,67 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+/// A redirect (3xx) answer. This client never follows redirects, for any request
+/// (API calls, `/auth/time`, consumer-key requests, OAuth2 token requests): following one
+/// would send the request, its body and its credentials a second time, possibly to
+/// another host, or turn a POST into a GET whose answer would pass for the POST's.
+///
+/// [`Error::may_have_been_processed`] is `true`: OVH's API does not redirect, so a 3xx
+/// comes from something between (a proxy, a captive portal, a wrong endpoint) that may
+/// have forwarded the request before answering. For an order or a payment, read the
+/// account's state (`GET /me/order/{orderId}/status`, `GET /me/order`) before sending it
+/// again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RedirectError {
+    /// HTTP method of the request.
+    pub method: String,
+    /// The route template, e.g. `/service/{serviceId}/renew`.
+    pub route: String,
+    /// The redirect status (300–399).
+    pub status: u16,
+    /// Where the answer pointed, resolved against the request URL, without user
+    /// information, query string or fragment (they may hold secrets); `None` without a
+    /// usable `Location` header.
+    pub location: Option<String>,
+    /// `X-Ovh-QueryID` of the answer, if any.
+    pub query_id: Option<String>,
+}
+
+impl fmt::Display for RedirectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "redirect {} on {} {}: ",
+            self.status, self.method, self.route
+        )?;
+        match &self.location {
+            Some(location) => write!(f, "the redirect to {location} was not followed")?,
+            None => f.write_str("the redirect (without a usable Location) was not followed")?,
+        }
+        f.write_str(
+            " (this client never follows redirects; OVH's API does not send them, so a proxy or a wrong endpoint did); the server may have received and processed the request",
+        )?;
+        if self.method != "GET" {
+            f.write_str(
+                ": before sending it again, check what happened (an order: GET /me/order; a payment: GET /me/order/{orderId}/status)",
+            )?;
+        }
+        if let Some(q) = &self.query_id {
+            write!(f, " (X-Ovh-QueryID: {q})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RedirectError {}
+
+impl From<RedirectError> for Error {
+    fn from(e: RedirectError) -> Self {
+        Error::Redirect(Box::new(e))
+    }
+}
+
 /// The request could not be completed at the transport level.
 #[derive(Debug, thiserror::Error)]
 #[error(
@@ -336,7 +405,8 @@ impl fmt::Display for TransportKind {
 /// A success answer whose body does not match the documented shape.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "cannot decode the answer of {method} {route} (status {status}) at `{field}`: {source}{}",
+    "cannot decode the answer of {method} {route} (status {status}) at `{field}`: {source}{}{}",
+    if method == "GET" { "" } else { "; the server may have received and processed the request: before sending it again, check what happened (an order: GET /me/order; a payment: GET /me/order/{orderId}/status)" },
     query_id.as_deref().map(|q| format!(" (X-Ovh-QueryID: {q})")).unwrap_or_default()
 )]
 #[non_exhaustive]

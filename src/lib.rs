@@ -17,8 +17,8 @@
 //! - [`workflow::renew`]: the whole flow, dry run first, with a [`workflow::RenewReport`]
 //!   or a [`workflow::RenewError`] that says where the account stands.
 //! - [`planner`]: what expires soon, and what renewing it costs.
-//! - [`Error`]: one error type, with [`ApiError`], [`TransportError`], [`DecodeError`],
-//!   [`OAuth2Error`] and [`ConfigError`] inside.
+//! - [`Error`]: one error type, with [`ApiError`], [`RedirectError`], [`TransportError`],
+//!   [`DecodeError`], [`OAuth2Error`] and [`ConfigError`] inside.
 //! - [`AccessRule`], [`CurrentCredential`], [`OvhClient::request_consumer_key`]:
 //!   consumer keys with exactly the rules the renewal flow needs.
 //!
@@ -81,7 +81,9 @@ pub use client::{DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, OvhClient, OvhClientBuilde
 pub use config::{ConfigError, CredentialsProblem};
 pub use credentials::Credentials;
 pub use endpoint::{BaseUrl, BaseUrlRef, ENDPOINT_NAMES, Endpoint, EndpointError};
-pub use error::{ApiError, DecodeError, Error, OAuth2Error, TransportError, TransportKind};
+pub use error::{
+    ApiError, DecodeError, Error, OAuth2Error, RedirectError, TransportError, TransportKind,
+};
 pub use models::*;
 pub use path::ApiPath;
 pub use reqwest::Method;

@@ -12,6 +12,14 @@ use crate::error::Error;
 /// `a/../b?c#d` travels as exactly one segment and can never change the route. Values
 /// that cannot travel as a segment (empty, `.`, `..`) are refused before anything is sent.
 ///
+/// Fixed parts are checked too: a fixed part that is `.` or `..` (`ApiPath::new("/../2.0/me")`,
+/// `lit("..")`, which URL parsing would resolve to a path outside the base URL), an
+/// empty [`lit`](ApiPath::lit), and a [`lit`](ApiPath::lit) or [`id`](ApiPath::id)
+/// after a [`query`](ApiPath::query) (it would land in the query string). Building stays
+/// infallible and never panics: the path carries the problem, [`ApiPath::check`] reports
+/// it, and every call refuses such a path with [`Error::InvalidRequest`] before anything
+/// is sent.
+///
 /// It also keeps the route template (`/service/{serviceId}/renew`) and the access-rule
 /// pattern (`/service/*/renew`) for errors and logs.
 ///
@@ -22,6 +30,8 @@ use crate::error::Error;
 /// assert_eq!(p.route(), "/vps/{serviceName}/serviceInfos");
 /// assert_eq!(p.rule_path(), "/vps/*/serviceInfos");
 /// assert!(ApiPath::new("/vps").segment("serviceName", "..").is_err());
+/// assert!(ApiPath::new("/../2.0/me").check().is_err());
+/// assert!(ApiPath::new("/me").query("a", "b").lit("bill").check().is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiPath {
@@ -29,6 +39,8 @@ pub struct ApiPath {
     query_len: usize,
     route: String,
     rule: String,
+    /// The first reason this path cannot be sent, if any.
+    problem: Option<String>,
 }
 
 impl ApiPath {
@@ -40,6 +52,7 @@ impl ApiPath {
             query_len: 0,
             route: String::with_capacity(48),
             rule: String::with_capacity(48),
+            problem: None,
         };
         for part in fixed.split('/').filter(|s| !s.is_empty()) {
             p = p.lit(part);
@@ -48,7 +61,15 @@ impl ApiPath {
     }
 
     /// Appends one fixed segment (encoded like a value, so it cannot carry `/` either).
+    ///
+    /// An empty part, `.`, `..`, or any part after a [`query`](Self::query) makes the
+    /// path unsendable (see [`ApiPath::check`]).
     pub fn lit(mut self, part: &str) -> ApiPath {
+        if part.is_empty() || part == "." || part == ".." {
+            self.refuse(format!(
+                "the fixed path part {part:?} cannot be sent as a path segment"
+            ));
+        }
         self.push_raw('/', part);
         self.route.push('/');
         self.route.push_str(part);
@@ -61,10 +82,18 @@ impl ApiPath {
     /// route template (`serviceName`, `serviceId`, …).
     ///
     /// Refuses an empty value, `.` and `..`: no encoding can make them one literal segment.
+    ///
+    /// Also refuses any value after a [`query`](Self::query).
     pub fn segment(mut self, name: &str, value: &str) -> Result<ApiPath, Error> {
         if value.is_empty() || value == "." || value == ".." {
             return Err(Error::InvalidRequest(format!(
                 "{name} {value:?} cannot be sent as a path segment"
+            )));
+        }
+        if self.query_len > 0 {
+            return Err(Error::InvalidRequest(format!(
+                "{name} cannot be appended after the query of {}",
+                self.route
             )));
         }
         self.push_raw('/', value);
@@ -75,8 +104,10 @@ impl ApiPath {
         Ok(self)
     }
 
-    /// Appends a numeric id segment (cannot fail).
+    /// Appends a numeric id segment. After a [`query`](Self::query) it makes the path
+    /// unsendable (see [`ApiPath::check`]).
     pub fn id(mut self, name: &str, value: u64) -> ApiPath {
+        self.refuse_after_query(name);
         self.path.push('/');
         let _ = write!(self.path, "{value}");
         self.route.push_str("/{");
@@ -101,6 +132,19 @@ impl ApiPath {
     /// Appends a boolean query parameter as `true` / `false`.
     pub fn query_bool(self, key: &str, value: bool) -> ApiPath {
         self.query(key, if value { "true" } else { "false" })
+    }
+
+    /// Whether this path can be sent: [`Error::InvalidRequest`] naming the first problem
+    /// (a fixed part `.`, `..` or empty, a part after the query). Every call checks it
+    /// before sending anything.
+    pub fn check(&self) -> Result<(), Error> {
+        match &self.problem {
+            None => Ok(()),
+            Some(problem) => Err(Error::InvalidRequest(format!(
+                "{problem} (path {})",
+                self.route
+            ))),
+        }
     }
 
     /// The encoded path and query, as appended to the base URL and signed.
@@ -134,9 +178,22 @@ impl ApiPath {
     }
 
     fn push_raw(&mut self, sep: char, value: &str) {
-        debug_assert_eq!(self.query_len, 0, "path segment after query");
+        self.refuse_after_query(value);
         self.path.push(sep);
         encode_into(&mut self.path, value, SEGMENT);
+    }
+
+    fn refuse_after_query(&mut self, what: &str) {
+        if self.query_len > 0 {
+            self.refuse(format!(
+                "the path part {what:?} comes after the query string"
+            ));
+        }
+    }
+
+    /// Keeps the first problem.
+    fn refuse(&mut self, problem: String) {
+        self.problem.get_or_insert(problem);
     }
 }
 
@@ -189,6 +246,38 @@ mod tests {
             let p = ApiPath::new("/vps").segment("serviceName", input).unwrap();
             assert_eq!(p.as_str(), format!("/vps/{encoded}"), "{input}");
         }
+    }
+
+    #[test]
+    fn dot_fixed_parts_and_parts_after_the_query_make_the_path_unsendable() {
+        let bad = [
+            ApiPath::new("/../2.0/me"),
+            ApiPath::new("/me/./order"),
+            ApiPath::new("/me").lit(".."),
+            ApiPath::new("/me").lit("."),
+            ApiPath::new("/me").lit(""),
+            ApiPath::new("/me").query("a", "b").lit("order"),
+            ApiPath::new("/me/order").query("a", "b").id("orderId", 1),
+        ];
+        for p in bad {
+            let err = p.check().unwrap_err();
+            assert!(matches!(err, Error::InvalidRequest(_)), "{p:?}");
+        }
+        let first = ApiPath::new("/..").query("a", "b").lit("x");
+        assert!(first.check().unwrap_err().to_string().contains("\"..\""));
+        for good in [
+            ApiPath::new("/me/a..b/.c/..."),
+            ApiPath::new("//me//order/"),
+            ApiPath::new("/me").query("a", "b").query("c", "d"),
+        ] {
+            assert!(good.check().is_ok(), "{good:?}");
+        }
+        assert!(
+            ApiPath::new("/vps")
+                .query("a", "b")
+                .segment("serviceName", "x")
+                .is_err()
+        );
     }
 
     #[test]

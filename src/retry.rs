@@ -9,8 +9,11 @@ use std::time::Duration;
 /// statuses 429, 502, 503 and 504, with exponential backoff and jitter; a `Retry-After`
 /// header (in seconds) is honoured up to [`RetryPolicy::max_retry_after`].
 ///
-/// POST, PUT and DELETE are **never** resent automatically: a renew order or a payment
-/// could happen twice. The two exceptions are answers OVH sends before processing
+/// Only GET: HEAD, POST, PUT, DELETE and every other method are **never** resent
+/// automatically (a renew order or a payment could happen twice), and neither is a
+/// request answered with a redirect (3xx, never followed). Below this policy nothing is
+/// replayed either: the crate's `reqwest::Client` has `retry(reqwest::retry::never())`,
+/// so an HTTP/2 `REFUSED_STREAM` or `GOAWAY` does not resend a request behind its back. The two exceptions are answers OVH sends before processing
 /// anything: `QUERY_TIME_OUT`, after which the client syncs its clock once and resends
 /// once, and a `401` to an OAuth2 bearer token, after which it fetches a new token once
 /// and resends once.

@@ -11,7 +11,9 @@ use serde::de::DeserializeOwned;
 use crate::client::OvhClient;
 use crate::clock::local_unix;
 use crate::credentials::Kind;
-use crate::error::{ApiError, DecodeError, Error, ErrorBody, TransportError, TransportKind};
+use crate::error::{
+    ApiError, DecodeError, Error, ErrorBody, RedirectError, TransportError, TransportKind,
+};
 use crate::oauth2::HttpSettings;
 use crate::path::ApiPath;
 use crate::retry::{jitter, retryable_status};
@@ -68,13 +70,15 @@ impl Answer {
         })
     }
 
-    /// Accepts any success answer, whatever its body (for calls OVH documents as `void`).
+    /// The answer of a call OVH documents as `void` (the pay calls): accepts only what
+    /// OVH sends for them, a success status with the body `null`, an empty body, or 204.
+    /// Any other success body (a captive portal's HTML page, JSON that is not `null`) is
+    /// not proof that OVH took the request: [`Error::Decode`], for which
+    /// [`Error::may_have_been_processed`] is `true` (whoever answered may have forwarded
+    /// it). Error statuses become [`Error::Api`].
     pub(crate) fn accept(self, method: &Method, path: &ApiPath) -> Result<(), Error> {
-        if (200..300).contains(&self.status) {
-            Ok(())
-        } else {
-            Err(self.into_api_error(method, path))
-        }
+        // `()` decodes from `null` only; `decode` reads an empty body and 204 as `null`.
+        self.decode::<()>(method, path)
     }
 
     fn error_body(&self) -> Option<ErrorBody> {
@@ -210,6 +214,58 @@ async fn read_body(
     })
 }
 
+/// The longest URL sent: what `http::Uri` (under reqwest and hyper) accepts. A longer
+/// one is refused before sending ([`Error::InvalidRequest`], nothing sent).
+const MAX_URL_BYTES: usize = u16::MAX as usize - 1;
+
+/// The longest `X-Ovh-QueryID` kept in errors (OVH's are about 50 characters).
+const MAX_QUERY_ID: usize = 128;
+
+/// An `X-Ovh-QueryID` as kept in errors: its visible ASCII characters only (no blank,
+/// no control, no byte beyond ASCII), at most [`MAX_QUERY_ID`] of them, then `…` if it
+/// was longer. `None` when nothing is left.
+fn query_id(value: &HeaderValue) -> Option<String> {
+    let mut kept = String::with_capacity(value.len().min(MAX_QUERY_ID + 3));
+    let mut graphic = value.as_bytes().iter().filter(|b| b.is_ascii_graphic());
+    for &b in graphic.by_ref().take(MAX_QUERY_ID) {
+        kept.push(char::from(b));
+    }
+    if graphic.next().is_some() {
+        kept.push('…');
+    }
+    (!kept.is_empty()).then_some(kept)
+}
+
+/// Where a redirect pointed, resolved against the request URL, shown without user
+/// information, query string or fragment (they may hold secrets). `None` when the header
+/// is not a URL.
+fn redirect_location(request: &reqwest::Url, value: &HeaderValue) -> Option<String> {
+    let text = std::str::from_utf8(value.as_bytes()).ok()?;
+    let mut target = request.join(text.trim()).ok()?;
+    if !matches!(target.scheme(), "http" | "https") || target.host_str().is_none() {
+        return Some(format!("a {}: URL", target.scheme()));
+    }
+    target.set_query(None);
+    target.set_fragment(None);
+    // Cannot fail on an http(s) URL with a host.
+    let _ = target.set_username("");
+    let _ = target.set_password(None);
+    let mut shown: String = target
+        .as_str()
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    if shown.len() > 300 {
+        let mut cut = 300;
+        while !shown.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        shown.truncate(cut);
+        shown.push('…');
+    }
+    Some(shown)
+}
+
 fn transport_error(
     method: &Method,
     path: &ApiPath,
@@ -271,9 +327,14 @@ impl OvhClient {
     /// The one pipeline. `authenticated`: sign (application credentials) or send a
     /// bearer token (OAuth2, access token).
     ///
-    /// Resent at most: GETs on retryable failures (the retry policy); any method once
-    /// on `QUERY_TIME_OUT` (signing) and once on a 401 with a fresh OAuth2 token, both
-    /// refused by OVH before processing anything.
+    /// Resent at most: GETs on retryable failures (the retry policy; HEAD and every other
+    /// method never); any method once on `QUERY_TIME_OUT` (signing) and once on a 401
+    /// with a fresh OAuth2 token, both refused by OVH before processing anything. Never
+    /// resent: a redirect (3xx, [`Error::Redirect`], not followed either), and nothing
+    /// is replayed below this loop (the reqwest client's retry policy is `never`).
+    ///
+    /// Refused before sending ([`Error::InvalidRequest`]): a path that
+    /// [`ApiPath::check`] refuses, and a URL longer than the HTTP stack accepts.
     ///
     /// With the `tracing` feature, the request is one span (see [`crate::trace`]).
     async fn send(
@@ -303,14 +364,25 @@ impl OvhClient {
         attempts: &mut u32,
     ) -> Result<Answer, Error> {
         let inner = &*self.inner;
+        path.check()?;
         let mut url_text =
             String::with_capacity(inner.endpoint.base_url().as_str().len() + path.as_str().len());
         url_text.push_str(inner.endpoint.base_url().as_str());
         url_text.push_str(path.as_str());
+        if url_text.len() > MAX_URL_BYTES {
+            // The HTTP stack (`http::Uri`) cannot carry it: refuse it here, where it is
+            // certain that nothing was sent. Not echoed: it is long and may quote values.
+            return Err(Error::InvalidRequest(format!(
+                "the URL of {method} {} is {} bytes long, more than the {MAX_URL_BYTES} the HTTP stack can send",
+                path.route(),
+                url_text.len()
+            )));
+        }
         let url = reqwest::Url::parse(&url_text).map_err(|e| {
-            Error::InvalidRequest(format!("cannot build the URL {url_text:?}: {e}"))
+            Error::InvalidRequest(format!("cannot build the URL of {}: {e}", path.route()))
         })?;
-        let idempotent = *method == Method::GET || *method == Method::HEAD;
+        // Only GETs: the README's promise ("Only GET requests are retried").
+        let idempotent = *method == Method::GET;
         let body = body.map(bytes::Bytes::from);
         let mut resynced = false;
         let mut reauthenticated = false;
@@ -389,11 +461,24 @@ impl OvhClient {
             let outcome = match request.send().await {
                 Ok(response) => {
                     let status = response.status();
-                    let query_id = response
-                        .headers()
-                        .get("X-Ovh-QueryID")
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_owned);
+                    let query_id = response.headers().get("X-Ovh-QueryID").and_then(query_id);
+                    if status.is_redirection() {
+                        // Never followed (the client's policy is `Policy::none()`), and
+                        // never taken for the request's result.
+                        let location = response
+                            .headers()
+                            .get(reqwest::header::LOCATION)
+                            .and_then(|v| redirect_location(&url, v));
+                        span.answered(attempt, status.as_u16(), query_id.as_deref(), &clock);
+                        return Err(RedirectError {
+                            method: method.to_string(),
+                            route: path.route().to_owned(),
+                            status: status.as_u16(),
+                            location,
+                            query_id,
+                        }
+                        .into());
+                    }
                     let retry_after = response
                         .headers()
                         .get(reqwest::header::RETRY_AFTER)
@@ -470,6 +555,14 @@ impl OvhClient {
                         span.retrying(attempt, RetryCause::Transport(&e), delay);
                         tokio::time::sleep(delay).await;
                         continue;
+                    }
+                    if e.is_builder() {
+                        // reqwest refused to build the request: nothing left this process.
+                        return Err(Error::InvalidRequest(format!(
+                            "{method} {} could not be sent: {}",
+                            path.route(),
+                            e.without_url()
+                        )));
                     }
                     return Err(transport_error(method, path, e, attempted_at, attempt).into());
                 }
@@ -561,5 +654,48 @@ mod tests {
             "b[1]"
         );
         assert_eq!(failing_field::<Vec<u64>>("[1] [2]"), ".");
+    }
+
+    /// A query id kept in errors: visible ASCII only, at most 128 characters then `…`.
+    #[test]
+    fn query_ids_are_capped_and_printable() {
+        let kept = |raw: &[u8]| query_id(&HeaderValue::from_bytes(raw).unwrap());
+        assert_eq!(
+            kept(b"EU.ext-2.66c70f18.12345").as_deref(),
+            Some("EU.ext-2.66c70f18.12345")
+        );
+        assert_eq!(kept(b"EU.a\tb c\xe9d").as_deref(), Some("EU.abcd"));
+        assert_eq!(kept(b" \t ").as_deref(), None);
+        let long = kept("x".repeat(5000).as_bytes()).unwrap();
+        assert_eq!(long, format!("{}…", "x".repeat(MAX_QUERY_ID)));
+        let exact = kept("y".repeat(MAX_QUERY_ID).as_bytes()).unwrap();
+        assert_eq!(exact, "y".repeat(MAX_QUERY_ID));
+    }
+
+    /// A redirect's target is resolved and shown without userinfo, query or fragment.
+    #[test]
+    fn redirect_locations_are_resolved_and_scrubbed() {
+        let request = reqwest::Url::parse("http://127.0.0.1:8080/1.0/me/order/1/pay").unwrap();
+        let shown =
+            |location: &str| redirect_location(&request, &HeaderValue::from_str(location).unwrap());
+        assert_eq!(
+            shown("/1.0/x?token=abc#f").as_deref(),
+            Some("http://127.0.0.1:8080/1.0/x")
+        );
+        assert_eq!(
+            shown("other").as_deref(),
+            Some("http://127.0.0.1:8080/1.0/me/order/1/other")
+        );
+        assert_eq!(
+            shown("https://u:pw@evil.example:444/p?k=secret").as_deref(),
+            Some("https://evil.example:444/p")
+        );
+        assert_eq!(
+            shown("javascript:alert(1)").as_deref(),
+            Some("a javascript: URL")
+        );
+        assert_eq!(shown("http://[::1").as_deref(), None);
+        let long = shown(&format!("/{}", "a".repeat(1000))).unwrap();
+        assert!(long.len() <= 304 && long.ends_with('…'), "{long}");
     }
 }

@@ -5,7 +5,10 @@
 //! For each (method, fault) the test checks the outcome (a value equal to what the body
 //! says, or the documented typed error), how many requests reached the server (GETs
 //! retried as `RetryPolicy` says, POSTs exactly once), that a POST transport failure says
-//! the server may have processed it, and that no error shows a secret. A panic anywhere
+//! the server may have processed it, and that no error shows a secret. Redirect rows
+//! (301, 302, 303, 307, 308, to the same host and to another port) also check that the
+//! `Location` received nothing; the HTTP/2 row (h2c, every stream refused with
+//! `REFUSED_STREAM`) counts streams, so a replay by the HTTP stack shows. A panic anywhere
 //! fails the test. `FAULTS_TIMING=1 cargo test faults -- --nocapture` prints each case's
 //! duration.
 
@@ -285,6 +288,20 @@ enum Server {
     DropMidBody,
     /// Never answers (raw TCP server); the client's timeout is `TIMEOUT`.
     Stall,
+    /// A redirect with this status (raw TCP server), to a path on the same server or to a
+    /// second server on another port; whichever it is must receive nothing.
+    Redirect(u16, Target),
+    /// HTTP/2 (h2c, prior knowledge): every stream refused with `REFUSED_STREAM`.
+    H2Refused,
+}
+
+/// Where a redirect points.
+#[derive(Clone, Copy, Debug)]
+enum Target {
+    /// `/1.0/moved` on the same server.
+    SameHost,
+    /// `http://user:…@127.0.0.1:<other port>/1.0/moved?token=…`.
+    OtherPort,
 }
 
 /// What the caller gets.
@@ -299,6 +316,8 @@ enum Expect {
     Api(u16, bool),
     /// `Error::Transport` of this kind; `may_have_been_processed` is always true.
     Transport(TransportKind),
+    /// `Error::Redirect` with this status; `may_have_been_processed` is true.
+    Redirect(u16),
 }
 
 /// One fault: what the server does, then the outcome and request count for GETs, for
@@ -336,10 +355,10 @@ const LONG_LINE: &str = concat!(
 use Body::*;
 use Expect::*;
 
-/// The matrix. Pay calls (`void` in OVH's schema) accept any 2xx answer whatever its body:
-/// a 2xx means OVH took the payment, so a body they cannot read must not turn a paid order
-/// into an error that invites paying again. Their rows expect `Value` (`()`) for every
-/// 2xx body.
+/// The matrix. Pay calls (`void` in OVH's schema) accept only what OVH sends for them:
+/// `null`, an empty body, 204 (`Value`, `()`). Any other 2xx body is not proof of payment
+/// (a captive portal answers 200 too): `Decode(200)`, which says the payment may have been
+/// processed, so the workflow reads the order's status instead of paying again.
 const FAULTS: &[Fault] = &[
     Fault {
         name: "healthy server",
@@ -409,7 +428,7 @@ const FAULTS: &[Fault] = &[
         server: Server::Answers(&[(200, Truncated, None)]),
         get: (Decode(200), 1),
         post: Decode(200),
-        pay: Value,
+        pay: Decode(200),
         check: no_check,
     },
     Fault {
@@ -417,7 +436,7 @@ const FAULTS: &[Fault] = &[
         server: Server::Answers(&[(200, WrongType, None)]),
         get: (Decode(200), 1),
         post: Decode(200),
-        pay: Value,
+        pay: Decode(200),
         check: no_check,
     },
     Fault {
@@ -425,7 +444,7 @@ const FAULTS: &[Fault] = &[
         server: Server::Answers(&[(200, NumberText("18446744073709551616"), None)]),
         get: (Decode(200), 1),
         post: Decode(200),
-        pay: Value,
+        pay: Decode(200),
         check: no_check,
     },
     Fault {
@@ -433,7 +452,7 @@ const FAULTS: &[Fault] = &[
         server: Server::Answers(&[(200, NumberText("-9223372036854775809"), None)]),
         get: (Decode(200), 1),
         post: Decode(200),
-        pay: Value,
+        pay: Decode(200),
         check: no_check,
     },
     Fault {
@@ -441,7 +460,7 @@ const FAULTS: &[Fault] = &[
         server: Server::Answers(&[(200, NumberText("1e400"), None)]),
         get: (Decode(200), 1),
         post: Decode(200),
-        pay: Value,
+        pay: Decode(200),
         check: no_check,
     },
     Fault {
@@ -465,7 +484,7 @@ const FAULTS: &[Fault] = &[
         server: Server::Answers(&[(200, InvalidUtf8, None)]),
         get: (Decode(200), 1),
         post: Decode(200),
-        pay: Value,
+        pay: Decode(200),
         check: no_check,
     },
     Fault {
@@ -638,14 +657,50 @@ const FAULTS: &[Fault] = &[
         pay: Transport(TransportKind::Timeout),
         check: no_check,
     },
+    redirect("301 to the same host", 301, Target::SameHost),
+    redirect("302 to the same host", 302, Target::SameHost),
+    redirect("303 to the same host", 303, Target::SameHost),
+    redirect("307 to the same host", 307, Target::SameHost),
+    redirect("308 to the same host", 308, Target::SameHost),
+    redirect("301 to another port", 301, Target::OtherPort),
+    redirect("302 to another port", 302, Target::OtherPort),
+    redirect("303 to another port", 303, Target::OtherPort),
+    redirect("307 to another port", 307, Target::OtherPort),
+    redirect("308 to another port", 308, Target::OtherPort),
+    Fault {
+        name: "HTTP/2 REFUSED_STREAM on every stream (GET retried by the crate only)",
+        server: Server::H2Refused,
+        get: (Transport(TransportKind::Connection), 1 + RETRIES),
+        post: Transport(TransportKind::Connection),
+        pay: Transport(TransportKind::Connection),
+        check: no_check,
+    },
 ];
 
-/// The client settings of every case. One `reqwest::Client` (and its TLS setup) for the
-/// whole matrix: building one per case costs more than the case.
+/// A redirect row: never followed, sent once (a 3xx is not retried, even for a GET).
+const fn redirect(name: &'static str, status: u16, target: Target) -> Fault {
+    Fault {
+        name,
+        server: Server::Redirect(status, target),
+        get: (Redirect(status), 1),
+        post: Redirect(status),
+        pay: Redirect(status),
+        check: |e| {
+            let text = e.to_string();
+            assert!(text.contains("was not followed"), "{text}");
+            let all = format!("{e} {e:?} {e:#?}");
+            assert!(!all.contains(LOCATION_SECRET), "{all}");
+        },
+    }
+}
+
+/// In the `Location` of the "another port" rows (userinfo and query): never shown.
+const LOCATION_SECRET: &str = "SECRET-location-Jx4";
+
+/// The client settings of every case. Each case builds its own `reqwest::Client`: the
+/// crate builds it (no caller can hand it one that follows redirects).
 fn settings(builder: OvhClientBuilder, timeout: Duration) -> OvhClientBuilder {
-    static HTTP: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
     builder
-        .http_client(HTTP.get_or_init(reqwest::Client::new).clone())
         .retry(
             RetryPolicy::default()
                 .with_max_retries(RETRIES as u32)
@@ -717,6 +772,59 @@ async fn run_case(call: &Call, fault: &Fault) -> CaseResult {
                 .filter(|r| r.url.path() == wire)
                 .count();
             (outcome, seen, last_body)
+        }
+        Server::Redirect(status, target) => {
+            let other = RawServer::start(|_| RawReply::Full(200, b"null".to_vec())).await;
+            let location = match target {
+                Target::SameHost => "/1.0/moved".to_owned(),
+                Target::OtherPort => format!(
+                    "http://user:{LOCATION_SECRET}@{}/1.0/moved?token={LOCATION_SECRET}",
+                    other.authority()
+                ),
+            };
+            let first = RawServer::start({
+                let wire = wire.clone();
+                move |req| {
+                    if req.target.split('?').next() == Some(&wire) {
+                        RawReply::Redirect(status, location.clone())
+                    } else {
+                        RawReply::Full(200, b"null".to_vec())
+                    }
+                }
+            })
+            .await;
+            let client = settings(first.builder(), GENEROUS_TIMEOUT).build().unwrap();
+            let outcome = (call.call)(&client).await;
+            let received = first.received();
+            assert!(
+                received
+                    .iter()
+                    .all(|r| r.method == call.http && r.target.split('?').next() == Some(&wire)),
+                "{case}: the redirect was followed on the same host: {received:?}"
+            );
+            assert_eq!(other.request_count(), 0, "{case}: {:?}", other.received());
+            assert_eq!(
+                other.time_calls.load(std::sync::atomic::Ordering::SeqCst),
+                0
+            );
+            (outcome, received.len(), Vec::new())
+        }
+        Server::H2Refused => {
+            let h2 = H2Server::start().await;
+            let builder = settings(
+                OvhClient::builder()
+                    .endpoint(h2.base.parse().unwrap())
+                    .credentials(ovh_renew::Credentials::new(AK, AS, CK)),
+                GENEROUS_TIMEOUT,
+            )
+            .http_client_builder(reqwest::Client::builder().http2_prior_knowledge());
+            let outcome = (call.call)(&builder.build().unwrap()).await;
+            let streams = h2.streams();
+            assert!(
+                streams.iter().all(|(m, p)| m == call.http && *p == wire),
+                "{case}: {streams:?}"
+            );
+            (outcome, streams.len(), Vec::new())
         }
         Server::DropMidBody | Server::Stall => {
             let stall = matches!(fault.server, Server::Stall);
@@ -822,6 +930,22 @@ async fn run_case(call: &Call, fault: &Fault) -> CaseResult {
                     "{case}: {e}"
                 );
             }
+            Some(e)
+        }
+        (Redirect(status), Err(e)) => {
+            let Error::Redirect(r) = &e else {
+                panic!("{case}: expected a redirect error, got {e:?}")
+            };
+            assert_eq!(r.status, status, "{case}");
+            assert_eq!(r.method, call.http, "{case}");
+            assert_eq!(r.query_id.as_deref(), Some("EU.ext-3.redirect"), "{case}");
+            let location = r.location.as_deref().unwrap_or_default();
+            assert!(
+                location.starts_with("http://127.0.0.1:") && location.ends_with("/1.0/moved"),
+                "{case}: {location}"
+            );
+            assert!(e.may_have_been_processed(), "{case}");
+            (fault.check)(&e);
             Some(e)
         }
         (expect, got) => panic!("{case}: expected {expect:?}, got {got:?}"),

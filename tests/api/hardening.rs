@@ -36,6 +36,8 @@ fn assert_nothing_secret(what: &str, text: &str) {
         ORDER_URL,
         ORDER_PDF_URL,
         "orderPassword",
+        // The userinfo and query of the fault matrix's redirect `Location`s.
+        "SECRET-location",
     ] {
         assert!(
             !text.contains(secret),

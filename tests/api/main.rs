@@ -4,6 +4,7 @@ mod auth;
 mod blocking;
 mod faults;
 mod hardening;
+mod hostile_network;
 mod money_safety;
 mod renew_api;
 mod round_trips;

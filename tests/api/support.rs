@@ -173,6 +173,11 @@ pub enum RawReply {
     DropMidBody,
     /// Reads the request and never answers (holds the connection for 30 s).
     Stall,
+    /// A redirect: this status (3xx), this `Location`, a small HTML body, and an
+    /// `X-Ovh-QueryID`.
+    Redirect(u16, String),
+    /// These bytes verbatim as the whole answer (head included), connection kept open.
+    Bytes(Vec<u8>),
 }
 
 /// One request as it arrived on the wire.
@@ -181,6 +186,10 @@ pub struct RawRequest {
     pub method: String,
     /// The request target exactly as sent (`/1.0/vps/a%2Fb/serviceInfos`).
     pub target: String,
+    /// The whole head (request line and headers) as received.
+    pub head: String,
+    /// The body as received (`content-length` bytes).
+    pub body: Vec<u8>,
 }
 
 /// A raw HTTP/1.1 server on a TCP port, for what wiremock cannot do: drop a connection
@@ -252,11 +261,14 @@ impl RawServer {
                                 Ok(n) => buf.extend_from_slice(&chunk[..n]),
                             }
                         }
+                        let body = buf[head_end..head_end + length].to_vec();
                         buf.drain(..head_end + length);
                         let mut line = head.lines().next().unwrap_or("").split(' ');
                         let request = RawRequest {
                             method: line.next().unwrap_or("").to_owned(),
                             target: line.next().unwrap_or("").to_owned(),
+                            head: head.clone(),
+                            body,
                         };
                         let reply = if request.method == "GET" && request.target == "/1.0/auth/time"
                         {
@@ -290,6 +302,21 @@ impl RawServer {
                                 tokio::time::sleep(Duration::from_secs(30)).await;
                                 return;
                             }
+                            RawReply::Redirect(status, location) => {
+                                let body = format!("<html><body>moved to {location}</body></html>");
+                                let out = format!(
+                                    "HTTP/1.1 {status} Redirect\r\nlocation: {location}\r\nx-ovh-queryid: EU.ext-3.redirect\r\ncontent-type: text/html\r\ncontent-length: {}\r\n\r\n{body}",
+                                    body.len()
+                                );
+                                if sock.write_all(out.as_bytes()).await.is_err() {
+                                    return;
+                                }
+                            }
+                            RawReply::Bytes(bytes) => {
+                                if sock.write_all(&bytes).await.is_err() {
+                                    return;
+                                }
+                            }
                         }
                     }
                 });
@@ -303,6 +330,18 @@ impl RawServer {
         self.requests.lock().unwrap().len()
     }
 
+    /// Requests other than `/auth/time` received so far, whatever their method or path.
+    pub fn received(&self) -> Vec<RawRequest> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    /// `host:port` of this server.
+    pub fn authority(&self) -> &str {
+        self.base
+            .trim_start_matches("http://")
+            .trim_end_matches("/1.0")
+    }
+
     /// A client of this server with the test credentials.
     pub fn builder(&self) -> OvhClientBuilder {
         OvhClient::builder()
@@ -310,5 +349,63 @@ impl RawServer {
             .credentials(Credentials::new(AK, AS, CK))
             .retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(5)))
             .timeout(Duration::from_secs(5))
+    }
+}
+
+/// An h2c server (HTTP/2 without TLS, prior knowledge) that answers `GET /1.0/auth/time`
+/// and refuses every other stream with `REFUSED_STREAM`, the refusal HTTP/2 clients may
+/// replay on their own. Counts what reached it.
+pub struct H2Server {
+    pub base: String,
+    /// Streams other than `/auth/time`, as `(method, path)`, in arrival order.
+    pub streams: Arc<std::sync::Mutex<Vec<(String, String)>>>,
+    /// Accepted TCP connections.
+    pub connections: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl H2Server {
+    pub async fn start() -> H2Server {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = H2Server {
+            base: format!("http://{addr}/1.0"),
+            streams: Arc::default(),
+            connections: Arc::default(),
+        };
+        let (streams, connections) = (server.streams.clone(), server.connections.clone());
+        tokio::spawn(async move {
+            loop {
+                let Ok((sock, _)) = listener.accept().await else {
+                    return;
+                };
+                connections.fetch_add(1, Ordering::SeqCst);
+                let streams = streams.clone();
+                tokio::spawn(async move {
+                    let Ok(mut conn) = h2::server::handshake(sock).await else {
+                        return;
+                    };
+                    while let Some(Ok((request, mut respond))) = conn.accept().await {
+                        let (method, path) = (
+                            request.method().to_string(),
+                            request.uri().path().to_owned(),
+                        );
+                        if method == "GET" && path == "/1.0/auth/time" {
+                            let head = http::Response::builder().status(200).body(()).unwrap();
+                            if let Ok(mut send) = respond.send_response(head, false) {
+                                let _ = send.send_data(now().to_string().into(), true);
+                            }
+                        } else {
+                            streams.lock().unwrap().push((method, path));
+                            respond.send_reset(h2::Reason::REFUSED_STREAM);
+                        }
+                    }
+                });
+            }
+        });
+        server
+    }
+
+    pub fn streams(&self) -> Vec<(String, String)> {
+        self.streams.lock().unwrap().clone()
     }
 }
