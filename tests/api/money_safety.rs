@@ -368,6 +368,20 @@ async fn a_pay_post_that_fails_after_sending_is_payment_uncertain_and_sent_once(
         ),
         ("connection dropped mid-answer", RawReply::DropMidBody),
         ("no answer (timeout)", RawReply::Stall),
+        // Not followed (a proxy may have forwarded the payment): never "paid".
+        (
+            "302 to a page",
+            RawReply::Redirect(302, "/1.0/paid.html".into()),
+        ),
+        ("307 to itself", RawReply::Redirect(307, PAY.into())),
+        // A captive portal answering 200 with HTML did not say "paid".
+        (
+            "200 html",
+            RawReply::Full(
+                200,
+                b"<html><body>Welcome to the hotel wifi</body></html>".to_vec(),
+            ),
+        ),
     ];
     for (name, pay) in cases {
         let server = raw_ovh(pay).await;
