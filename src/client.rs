@@ -184,11 +184,15 @@ impl OvhClientBuilder {
     /// only an error at [`build`](Self::build) time, and only if nothing else gives them.
     pub fn from_env() -> Result<OvhClientBuilder, Error> {
         let (env, files) = config::process_sources()?;
-        let resolved = config::resolve(&env, &files)?;
-        Ok(OvhClientBuilder {
+        Ok(OvhClientBuilder::from_resolved(config::resolve(&env, &files)?))
+    }
+
+    /// A builder preloaded from an already resolved configuration (tests inject theirs).
+    pub(crate) fn from_resolved(resolved: ResolvedConfig) -> OvhClientBuilder {
+        OvhClientBuilder {
             config: Some(resolved),
             ..OvhClientBuilder::default()
-        })
+        }
     }
 
     /// The endpoint (`Endpoint::OvhEu`, or `"ovh-ca".parse()?`, or a custom URL).

@@ -148,6 +148,7 @@ pub fn endpoint(data: &[u8]) {
 pub fn ovh_conf(data: &[u8]) {
     let file = ConfigFile {
         path: "/fuzz/ovh.conf".into(),
+        local: true,
         contents: String::from_utf8_lossy(data).into_owned(),
     };
     let env = HashMap::new();
