@@ -88,7 +88,9 @@ impl OvhClient {
     ///
     /// Fails, listing what it looked at, when no endpoint is configured (there is no
     /// silent default region), no credential is, half of a pair is, or several methods
-    /// are (python-ovh's messages).
+    /// are (python-ovh's messages). An endpoint URL from `./ovh.conf` that is not one of
+    /// OVH's is not used with credentials from elsewhere: see
+    /// [`OvhClientBuilder::trust_local_endpoint`].
     pub fn from_env() -> Result<OvhClient, Error> {
         OvhClientBuilder::from_env()?.build()
     }
@@ -159,6 +161,7 @@ pub struct OvhClientBuilder {
     user_agent: Option<String>,
     retry: Option<RetryPolicy>,
     config: Option<ResolvedConfig>,
+    trust_local_endpoint: bool,
     oauth2_token_url: Option<String>,
     /// The OAuth2 cache's clock, replaced by unit tests.
     now: Option<Now>,
@@ -174,6 +177,7 @@ impl fmt::Debug for OvhClientBuilder {
             .field("retry", &self.retry)
             .field("oauth2_token_url", &self.oauth2_token_url)
             .field("from_env", &self.config.is_some())
+            .field("trust_local_endpoint", &self.trust_local_endpoint)
             .finish_non_exhaustive()
     }
 }
@@ -184,7 +188,9 @@ impl OvhClientBuilder {
     /// only an error at [`build`](Self::build) time, and only if nothing else gives them.
     pub fn from_env() -> Result<OvhClientBuilder, Error> {
         let (env, files) = config::process_sources()?;
-        Ok(OvhClientBuilder::from_resolved(config::resolve(&env, &files)?))
+        Ok(OvhClientBuilder::from_resolved(config::resolve(
+            &env, &files,
+        )?))
     }
 
     /// A builder preloaded from an already resolved configuration (tests inject theirs).
@@ -193,6 +199,23 @@ impl OvhClientBuilder {
             config: Some(resolved),
             ..OvhClientBuilder::default()
         }
+    }
+
+    /// Whether an endpoint URL from the `ovh.conf` of the current directory may be used
+    /// with credentials from another source (default `false`).
+    ///
+    /// A `./ovh.conf` may come with a cloned repository. When its endpoint is a URL that
+    /// is not one of OVH's API base URLs (`https://eu.api.ovh.com/1.0`, …) and the
+    /// credentials come from elsewhere (`OVH_*` variables, `~/.ovh.conf`,
+    /// `/etc/ovh.conf`, or [`credentials`](Self::credentials)), [`build`](Self::build)
+    /// refuses with [`ConfigError::UntrustedLocalEndpoint`], so that such a file cannot
+    /// send your consumer key, a signature or a token to its own server. Named endpoints
+    /// (`endpoint=ovh-eu`), OVH's own URLs, an endpoint from `OVH_ENDPOINT` or
+    /// [`endpoint`](Self::endpoint), and credentials from that same file are never
+    /// refused. Pass `true` only for a file you trust (a sandbox or proxy setup).
+    pub fn trust_local_endpoint(mut self, trust: bool) -> Self {
+        self.trust_local_endpoint = trust;
+        self
     }
 
     /// The endpoint (`Endpoint::OvhEu`, or `"ovh-ca".parse()?`, or a custom URL).
@@ -261,6 +284,9 @@ impl OvhClientBuilder {
             (Some(cfg), Some(e)) => Some(cfg.with_endpoint(e.clone())),
             (cfg, _) => cfg,
         };
+        if let (Some(cfg), false) = (&config, self.trust_local_endpoint) {
+            cfg.check_local_endpoint(self.credentials.is_some())?;
+        }
         let endpoint = match (self.endpoint, &config) {
             (Some(e), _) => e,
             (None, Some(cfg)) => cfg.endpoint()?,

@@ -86,6 +86,24 @@ pub enum ConfigError {
         /// `client_id (env OVH_CLIENT_ID)`. Never a value.
         found: Vec<String>,
     },
+    /// The endpoint is a URL that is not one of OVH's API base URLs, it comes from the
+    /// `ovh.conf` of the current directory (a file that may come with a cloned
+    /// repository), and the credentials come from another source: they are not sent
+    /// there unless the caller opts in with
+    /// [`OvhClientBuilder::trust_local_endpoint`](crate::OvhClientBuilder::trust_local_endpoint).
+    #[error(
+        "refusing to send credentials to endpoint {endpoint} from {origin}: that file is in the current directory (it may come with a cloned repository) and names a server that is not one of OVH's API endpoints, while the credentials come from elsewhere ({}); if you trust this file, call OvhClientBuilder::trust_local_endpoint(true), otherwise set OVH_ENDPOINT or remove `endpoint` from it",
+        .credentials.join(", ")
+    )]
+    UntrustedLocalEndpoint {
+        /// The endpoint's base URL.
+        endpoint: String,
+        /// Where it came from, e.g. `./ovh.conf [default]`.
+        origin: String,
+        /// The credential keys from other sources, each with where, e.g.
+        /// `consumer_key (env OVH_CONSUMER_KEY)`. Never a value.
+        credentials: Vec<String>,
+    },
     /// A config file is not valid INI.
     #[error("invalid OVH config file {} line {line}: {problem}", .path.display())]
     Syntax {

@@ -13,6 +13,8 @@
 //!   (or blank) variable counts as unset, as in go-ovh (python-ovh would take the empty
 //!   string).
 //! * Explicit builder calls win over both (see [`ResolvedConfig::with_endpoint`]).
+//! * An endpoint URL that is not one of OVH's, from `./ovh.conf`, is used only with
+//!   credentials from that same file unless the caller opts in (see [`trust`]).
 //!
 //! The endpoint comes from `OVH_ENDPOINT`, else `endpoint` in the `[default]` section. It
 //! may be a name (`ovh-eu`) or a base URL. There is no default region. The other keys
@@ -44,6 +46,7 @@ mod ini;
 mod sources;
 #[cfg(test)]
 mod tests;
+mod trust;
 
 pub use error::{ConfigError, CredentialsProblem};
 pub(crate) use sources::process_sources;
@@ -182,6 +185,8 @@ pub(crate) struct ResolvedConfig {
     env: [Option<String>; 7],
     sections: Sections,
     files: Vec<PathBuf>,
+    /// The files among `files` that are in the current directory (`./ovh.conf`).
+    local: Vec<PathBuf>,
 }
 
 impl ResolvedConfig {
@@ -393,6 +398,11 @@ pub(crate) fn resolve(
         }),
         sections,
         files: files.iter().map(|file| file.path.clone()).collect(),
+        local: files
+            .iter()
+            .filter(|file| file.local)
+            .map(|file| file.path.clone())
+            .collect(),
     };
     let endpoint = config
         .lookup(Setting::Endpoint, Some(DEFAULT_SECTION))

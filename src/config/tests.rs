@@ -5,6 +5,7 @@ use std::error::Error as _;
 use super::*;
 
 mod io;
+mod local_endpoint;
 
 /// Every secret value in these tests contains this marker; application keys do not.
 const MARK: &str = "s3cr3t";
