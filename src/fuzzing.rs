@@ -149,7 +149,7 @@ pub fn ovh_conf(data: &[u8]) {
     let file = ConfigFile {
         path: "/fuzz/ovh.conf".into(),
         local: true,
-        contents: String::from_utf8_lossy(data).into_owned(),
+        contents: data.to_vec(),
     };
     let env = HashMap::new();
     match resolve(&env, std::slice::from_ref(&file)) {

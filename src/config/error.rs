@@ -104,6 +104,18 @@ pub enum ConfigError {
         /// `consumer_key (env OVH_CONSUMER_KEY)`. Never a value.
         credentials: Vec<String>,
     },
+    /// A configured value cannot be used as it is (see [`ValueProblem`]). Neither the
+    /// value nor the line is quoted.
+    #[error("cannot use {key} from {origin}: {problem}")]
+    InvalidValue {
+        /// The INI key name, e.g. `application_secret` (the variable is `OVH_` + the
+        /// upper-case name).
+        key: &'static str,
+        /// Where it came from, e.g. `./ovh.conf [ovh-eu]` or `env OVH_CONSUMER_KEY`.
+        origin: String,
+        /// What is wrong with it.
+        problem: ValueProblem,
+    },
     /// A config file is not valid INI.
     #[error("invalid OVH config file {} line {line}: {problem}", .path.display())]
     Syntax {
@@ -140,8 +152,12 @@ pub enum CredentialsProblem {
     /// Application keys and OAuth2 keys at once.
     #[error("Can't use both application_key/application_secret and OAuth2 client_id/client_secret")]
     ApplicationAndOAuth2,
-    /// An access token and another method at once (go-ovh's message).
-    #[error("Can't use multiple authentication methods: {}", .0.join(", "))]
+    /// An access token and another method at once (go-ovh's message). python-ovh 1.2.0
+    /// does not know access tokens: it would silently use the other method.
+    #[error(
+        "Can't use multiple authentication methods: {} (keep only one; python-ovh 1.2.0 would ignore access_token and use the other one, go-ovh refuses too)",
+        .0.join(", ")
+    )]
     MultipleMethods(Vec<&'static str>),
     /// An empty access token.
     #[error("Invalid access token config, access_token must not be empty")]
@@ -156,6 +172,24 @@ pub enum CredentialsProblem {
         "OAuth2 authentication is not compatible with endpoint {0} (it can only be used with ovh-eu, ovh-ca and ovh-us), unless you give its token URL with OvhClientBuilder::oauth2_token_url"
     )]
     OAuth2TokenUrlRequired(String),
+}
+
+/// Why a configured value cannot be used ([`ConfigError::InvalidValue`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ValueProblem {
+    /// The file holds bytes that are not UTF-8 in this value. They are not replaced by
+    /// U+FFFD, which would silently change a secret.
+    #[error(
+        "the value is not valid UTF-8 (python-ovh cannot read this file either); save the file as UTF-8"
+    )]
+    NotUtf8,
+    /// The value spans several lines: a line indented deeper than the key continues its
+    /// value (configparser's rule, which python-ovh follows).
+    #[error(
+        "the value spans several lines (an indented line below a key continues its value, as in python-ovh); a credential with a line break cannot be sent in a header nor give a signature OVH accepts: put it on one line, or un-indent the line below it"
+    )]
+    MultiLine,
 }
 
 /// The python-ovh rule broken by a half pair with these `missing` keys.

@@ -5,33 +5,40 @@
 //! # Sources and precedence
 //!
 //! * Files, in increasing priority: `/etc/ovh.conf`, `~/.ovh.conf` (from `$HOME`, skipped
-//!   when it is unset), `./ovh.conf`. Missing files are skipped. The files are merged key
-//!   by key: a key in `./ovh.conf` overrides the same key of the same section in
-//!   `/etc/ovh.conf`, and leaves the other keys alone.
+//!   when it is unset), `./ovh.conf`. A path that is missing, not a regular file
+//!   (directory, FIFO, tty) or unreadable is skipped, as configparser does, and never
+//!   blocks (see [`sources`]). The files are merged key by key: a key in `./ovh.conf`
+//!   overrides the same key of the same section in `/etc/ovh.conf`, and leaves the other
+//!   keys alone.
 //! * Environment variables, which win over every file: `OVH_` + the upper-case key name
 //!   (`OVH_ENDPOINT`, `OVH_APPLICATION_KEY`, …). They apply whatever the section. An empty
 //!   (or blank) variable counts as unset, as in go-ovh (python-ovh would take the empty
-//!   string).
+//!   string), and values are trimmed.
 //! * Explicit builder calls win over both (see [`ResolvedConfig::with_endpoint`]).
 //! * An endpoint URL that is not one of OVH's, from `./ovh.conf`, is used only with
 //!   credentials from that same file unless the caller opts in (see [`trust`]).
 //!
-//! The endpoint comes from `OVH_ENDPOINT`, else `endpoint` in the `[default]` section. It
-//! may be a name (`ovh-eu`) or a base URL. There is no default region. The other keys
-//! come from the section named after the endpoint text as written (`[ovh-eu]`,
-//! `[https://api.example.com/1.0]`).
+//! The endpoint comes from `OVH_ENDPOINT`, else `endpoint` in the `[default]` section (or
+//! `[DEFAULT]`, inherited by an existing `[default]`). It may be a name (`ovh-eu`,
+//! case-insensitive) or a base URL. There is no default region. The other keys come from
+//! the section named after the endpoint text as written (`[ovh-eu]`,
+//! `[https://api.example.com/1.0]`), or from `[DEFAULT]` if that section exists.
+//!
+//! # Credentials
+//!
+//! As in python-ovh: application key and secret (consumer key optional), or OAuth2
+//! `client_id` and `client_secret`; a consumer key next to OAuth2 keys is ignored (a
+//! tracing event says so). An `access_token` (go-ovh's method, unknown to python-ovh
+//! 1.2.0) next to another method is refused, naming both and where each came from. A
+//! credential value with a line break (a continuation line) or with bytes that are not
+//! UTF-8 is refused, naming its key and file.
 //!
 //! # INI format
 //!
-//! `[section]` headers (case-sensitive names), `key = value`, `key=value` or `key: value`
-//! (split at the first `=` or `:`), blank lines, and whole-line comments starting with `;`
-//! or `#`. Keys are case-insensitive; keys and values are trimmed. There are no inline
-//! comments, quotes or multi-line values: everything after the separator is the value. A
-//! later duplicate key or section adds to or overrides the earlier one. An empty value
-//! overrides lower-priority files and then counts as unset, as in both upstream clients.
-//! A key line before any section header, an unclosed `[section`, an empty `[]` or a line
-//! with no separator is an error naming the file and the line. The offending text is
-//! never echoed because it may be a secret.
+//! python-ovh's configparser rules (multi-line values, untrimmed section names, universal
+//! newlines, `[DEFAULT]`), with the deliberate differences listed in [`ini`]. An empty
+//! value overrides lower-priority files and then counts as unset, as in both upstream
+//! clients. Syntax errors name the file and the line, never the text: it may be a secret.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -39,7 +46,7 @@ use std::path::PathBuf;
 
 use crate::credentials::Credentials;
 use crate::endpoint::{Endpoint, EndpointError};
-use ini::{Sections, parse_ini};
+use ini::Ini;
 
 mod error;
 mod ini;
@@ -48,7 +55,7 @@ mod sources;
 mod tests;
 mod trust;
 
-pub use error::{ConfigError, CredentialsProblem};
+pub use error::{ConfigError, CredentialsProblem, ValueProblem};
 pub(crate) use sources::process_sources;
 #[cfg(test)]
 pub(crate) use sources::{Candidate, read_opened, read_regular_file, sources_from};
@@ -151,8 +158,8 @@ pub(crate) struct ConfigFile {
     pub path: PathBuf,
     /// Whether it is the file of the current directory (`./ovh.conf`).
     pub local: bool,
-    /// Its text (decoded lossily by the I/O layer).
-    pub contents: String,
+    /// Its bytes, as read (decoded by the parser).
+    pub contents: Vec<u8>,
 }
 
 impl fmt::Debug for ConfigFile {
@@ -183,7 +190,7 @@ struct EndpointSetting {
 pub(crate) struct ResolvedConfig {
     endpoint: Option<EndpointSetting>,
     env: [Option<String>; 7],
-    sections: Sections,
+    sections: Ini,
     files: Vec<PathBuf>,
     /// The files among `files` that are in the current directory (`./ovh.conf`).
     local: Vec<PathBuf>,
@@ -215,23 +222,51 @@ impl ResolvedConfig {
                 .endpoint
                 .as_ref()
                 .map(|e| (e.text.as_str(), e.origin.clone())),
-            _ => self.lookup(key, self.section()),
+            _ => self
+                .lookup(key, self.section())
+                .map(|(value, origin, _)| (value, origin)),
         }
     }
 
-    /// The environment variable of `key` if set, else its merged value in `section`.
-    fn lookup(&self, key: Setting, section: Option<&str>) -> Option<(&str, Origin)> {
+    /// The environment variable of `key` if set, else its merged value in `section` (or
+    /// inherited from `[DEFAULT]`), and whether that value was not valid UTF-8.
+    fn lookup(&self, key: Setting, section: Option<&str>) -> Option<(&str, Origin, bool)> {
         if let Some(value) = &self.env[key as usize] {
-            return Some((value, Origin::Env(key.env_name())));
+            return Some((value, Origin::Env(key.env_name()), false));
         }
         let section = section?;
-        let entry = self.sections.get(section)?.get(key.ini_name())?;
+        let (entry, inherited) = self.sections.get(section, key.ini_name())?;
         (!entry.value.is_empty()).then(|| {
             let origin = Origin::File {
                 path: entry.path.clone(),
-                section: section.to_owned(),
+                section: if inherited { ini::DEFAULTS } else { section }.to_owned(),
             };
-            (entry.value.as_str(), origin)
+            (entry.value.as_str(), origin, entry.not_utf8)
+        })
+    }
+
+    /// Refuses the value of `key` if it cannot be used as given: bytes that are not
+    /// UTF-8 (decoding them with replacement characters would silently change a
+    /// secret) or, for a credential, a line break (from a continuation line).
+    fn check_value(&self, key: Setting) -> Result<(), ConfigError> {
+        let section = match key {
+            Setting::Endpoint => Some(DEFAULT_SECTION),
+            _ => self.section(),
+        };
+        let Some((value, origin, not_utf8)) = self.lookup(key, section) else {
+            return Ok(());
+        };
+        let problem = if not_utf8 {
+            ValueProblem::NotUtf8
+        } else if key != Setting::Endpoint && value.contains(['\n', '\r']) {
+            ValueProblem::MultiLine
+        } else {
+            return Ok(());
+        };
+        Err(ConfigError::InvalidValue {
+            key: key.ini_name(),
+            origin: origin.to_string(),
+            problem,
         })
     }
 
@@ -243,6 +278,9 @@ impl ResolvedConfig {
         let Some(setting) = &self.endpoint else {
             return Ok(None);
         };
+        if matches!(setting.origin, Origin::File { .. }) {
+            self.check_value(Setting::Endpoint)?;
+        }
         match &setting.parsed {
             Ok(endpoint) => Ok(Some(endpoint)),
             Err(err) => Err(ConfigError::InvalidEndpoint {
@@ -283,10 +321,17 @@ impl ResolvedConfig {
         if oauth2[0].is_some() != oauth2[1].is_some() {
             return Err(self.incomplete(&Setting::OAUTH2, &Setting::OAUTH2));
         }
-        let signing = Setting::SIGNING.map(|key| self.get(key));
+        let mut signing = Setting::SIGNING.map(|key| self.get(key));
+        let no_pair = signing[..2].iter().all(Option::is_none);
+        if no_pair && oauth2[0].is_some() {
+            // python-ovh uses the service account and ignores a leftover consumer key.
+            if let Some((_, origin)) = signing[2].take() {
+                ignored_consumer_key(&origin);
+            }
+        }
         let pair = &signing[..2];
         if pair.iter().any(Option::is_some) != pair.iter().all(Option::is_some)
-            || (pair.iter().all(Option::is_none) && signing[2].is_some())
+            || (no_pair && signing[2].is_some())
         {
             return Err(self.incomplete(&Setting::SIGNING[..2], &Setting::SIGNING));
         }
@@ -310,6 +355,16 @@ impl ResolvedConfig {
                 problem,
                 found: self.found(&all),
             });
+        }
+        let used: &[Setting] = match (&signing[0], &oauth2[0], &token) {
+            (Some(_), ..) if signing[2].is_some() => &Setting::SIGNING,
+            (Some(_), ..) => &Setting::SIGNING[..2],
+            (_, Some(_), _) => &Setting::OAUTH2,
+            (.., Some(_)) => &[Setting::AccessToken],
+            _ => &[],
+        };
+        for key in used {
+            self.check_value(*key)?;
         }
         Ok(match (signing, oauth2, token) {
             ([Some((ak, _)), Some((secret, _)), ck], _, _) => {
@@ -359,6 +414,18 @@ impl ResolvedConfig {
     }
 }
 
+/// Records that a consumer key was ignored next to OAuth2 keys (a tracing event with the
+/// feature: where it came from, never its value).
+#[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
+fn ignored_consumer_key(origin: &Origin) {
+    #[cfg(feature = "tracing")]
+    tracing::info!(
+        target: "ovh_renew",
+        origin = %origin,
+        "consumer_key ignored: OAuth2 client_id/client_secret are configured"
+    );
+}
+
 impl fmt::Debug for ResolvedConfig {
     /// Shows the endpoint and where each key came from, never a key's value.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -386,9 +453,9 @@ pub(crate) fn resolve(
     env: &HashMap<String, String>,
     files: &[ConfigFile],
 ) -> Result<ResolvedConfig, ConfigError> {
-    let mut sections = Sections::new();
+    let mut sections = Ini::default();
     for file in files {
-        parse_ini(file, &mut sections)?;
+        sections.parse(file)?;
     }
     let mut config = ResolvedConfig {
         endpoint: None,
@@ -404,13 +471,14 @@ pub(crate) fn resolve(
             .map(|file| file.path.clone())
             .collect(),
     };
-    let endpoint = config
-        .lookup(Setting::Endpoint, Some(DEFAULT_SECTION))
-        .map(|(text, origin)| EndpointSetting {
-            parsed: text.parse(),
-            text: text.to_owned(),
-            origin,
-        });
+    let endpoint =
+        config
+            .lookup(Setting::Endpoint, Some(DEFAULT_SECTION))
+            .map(|(text, origin, _)| EndpointSetting {
+                parsed: text.parse(),
+                text: text.to_owned(),
+                origin,
+            });
     config.endpoint = endpoint;
     Ok(config)
 }

@@ -82,7 +82,7 @@ pub(crate) fn sources_from(
             Ok(Some(bytes)) => files.push(ConfigFile {
                 path: candidate.path.clone(),
                 local: candidate.local,
-                contents: String::from_utf8_lossy(&bytes).into_owned(),
+                contents: bytes,
             }),
             Ok(None) => skipped(&candidate.path, "not a regular file"),
             Err(err) if err.kind() == ErrorKind::FileTooLarge => {

@@ -6,6 +6,7 @@ use super::*;
 
 mod io;
 mod local_endpoint;
+mod values;
 
 /// Every secret value in these tests contains this marker; application keys do not.
 const MARK: &str = "s3cr3t";
@@ -38,7 +39,7 @@ fn sources(
     let files = files.iter().map(|(path, contents)| ConfigFile {
         path: path.into(),
         local: *path == LOCAL,
-        contents: contents.to_string(),
+        contents: contents.as_bytes().to_vec(),
     });
     (env.collect(), files.collect())
 }
@@ -277,10 +278,10 @@ const CASES: &[Case] = &[
         expect: Err(&["./ovh.conf line 2", "expected `key = value`"]),
     },
     Case {
-        name: "empty section name is an error",
+        name: "empty section name is an error (`[ ]` is a section named ` `, as in configparser)",
         env: &[],
-        files: &[(LOCAL, "[ ]\n")],
-        expect: Err(&["./ovh.conf line 1", "empty section name"]),
+        files: &[(LOCAL, "[ ]\n[]\n")],
+        expect: Err(&["./ovh.conf line 2", "empty section name"]),
     },
     Case {
         name: "empty key is an error",
@@ -332,7 +333,7 @@ fn every_partial_signing_set_names_the_missing_keys() {
         let files = [ConfigFile {
             path: LOCAL.into(),
             local: true,
-            contents: ini,
+            contents: ini.into_bytes(),
         }];
         let config = resolve(&env, &files).unwrap();
         if missing.is_empty() {
@@ -464,7 +465,7 @@ fn method_selection_follows_python_and_go() {
         let files = [ConfigFile {
             path: LOCAL.into(),
             local: true,
-            contents: format!("[ovh-eu]\n{section}"),
+            contents: format!("[ovh-eu]\n{section}").into_bytes(),
         }];
         let config = resolve(&env_pairs.into_iter().collect(), &files).unwrap();
         match (config.credentials(), expect) {
@@ -601,7 +602,7 @@ fn arbitrary_input_never_panics() {
         let files = [ConfigFile {
             path: LOCAL.into(),
             local: true,
-            contents,
+            contents: contents.into_bytes(),
         }];
         if let Ok(config) = resolve(&HashMap::new(), &files) {
             let _ = (
