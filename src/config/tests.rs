@@ -6,6 +6,7 @@ use super::*;
 
 mod io;
 mod local_endpoint;
+mod parity;
 mod values;
 
 /// Every secret value in these tests contains this marker; application keys do not.
