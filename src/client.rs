@@ -82,9 +82,11 @@ impl OvhClient {
     /// A client configured exactly like python-ovh and go-ovh: `OVH_ENDPOINT`,
     /// `OVH_APPLICATION_KEY`, `OVH_APPLICATION_SECRET`, `OVH_CONSUMER_KEY` (or
     /// `OVH_CLIENT_ID` and `OVH_CLIENT_SECRET` for OAuth2, or `OVH_ACCESS_TOKEN`), then
-    /// the files `./ovh.conf` > `~/.ovh.conf` > `/etc/ovh.conf` (INI, `[default]
-    /// endpoint=…`, credentials in the section named after the endpoint, merged key by
-    /// key). The environment wins over the files.
+    /// the files `./ovh.conf` > `~/.ovh.conf` > `/etc/ovh.conf` (INI read with
+    /// python-ovh's configparser rules, `[default] endpoint=…`, credentials in the
+    /// section named after the endpoint or in `[DEFAULT]`, merged key by key; a path that
+    /// is not a readable regular file is skipped, without blocking). The environment wins
+    /// over the files.
     ///
     /// Fails, listing what it looked at, when no endpoint is configured (there is no
     /// silent default region), no credential is, half of a pair is, or several methods

@@ -133,6 +133,22 @@ fn a_file_swapped_for_a_fifo_after_stat_does_not_block_the_open() {
 }
 
 #[test]
+fn a_skipped_path_is_a_debug_event_with_the_reason() {
+    let dir = TempDir::new("event");
+    let list = candidates(&[&dir.0]);
+    let events = super::values::capture(|| {
+        let (_, files) = sources_from(complete_env(), &list, read_regular_file).unwrap();
+        assert!(files.is_empty());
+    });
+    if cfg!(feature = "tracing") {
+        assert!(events.contains("config file skipped"), "{events}");
+        assert!(events.contains("reason=\"not a regular file\""), "{events}");
+        assert!(events.contains(&*dir.0.to_string_lossy()), "{events}");
+    }
+    assert!(!events.contains(MARK), "{events}");
+}
+
+#[test]
 fn a_tty_or_device_is_skipped_without_being_opened() {
     for device in ["/dev/tty", "/dev/zero", "/dev/null"] {
         if Path::new(device).exists() {

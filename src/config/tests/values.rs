@@ -149,14 +149,14 @@ fn oauth2_with_a_leftover_consumer_key_uses_oauth2_and_records_the_key_was_ignor
 
 /// Without the feature there is nothing to capture: runs `f`.
 #[cfg(not(feature = "tracing"))]
-fn capture(f: impl FnOnce()) -> String {
+pub(super) fn capture(f: impl FnOnce()) -> String {
     f();
     String::new()
 }
 
 /// What this crate tells `tracing` while `f` runs.
 #[cfg(feature = "tracing")]
-fn capture(f: impl FnOnce()) -> String {
+pub(super) fn capture(f: impl FnOnce()) -> String {
     use std::sync::{Arc, Mutex};
     #[derive(Clone)]
     struct Out(Arc<Mutex<Vec<u8>>>);
