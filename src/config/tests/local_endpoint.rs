@@ -167,3 +167,32 @@ async fn the_server_named_by_a_local_file_receives_nothing_unless_the_caller_opt
         .await;
     assert_eq!(accepted(&listener), 1);
 }
+
+#[test]
+fn explicit_builder_calls_win_over_injected_environment_and_files() {
+    // The hermetic twin of tests/api/transport.rs's test of the same name, which reads
+    // the real environment and files.
+    let env: Pairs = &[
+        ("OVH_ENDPOINT", "ovh-ca"),
+        ("OVH_ACCESS_TOKEN", "env-at-s3cr3t"),
+    ];
+    let client = builder(env, &[(LOCAL, FULL_EU)])
+        .endpoint(Endpoint::OvhUs)
+        .credentials(Credentials::new("ak", "as-s3cr3t", "ck-s3cr3t"))
+        .build()
+        .unwrap();
+    assert_eq!(client.endpoint(), &Endpoint::OvhUs);
+    assert_eq!(
+        client.credentials(),
+        &Credentials::new("ak", "as-s3cr3t", "ck-s3cr3t")
+    );
+    // Only the endpoint given: the credentials come from its section and the env.
+    let client = builder(&[], &[(LOCAL, FULL_EU)])
+        .endpoint(Endpoint::OvhEu)
+        .build()
+        .unwrap();
+    assert_eq!(
+        client.credentials(),
+        &Credentials::new("file-ak", "file-as-s3cr3t", "file-ck-s3cr3t")
+    );
+}
