@@ -82,13 +82,17 @@ impl OvhClient {
     /// A client configured exactly like python-ovh and go-ovh: `OVH_ENDPOINT`,
     /// `OVH_APPLICATION_KEY`, `OVH_APPLICATION_SECRET`, `OVH_CONSUMER_KEY` (or
     /// `OVH_CLIENT_ID` and `OVH_CLIENT_SECRET` for OAuth2, or `OVH_ACCESS_TOKEN`), then
-    /// the files `./ovh.conf` > `~/.ovh.conf` > `/etc/ovh.conf` (INI, `[default]
-    /// endpoint=…`, credentials in the section named after the endpoint, merged key by
-    /// key). The environment wins over the files.
+    /// the files `./ovh.conf` > `~/.ovh.conf` > `/etc/ovh.conf` (INI read with
+    /// python-ovh's configparser rules, `[default] endpoint=…`, credentials in the
+    /// section named after the endpoint or in `[DEFAULT]`, merged key by key; a path that
+    /// is not a readable regular file is skipped, without blocking). The environment wins
+    /// over the files.
     ///
     /// Fails, listing what it looked at, when no endpoint is configured (there is no
     /// silent default region), no credential is, half of a pair is, or several methods
-    /// are (python-ovh's messages).
+    /// are (python-ovh's messages). An endpoint URL from `./ovh.conf` that is not one of
+    /// OVH's is not used with credentials from elsewhere: see
+    /// [`OvhClientBuilder::trust_local_endpoint`].
     pub fn from_env() -> Result<OvhClient, Error> {
         OvhClientBuilder::from_env()?.build()
     }
@@ -159,6 +163,7 @@ pub struct OvhClientBuilder {
     user_agent: Option<String>,
     retry: Option<RetryPolicy>,
     config: Option<ResolvedConfig>,
+    trust_local_endpoint: bool,
     oauth2_token_url: Option<String>,
     /// The OAuth2 cache's clock, replaced by unit tests.
     now: Option<Now>,
@@ -175,6 +180,7 @@ impl fmt::Debug for OvhClientBuilder {
             .field("oauth2_token_url", &self.oauth2_token_url)
             .field("http_client_builder", &self.http.is_some())
             .field("from_env", &self.config.is_some())
+            .field("trust_local_endpoint", &self.trust_local_endpoint)
             .finish_non_exhaustive()
     }
 }
@@ -185,11 +191,34 @@ impl OvhClientBuilder {
     /// only an error at [`build`](Self::build) time, and only if nothing else gives them.
     pub fn from_env() -> Result<OvhClientBuilder, Error> {
         let (env, files) = config::process_sources()?;
-        let resolved = config::resolve(&env, &files)?;
-        Ok(OvhClientBuilder {
+        Ok(OvhClientBuilder::from_resolved(config::resolve(
+            &env, &files,
+        )?))
+    }
+
+    /// A builder preloaded from an already resolved configuration (tests inject theirs).
+    pub(crate) fn from_resolved(resolved: ResolvedConfig) -> OvhClientBuilder {
+        OvhClientBuilder {
             config: Some(resolved),
             ..OvhClientBuilder::default()
-        })
+        }
+    }
+
+    /// Whether an endpoint URL from the `ovh.conf` of the current directory may be used
+    /// with credentials from another source (default `false`).
+    ///
+    /// A `./ovh.conf` may come with a cloned repository. When its endpoint is a URL that
+    /// is not one of OVH's API base URLs (`https://eu.api.ovh.com/1.0`, …) and the
+    /// credentials come from elsewhere (`OVH_*` variables, `~/.ovh.conf`,
+    /// `/etc/ovh.conf`, or [`credentials`](Self::credentials)), [`build`](Self::build)
+    /// refuses with [`ConfigError::UntrustedLocalEndpoint`], so that such a file cannot
+    /// send your consumer key, a signature or a token to its own server. Named endpoints
+    /// (`endpoint=ovh-eu`), OVH's own URLs, an endpoint from `OVH_ENDPOINT` or
+    /// [`endpoint`](Self::endpoint), and credentials from that same file are never
+    /// refused. Pass `true` only for a file you trust (a sandbox or proxy setup).
+    pub fn trust_local_endpoint(mut self, trust: bool) -> Self {
+        self.trust_local_endpoint = trust;
+        self
     }
 
     /// The endpoint (`Endpoint::OvhEu`, or `"ovh-ca".parse()?`, or a custom URL).
@@ -268,6 +297,9 @@ impl OvhClientBuilder {
             (Some(cfg), Some(e)) => Some(cfg.with_endpoint(e.clone())),
             (cfg, _) => cfg,
         };
+        if let (Some(cfg), false) = (&config, self.trust_local_endpoint) {
+            cfg.check_local_endpoint(self.credentials.is_some())?;
+        }
         let endpoint = match (self.endpoint, &config) {
             (Some(e), _) => e,
             (None, Some(cfg)) => cfg.endpoint()?,

@@ -148,7 +148,8 @@ pub fn endpoint(data: &[u8]) {
 pub fn ovh_conf(data: &[u8]) {
     let file = ConfigFile {
         path: "/fuzz/ovh.conf".into(),
-        contents: String::from_utf8_lossy(data).into_owned(),
+        local: true,
+        contents: data.to_vec(),
     };
     let env = HashMap::new();
     match resolve(&env, std::slice::from_ref(&file)) {

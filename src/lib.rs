@@ -78,7 +78,7 @@ pub mod fuzzing;
 
 pub use api::{ApiFuture, ServiceRenewApi};
 pub use client::{DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, OvhClient, OvhClientBuilder};
-pub use config::{ConfigError, CredentialsProblem};
+pub use config::{ConfigError, CredentialsProblem, ValueProblem};
 pub use credentials::Credentials;
 pub use endpoint::{BaseUrl, BaseUrlRef, ENDPOINT_NAMES, Endpoint, EndpointError};
 pub use error::{
