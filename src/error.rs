@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::config::ConfigError;
@@ -154,6 +155,118 @@ impl Error {
             | Error::OAuth2(_)
             | Error::BlockingInAsync => false,
         }
+    }
+}
+
+impl Error {
+    /// This error with its boxed sources made shareable, so that
+    /// [`duplicate`](Self::duplicate) copies them whole (with their own sources).
+    pub(crate) fn into_shared(self) -> Error {
+        match self {
+            Error::Transport(mut t) => {
+                t.source = share(t.source);
+                Error::Transport(t)
+            }
+            Error::OAuth2(mut o) => {
+                o.source = o.source.map(share);
+                Error::OAuth2(o)
+            }
+            other => other,
+        }
+    }
+
+    /// A copy of this error, for each caller that waited on the one fetch (of the server
+    /// time, of an OAuth2 token) that failed with it. Sources made shareable by
+    /// [`into_shared`](Self::into_shared) are shared; a decode error's serde error is
+    /// rebuilt from its text.
+    pub(crate) fn duplicate(&self) -> Error {
+        match self {
+            Error::Api(e) => Error::Api(e.clone()),
+            Error::Transport(t) => Error::Transport(Box::new(TransportError {
+                method: t.method.clone(),
+                route: t.route.clone(),
+                kind: t.kind,
+                may_have_been_processed: t.may_have_been_processed,
+                attempted_at: t.attempted_at,
+                attempts: t.attempts,
+                source: copy(&t.source),
+            })),
+            Error::Decode(d) => Error::Decode(Box::new(DecodeError {
+                method: d.method.clone(),
+                route: d.route.clone(),
+                status: d.status,
+                field: d.field.clone(),
+                query_id: d.query_id.clone(),
+                source: serde::de::Error::custom(d.source.to_string()),
+            })),
+            Error::Config(e) => Error::Config(e.clone()),
+            Error::Endpoint(e) => Error::Endpoint(e.clone()),
+            Error::InvalidRequest(m) => Error::InvalidRequest(m.clone()),
+            Error::NoConsumerKey { method, route } => Error::NoConsumerKey {
+                method: method.clone(),
+                route: route.clone(),
+            },
+            Error::OAuth2(o) => Error::OAuth2(Box::new(OAuth2Error {
+                token_url: o.token_url.clone(),
+                status: o.status,
+                error: o.error.clone(),
+                description: o.description.clone(),
+                source: o.source.as_ref().map(copy),
+            })),
+            Error::BlockingInAsync => Error::BlockingInAsync,
+        }
+    }
+}
+
+type BoxedSource = Box<dyn std::error::Error + Send + Sync>;
+
+/// An error source shared by the copies of one error (see [`Error::duplicate`]): it shows
+/// and chains exactly like the source it wraps.
+#[derive(Clone)]
+struct SharedSource(Arc<dyn std::error::Error + Send + Sync>);
+
+impl fmt::Debug for SharedSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for SharedSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl std::error::Error for SharedSource {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+/// A source that only has its text (copied from one that was not shareable).
+#[derive(Debug)]
+struct CopiedSource(String);
+
+impl fmt::Display for CopiedSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CopiedSource {}
+
+fn share(source: BoxedSource) -> BoxedSource {
+    if source.is::<SharedSource>() {
+        source
+    } else {
+        Box::new(SharedSource(Arc::from(source)))
+    }
+}
+
+fn copy(source: &BoxedSource) -> BoxedSource {
+    match source.downcast_ref::<SharedSource>() {
+        Some(shared) => Box::new(shared.clone()),
+        None => Box::new(CopiedSource(source.to_string())),
     }
 }
 
