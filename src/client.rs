@@ -172,7 +172,10 @@ impl fmt::Debug for OvhClientBuilder {
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
-            .field("oauth2_token_url", &self.oauth2_token_url)
+            .field(
+                "oauth2_token_url",
+                &self.oauth2_token_url.as_deref().map(crate::scrub::url),
+            )
             .field("from_env", &self.config.is_some())
             .finish_non_exhaustive()
     }

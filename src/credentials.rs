@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::scrub::Secrets;
+
 /// A secret string: compared and used, never shown.
 ///
 /// `Debug` prints `"<redacted>"`; there is no `Display`.
@@ -165,6 +167,31 @@ impl Credentials {
     /// Whether this is an OAuth2 service account ([`Credentials::oauth2`]).
     pub fn is_oauth2(&self) -> bool {
         matches!(self.kind, Kind::OAuth2 { .. })
+    }
+
+    /// Every secret of these credentials, to scrub from server text: the application
+    /// secret and consumer key, the OAuth2 client secret and its HTTP Basic form, the
+    /// access token.
+    pub(crate) fn secrets(&self) -> Secrets {
+        let mut secrets = Secrets::default();
+        match &self.kind {
+            Kind::AppKey {
+                application_secret,
+                consumer_key,
+                ..
+            } => {
+                secrets.add(application_secret.expose());
+                if let Some(ck) = consumer_key {
+                    secrets.add(ck.expose());
+                }
+            }
+            Kind::OAuth2 {
+                client_id,
+                client_secret,
+            } => secrets.add_basic(client_id, client_secret.expose()),
+            Kind::AccessToken { token } => secrets.add(token.expose()),
+        }
+        secrets
     }
 
     /// Checks what is wrong without an endpoint: an empty half of a pair, or an empty

@@ -302,6 +302,11 @@ pub struct ApiError {
     /// OVH's `errorCode` (e.g. `NOT_GRANTED_CALL`), when given.
     pub error_code: Option<String>,
     /// OVH's message, or a short snippet of a non-JSON body (an HTML gateway page).
+    ///
+    /// Like every text of this error that the server chose (`class`, `error_code`,
+    /// `details`, `query_id`), any secret the client holds (application secret, consumer
+    /// key, the signatures and bearer token it sent, the OAuth2 client secret and its
+    /// Basic form) is replaced by `<redacted>`, even when a server or proxy echoes it.
     pub message: String,
     /// OVH's `details` (e.g. `unauthorizedActionsByIAM`), as string values.
     pub details: BTreeMap<String, String>,
@@ -464,7 +469,10 @@ pub struct DecodeError {
     pub field: String,
     /// `X-Ovh-QueryID` of the answer.
     pub query_id: Option<String>,
-    /// The serde error.
+    /// The serde error, rebuilt without the value that failed: serde quotes it, and it
+    /// may be an order's password or URL, or a secret a server echoed. The message keeps
+    /// what was expected and the position (`invalid type: string (value not shown),
+    /// expected u64 at line 1 column 9`).
     #[source]
     pub source: serde_json::Error,
 }
@@ -473,11 +481,14 @@ pub struct DecodeError {
 /// token, or could not be reached (python-ovh: `OAuth2FailureError`).
 ///
 /// It keeps the status and the server's own words (`error`, `error_description`, or OVH's
-/// `message`), never the client secret nor a token.
+/// `message`) with every secret the client holds replaced by `<redacted>` (the client
+/// secret, its HTTP Basic form, tokens): never the client secret nor a token, even when
+/// the server echoes them.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct OAuth2Error {
-    /// The token URL that was called.
+    /// The token URL that was called, without its query string (shown as `?<redacted>`)
+    /// nor fragment: a query may carry a credential.
     pub token_url: String,
     /// The HTTP status of the answer; `None` when no answer arrived.
     pub status: Option<u16>,

@@ -2,6 +2,7 @@
 
 mod auth;
 mod blocking;
+mod echoed_secrets;
 mod faults;
 mod hardening;
 mod hostile;
