@@ -268,7 +268,10 @@ mod tests {
         for (text, shown) in [
             ("https://u:pw@h/1.0", "https://<redacted>@h/1.0"),
             ("https://pw@h/1.0", "https://<redacted>@h/1.0"),
-            ("https://u:p@w@h/1.0?x=@", "https://<redacted>@h/1.0?<redacted>"),
+            (
+                "https://u:p@w@h/1.0?x=@",
+                "https://<redacted>@h/1.0?<redacted>",
+            ),
             ("https://u:pw@/1.0", "https://<redacted>@/1.0"),
             ("ftp://u:pw@h", "ftp://<redacted>@h"),
             ("http://u:pw@h\\1.0", "http://<redacted>@h\\1.0"),

@@ -44,8 +44,7 @@ impl Secrets {
     fn forms(&self) -> Vec<String> {
         let mut forms: Vec<String> = Vec::with_capacity(self.values.len() * 2);
         for secret in &self.values {
-            let encoded: String =
-                url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+            let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
             let json = serde_json::to_string(secret).unwrap_or_default();
             let escaped = json
                 .strip_prefix('"')
@@ -231,7 +230,10 @@ mod tests {
         let s = secrets(&["ck-S3cr3t", "$1$abc/def", "", "a\"b"]);
         for (text, shown) in [
             ("no secret here", "no secret here"),
-            ("key ck-S3cr3t twice ck-S3cr3t", "key <redacted> twice <redacted>"),
+            (
+                "key ck-S3cr3t twice ck-S3cr3t",
+                "key <redacted> twice <redacted>",
+            ),
             ("sig=$1$abc/def;", "sig=<redacted>;"),
             ("sig=%241%24abc%2Fdef", "sig=<redacted>"),
             (r#"{"sig":"$1$abc\/def"}"#, r#"{"sig":"<redacted>"}"#),
@@ -272,9 +274,15 @@ mod tests {
         for (text, shown) in [
             ("https://h/t", "https://h/t"),
             ("https://h/t?token=SECRET", "https://h/t?<redacted>"),
-            ("https://u:pw@h:1/t?x=1#frag", "https://<redacted>@h:1/t?<redacted>"),
+            (
+                "https://u:pw@h:1/t?x=1#frag",
+                "https://<redacted>@h:1/t?<redacted>",
+            ),
             ("https://h/t#frag", "https://h/t"),
-            ("https://u:p@w@h/a@b?x=@", "https://<redacted>@h/a@b?<redacted>"),
+            (
+                "https://u:p@w@h/a@b?x=@",
+                "https://<redacted>@h/a@b?<redacted>",
+            ),
             ("http://u:pw@h\\1.0", "http://<redacted>@h\\1.0"),
             ("not a url?q=SECRET", "not a url?<redacted>"),
             ("pw@host", "<redacted>@host"),
@@ -313,7 +321,10 @@ mod tests {
             ),
             ("missing field `orderId`", "missing field `orderId`"),
             ("duplicate field `url`", "duplicate field `url`"),
-            ("invalid length 3, expected 2", "invalid length 3, expected 2"),
+            (
+                "invalid length 3, expected 2",
+                "invalid length 3, expected 2",
+            ),
             ("EOF while parsing a value", "EOF while parsing a value"),
             (
                 r#"invalid RFC 3339 date-time "https://x?orderPassword=k\"T": bad"#,

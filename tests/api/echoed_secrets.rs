@@ -5,7 +5,7 @@
 //! `Display`, `Debug` or any error source; nor does a URL's query string or user info.
 
 use ovh_renew::{
-    AccessRule, ApiPath, Credentials, Error, Method, OrderId, ServiceRenewApi,
+    AccessRule, ApiPath, Credentials, Endpoint, Error, Method, OrderId, ServiceRenewApi,
 };
 
 use crate::hostile::{Hostile, Received, Reply, error_texts, with_time};
@@ -44,7 +44,10 @@ fn echo_403_with(r: &Received, held: &str) -> Reply {
 
 /// A proxy's 502 debug page that starts with the request head it received.
 fn echo_502(r: &Received) -> Reply {
-    html(502, format!("<pre>{}</pre><p>{AS} {TOKEN_PREFIX}x</p>", r.head))
+    html(
+        502,
+        format!("<pre>{}</pre><p>{AS} {TOKEN_PREFIX}x</p>", r.head),
+    )
 }
 
 /// A proxy's 502 page whose consumer key straddles the length at which the crate cuts
@@ -101,9 +104,15 @@ async fn an_ovh_403_quoting_the_consumer_key_and_signature_is_scrubbed() {
     let api = err.api().unwrap();
     assert_eq!(api.status, 403);
     assert_eq!(api.class.as_deref(), Some("Client::Forbidden"));
-    assert!(api.message.starts_with("refused, you sent: GET /1.0/me"), "{api:?}");
+    assert!(
+        api.message.starts_with("refused, you sent: GET /1.0/me"),
+        "{api:?}"
+    );
     assert!(api.message.contains("<redacted>"), "{api:?}");
-    assert_eq!(api.details.get("<redacted>").map(String::as_str), Some("seen"));
+    assert_eq!(
+        api.details.get("<redacted>").map(String::as_str),
+        Some("seen")
+    );
     assert_eq!(server.count("GET", "/1.0/me"), 1);
 }
 
@@ -121,7 +130,10 @@ async fn a_proxy_502_page_echoing_the_request_headers_is_scrubbed() {
     let sigs: Vec<&str> = sent.iter().map(String::as_str).collect();
     assert_scrubbed(&err, &sigs);
     assert_eq!(err.status(), Some(502));
-    assert!(err.to_string().contains("non-OVH body: <pre>GET /1.0/me"), "{err}");
+    assert!(
+        err.to_string().contains("non-OVH body: <pre>GET /1.0/me"),
+        "{err}"
+    );
 
     // A POST is sent once; its signature is scrubbed the same way.
     let server = Hostile::start(with_time(straddling_502)).await;
@@ -171,8 +183,50 @@ async fn bearer_and_access_tokens_echoed_by_the_api_are_scrubbed() {
         assert_scrubbed(&err, &[]);
         assert_eq!(err.status(), Some(403));
         assert_eq!(server.count("GET", "/1.0/me"), 1);
-        let sent = server.all().last().unwrap().header("authorization").unwrap();
+        let sent = server
+            .all()
+            .last()
+            .unwrap()
+            .header("authorization")
+            .unwrap();
         assert_eq!(sent, format!("Bearer {BEARER}"));
+    }
+}
+
+#[tokio::test]
+async fn a_token_endpoint_echoing_the_basic_credentials_is_scrubbed() {
+    let echo_json = |r: &Received| {
+        let auth = r.header("authorization").unwrap_or_default();
+        Reply::json(
+            401,
+            format!(
+                r#"{{"error":{e},"error_description":{d}}}"#,
+                e = quoted(&format!("invalid_client {auth}")),
+                d = quoted(&format!(
+                    "got {auth} and client_secret={CS} in {}",
+                    String::from_utf8_lossy(&r.body)
+                )),
+            ),
+        )
+    };
+    let echo_html = |r: &Received| html(400, format!("<pre>{}</pre>", r.head));
+    for echo in [
+        Box::new(echo_json) as Box<dyn Fn(&Received) -> Reply + Send + Sync>,
+        Box::new(echo_html),
+    ] {
+        let server = Hostile::start(move |r: &Received| echo(r)).await;
+        let client = server.oauth2_builder().build().unwrap();
+        let err = client
+            .call::<serde_json::Value>(Method::GET, &ApiPath::new("/me"))
+            .await
+            .unwrap_err();
+        assert_scrubbed(&err, &[]);
+        let failure = err.oauth2().unwrap_or_else(|| panic!("{err:?}"));
+        assert!(matches!(failure.status, Some(400 | 401)), "{err}");
+        // The server did get the Basic credentials: the echo had something to scrub.
+        let sent = server.all()[0].header("authorization").unwrap();
+        assert_eq!(sent, format!("Basic {}", basic(CLIENT_ID, CS)));
+        assert_eq!(server.count("POST", TOKEN_ROUTE), 1);
     }
 }
 
@@ -201,7 +255,8 @@ async fn decode_errors_of_orders_never_quote_the_password_or_url() {
         let body = serde_json::to_vec(&body).unwrap();
         let server = Hostile::start(with_time(move |_: &Received| {
             Reply::json(200, body.clone())
-        })).await;
+        }))
+        .await;
         let client = server.signed_builder().build().unwrap();
         let err = client.order(OrderId(214110657)).await.unwrap_err();
         let Error::Decode(decode) = &err else {
@@ -241,4 +296,49 @@ async fn decode_errors_of_a_new_consumer_key_never_quote_it() {
     let text = error_texts(&err);
     assert!(!text.contains("4815162342424242"), "{text}");
     assert_no_secret(&text);
+}
+
+/// A token URL's query string and user info never show: not in the builder's or the
+/// client's `Debug`, not in the token endpoint's errors; nor an endpoint's query.
+#[tokio::test]
+async fn url_query_strings_and_user_info_are_scrubbed() {
+    let server =
+        Hostile::start(|_: &Received| Reply::json(500, r#"{"error":"server_error"}"#)).await;
+    let token_url = format!("{}?token={TOKEN_PREFIX}in-query", server.token_url());
+    let builder = server.oauth2_builder().oauth2_token_url(&token_url);
+    assert_no_secret(&format!("{builder:?} {builder:#?}"));
+    let client = builder.build().unwrap();
+    assert_no_secret(&format!("{client:?} {client:#?}"));
+    let err = client
+        .call::<serde_json::Value>(Method::GET, &ApiPath::new("/me"))
+        .await
+        .unwrap_err();
+    assert_no_secret(&error_texts(&err));
+    let failure = err.oauth2().unwrap();
+    assert!(
+        failure.token_url.starts_with(&server.token_url()),
+        "{}",
+        failure.token_url
+    );
+    // The query was sent as configured: only what the crate shows is scrubbed.
+    let target = &server.all()[0].target;
+    assert_eq!(
+        target,
+        &format!("{TOKEN_ROUTE}?token={TOKEN_PREFIX}in-query")
+    );
+
+    let with_password = format!("http://user:{CS}@127.0.0.1:1/token?token={TOKEN_PREFIX}x");
+    let builder = server.oauth2_builder().oauth2_token_url(&with_password);
+    assert_no_secret(&format!("{builder:?} {builder:#?}"));
+    let err = builder.build().unwrap_err();
+    assert_no_secret(&error_texts(&err));
+
+    for text in [
+        format!("https://api.example.com/1.0?token={TOKEN_PREFIX}e"),
+        format!("https://u:{CS}@api.example.com/1.0?token={TOKEN_PREFIX}e"),
+        format!("ftp://api.example.com/1.0?token={TOKEN_PREFIX}e"),
+    ] {
+        let err = text.parse::<Endpoint>().unwrap_err();
+        assert_no_secret(&error_texts(&err));
+    }
 }

@@ -6,6 +6,7 @@ mod echoed_secrets;
 mod faults;
 mod hardening;
 mod hostile;
+mod oauth2_answers;
 mod renew_api;
 mod round_trips;
 mod shared_fetch;

@@ -1,4 +1,4 @@
-//! Concurrent first calls share one fetch of `/auth/time`, and its
+//! Concurrent first calls share one fetch of `/auth/time` or of the OAuth2 token, and its
 //! outcome, success or failure (issue 13, item 9): N callers cost one fetch (with its
 //! retries), never N. Requests are counted exactly; nothing here measures time.
 
@@ -7,10 +7,11 @@ use std::time::Duration;
 use ovh_renew::{ApiPath, Error, Method, OvhClient};
 
 use crate::hostile::{Hostile, Received, Reply, error_texts};
-use crate::support::{assert_no_secret, now};
+use crate::support::{TOKEN_PREFIX, assert_no_secret, now};
 
 const CALLERS: usize = 40;
 const TIME: &str = "/1.0/auth/time";
+const TOKEN_ROUTE: &str = "/auth/oauth2/token";
 const ME: &str = "/1.0/me";
 /// One fetch of `/auth/time` with the default retry policy: the first attempt and two
 /// retries.
@@ -105,5 +106,70 @@ async fn forty_first_calls_share_one_successful_time_fetch() {
         assert_eq!(outcome.unwrap(), serde_json::json!({}));
     }
     assert_eq!(server.count("GET", TIME), 1);
+    assert_eq!(server.count("GET", ME), CALLERS);
+}
+
+fn token_server(token: impl Fn() -> Reply + Send + Sync + 'static) -> impl Fn(&Received) -> Reply {
+    move |r: &Received| {
+        if r.target == TOKEN_ROUTE {
+            token()
+        } else {
+            Reply::json(200, "{}")
+        }
+    }
+}
+
+#[tokio::test]
+async fn forty_first_calls_share_one_failing_token_fetch_and_its_error() {
+    let server = Hostile::start(token_server(|| {
+        Reply::json(
+            500,
+            r#"{"error":"server_error","error_description":"token service unavailable"}"#,
+        )
+        .after(SLOW)
+    }))
+    .await;
+    let client = server.oauth2_builder().build().unwrap();
+    let outcomes = concurrent_first_calls(&client).await;
+    assert_eq!(server.count("POST", TOKEN_ROUTE), 1);
+    assert_eq!(server.count("GET", ME), 0);
+    for outcome in outcomes {
+        let err = outcome.unwrap_err();
+        let failure = err.oauth2().unwrap_or_else(|| panic!("{err:?}"));
+        assert_eq!(failure.status, Some(500));
+        assert_eq!(failure.error.as_deref(), Some("server_error"));
+        assert_no_secret(&error_texts(&err));
+    }
+}
+
+#[tokio::test]
+async fn forty_first_calls_share_one_token_fetch_that_gets_no_answer() {
+    let server = Hostile::start(token_server(|| Reply::Reset(SLOW))).await;
+    let client = server.oauth2_builder().build().unwrap();
+    let outcomes = concurrent_first_calls(&client).await;
+    assert_eq!(server.count("POST", TOKEN_ROUTE), 1);
+    assert_eq!(server.count("GET", ME), 0);
+    for outcome in outcomes {
+        let err = outcome.unwrap_err();
+        assert!(err.oauth2().is_some_and(|f| f.status.is_none()), "{err:?}");
+        assert_no_secret(&error_texts(&err));
+    }
+}
+
+#[tokio::test]
+async fn forty_first_calls_share_one_successful_token_fetch() {
+    let server = Hostile::start(token_server(|| {
+        Reply::json(
+            200,
+            format!(r#"{{"access_token":"{TOKEN_PREFIX}shared","expires_in":3600}}"#),
+        )
+        .after(SLOW)
+    }))
+    .await;
+    let client = server.oauth2_builder().build().unwrap();
+    for outcome in concurrent_first_calls(&client).await {
+        assert_eq!(outcome.unwrap(), serde_json::json!({}));
+    }
+    assert_eq!(server.count("POST", TOKEN_ROUTE), 1);
     assert_eq!(server.count("GET", ME), CALLERS);
 }
