@@ -47,6 +47,8 @@ struct Cached {
     bearer: Bearer,
     /// `None` when the server gave no usable `expires_in`: used until a 401.
     refresh_at: Option<Instant>,
+    /// The number of the fetch that got it (see `TokenCache::fetches`).
+    fetch: u64,
 }
 
 /// What the lock guards: the token, the generation counter, and the failure of the last
@@ -115,13 +117,15 @@ impl TokenCache {
     }
 
     /// A token that is not within [`REFRESH_MARGIN`] of its expiry, fetching one if
-    /// needed. A token just fetched is used even if the server gave it a shorter life.
-    /// A caller that waited on a fetch that failed gets that fetch's error.
+    /// needed. A caller that waited on a fetch gets that fetch's outcome: its token (used
+    /// even if the server gave it a shorter life), or its error.
     pub(crate) async fn bearer(&self, http: &HttpSettings<'_>) -> Result<Bearer, Error> {
         let seen = self.fetches.load(Ordering::Acquire);
         let mut state = self.state.lock().await;
         if let Some(cached) = &state.cached {
-            if cached.refresh_at.is_none_or(|at| (self.now)() < at) {
+            // Fresh, or fetched while this caller waited (used even if the server gave
+            // it a shorter life, like by the caller that fetched it).
+            if cached.fetch > seen || cached.refresh_at.is_none_or(|at| (self.now)() < at) {
                 return Ok(cached.bearer.clone());
             }
         }
@@ -157,6 +161,7 @@ impl TokenCache {
                     .checked_add(d.saturating_sub(REFRESH_MARGIN))
                     .unwrap_or(fetched_at)
             }),
+            fetch,
         });
         state.failure = None;
         self.fetches.store(fetch, Ordering::Release);

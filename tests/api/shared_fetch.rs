@@ -173,3 +173,23 @@ async fn forty_first_calls_share_one_successful_token_fetch() {
     assert_eq!(server.count("POST", TOKEN_ROUTE), 1);
     assert_eq!(server.count("GET", ME), CALLERS);
 }
+
+/// A token that the server says has already expired is still the outcome of the fetch
+/// that the callers waited on: they all use it, and it costs one token request.
+#[tokio::test]
+async fn forty_first_calls_share_one_already_expired_token() {
+    let server = Hostile::start(token_server(|| {
+        Reply::json(
+            200,
+            format!(r#"{{"access_token":"{TOKEN_PREFIX}stale","expires_in":-1}}"#),
+        )
+        .after(SLOW)
+    }))
+    .await;
+    let client = server.oauth2_builder().build().unwrap();
+    for outcome in concurrent_first_calls(&client).await {
+        assert_eq!(outcome.unwrap(), serde_json::json!({}));
+    }
+    assert_eq!(server.count("POST", TOKEN_ROUTE), 1);
+    assert_eq!(server.count("GET", ME), CALLERS);
+}
