@@ -433,7 +433,8 @@ impl OvhClient {
                         .headers()
                         .get("X-Ovh-QueryID")
                         .and_then(|v| v.to_str().ok())
-                        .map(str::to_owned);
+                        // Scrubbed here: the span records it too.
+                        .map(|q| secrets.scrub(q).into_owned());
                     let retry_after = response
                         .headers()
                         .get(reqwest::header::RETRY_AFTER)

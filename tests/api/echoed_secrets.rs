@@ -342,3 +342,54 @@ async fn url_query_strings_and_user_info_are_scrubbed() {
         assert_no_secret(&error_texts(&err));
     }
 }
+
+/// With the `tracing` feature, the query id a span records is the scrubbed one: a server
+/// that echoes the consumer key in `X-Ovh-QueryID` does not get it into the logs.
+#[cfg(feature = "tracing")]
+#[tokio::test]
+async fn an_echoed_query_id_is_scrubbed_before_it_is_traced() {
+    use std::sync::{Arc, Mutex};
+    use tracing_subscriber::fmt::MakeWriter;
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    impl<'a> MakeWriter<'a> for Captured {
+        type Writer = Captured;
+        fn make_writer(&'a self) -> Captured {
+            self.clone()
+        }
+    }
+
+    let server = Hostile::start(with_time(echo_403)).await;
+    let client = server.signed_builder().build().unwrap();
+    // A first call before the subscriber exists registers the crate's callsites, so that
+    // installing it rebuilds their interest (a callsite registered concurrently with a
+    // thread-local subscriber may miss it: a tracing-core race, not this crate's).
+    let _ = client
+        .call::<serde_json::Value>(Method::GET, &ApiPath::new("/me"))
+        .await;
+    let out = Captured::default();
+    let _guard = tracing_subscriber::fmt()
+        .with_writer(out.clone())
+        .with_max_level(tracing_subscriber::filter::LevelFilter::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .finish();
+    let _guard = tracing::subscriber::set_default(_guard);
+    let err = client
+        .call::<serde_json::Value>(Method::GET, &ApiPath::new("/me"))
+        .await
+        .unwrap_err();
+    assert_scrubbed(&err, &[]);
+    let logged = String::from_utf8_lossy(&out.0.lock().unwrap()).into_owned();
+    assert!(logged.contains("EU.<redacted>"), "{logged}");
+    assert_no_secret(&logged);
+}
