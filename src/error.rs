@@ -13,7 +13,9 @@ use crate::endpoint::EndpointError;
 /// Use the accessors ([`Error::status`], [`Error::query_id`], [`Error::error_code`]) and
 /// predicates ([`Error::is_not_found`], [`Error::is_not_granted`], …) rather than
 /// matching on `Display` text. No variant ever contains the application secret, the
-/// consumer key, a signature, or an order's password or URL.
+/// consumer key, a signature, an OAuth2 client secret or token, or an order's password or
+/// URL, even when a server or proxy echoes them: server text is scrubbed before it is
+/// kept, and decode errors never quote the value that failed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -550,5 +552,87 @@ impl From<TransportError> for Error {
 impl From<DecodeError> for Error {
     fn from(e: DecodeError) -> Self {
         Error::Decode(Box::new(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("outer")]
+    struct Outer(#[source] Inner);
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("inner")]
+    struct Inner;
+
+    fn chain(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
+        let mut out = vec![e.to_string()];
+        let mut source = e.source();
+        while let Some(s) = source {
+            out.push(s.to_string());
+            source = s.source();
+        }
+        out
+    }
+
+    /// Each caller that waited on a failed fetch gets a copy that shows, chains and
+    /// classifies like the original.
+    #[test]
+    fn duplicates_show_chain_and_classify_like_the_original() {
+        let transport = Error::from(TransportError {
+            method: "GET".into(),
+            route: "/auth/time".into(),
+            kind: TransportKind::Connection,
+            may_have_been_processed: true,
+            attempted_at: SystemTime::UNIX_EPOCH,
+            attempts: 3,
+            source: Box::new(Outer(Inner)),
+        });
+        let oauth2 = Error::from(OAuth2Error {
+            token_url: "https://t/token".into(),
+            status: None,
+            error: None,
+            description: None,
+            source: Some(Box::new(Outer(Inner))),
+        });
+        let decode = Error::from(DecodeError {
+            method: "GET".into(),
+            route: "/auth/time".into(),
+            status: 200,
+            field: ".".into(),
+            query_id: Some("EU.q".into()),
+            source: serde_json::from_str::<i64>("{}").unwrap_err(),
+        });
+        for original in [transport, oauth2, decode, Error::InvalidRequest("x".into())] {
+            let shared = original.into_shared();
+            for copy in [shared.duplicate(), shared.duplicate().duplicate()] {
+                assert_eq!(chain(&copy), chain(&shared));
+                assert_eq!(
+                    copy.may_have_been_processed(),
+                    shared.may_have_been_processed()
+                );
+                assert_eq!(copy.status(), shared.status());
+                assert_eq!(copy.query_id(), shared.query_id());
+            }
+        }
+        let Error::Transport(t) = Error::from(TransportError {
+            method: "GET".into(),
+            route: "/".into(),
+            kind: TransportKind::Timeout,
+            may_have_been_processed: true,
+            attempted_at: SystemTime::UNIX_EPOCH,
+            attempts: 1,
+            source: Box::new(Inner),
+        })
+        .duplicate() else {
+            panic!("not a transport error")
+        };
+        // Not made shareable first: the copy keeps the text of the source.
+        assert_eq!(
+            (t.kind, t.source.to_string()),
+            (TransportKind::Timeout, "inner".into())
+        );
     }
 }
