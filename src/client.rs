@@ -177,7 +177,10 @@ impl fmt::Debug for OvhClientBuilder {
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
-            .field("oauth2_token_url", &self.oauth2_token_url)
+            .field(
+                "oauth2_token_url",
+                &self.oauth2_token_url.as_deref().map(crate::scrub::url),
+            )
             .field("http_client_builder", &self.http.is_some())
             .field("from_env", &self.config.is_some())
             .field("trust_local_endpoint", &self.trust_local_endpoint)

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::scrub::Secrets;
+
 /// A secret string: compared and used, never shown.
 ///
 /// `Debug` prints `"<redacted>"`; there is no `Display`.
@@ -112,6 +114,21 @@ impl Credentials {
     ///
     /// The token is fetched on the first call, cached by the client and its clones, and
     /// refreshed at least 10 seconds before it expires. Blanks are trimmed.
+    ///
+    /// Concurrent calls that find no fresh token share one token request and its
+    /// outcome: its token, or its error (a call that starts after a failure asks again).
+    /// The token answer is untrusted and never makes a call panic:
+    ///
+    /// * it is read up to [`MAX_ANSWER_BYTES`](crate::MAX_ANSWER_BYTES), like API answers;
+    /// * `expires_in` (a number or a numeric string) is clamped to one day; a negative
+    ///   one means already expired (the token serves the calls that waited for it, the
+    ///   next call asks again); a malformed one (`"soon"`, `{}`) keeps the token, used
+    ///   until OVH refuses it with a 401 (then one new token and one resend);
+    /// * an `access_token` that cannot be an `Authorization` header value (control
+    ///   characters such as CR/LF, blanks, non-ASCII) is refused with
+    ///   [`Error::OAuth2`](crate::Error::OAuth2) and not kept;
+    /// * what the token endpoint says in an error is kept without the client secret, its
+    ///   HTTP Basic form or a token, and the token URL is shown without query string.
     pub fn oauth2(client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
         Credentials {
             kind: Kind::OAuth2 {
@@ -165,6 +182,31 @@ impl Credentials {
     /// Whether this is an OAuth2 service account ([`Credentials::oauth2`]).
     pub fn is_oauth2(&self) -> bool {
         matches!(self.kind, Kind::OAuth2 { .. })
+    }
+
+    /// Every secret of these credentials, to scrub from server text: the application
+    /// secret and consumer key, the OAuth2 client secret and its HTTP Basic form, the
+    /// access token.
+    pub(crate) fn secrets(&self) -> Secrets {
+        let mut secrets = Secrets::default();
+        match &self.kind {
+            Kind::AppKey {
+                application_secret,
+                consumer_key,
+                ..
+            } => {
+                secrets.add(application_secret.expose());
+                if let Some(ck) = consumer_key {
+                    secrets.add(ck.expose());
+                }
+            }
+            Kind::OAuth2 {
+                client_id,
+                client_secret,
+            } => secrets.add_basic(client_id, client_secret.expose()),
+            Kind::AccessToken { token } => secrets.add(token.expose()),
+        }
+        secrets
     }
 
     /// Checks what is wrong without an endpoint: an empty half of a pair, or an empty

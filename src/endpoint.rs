@@ -74,7 +74,7 @@ impl fmt::Debug for BaseUrl {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EndpointError {
-    /// Neither a known endpoint name nor a URL.
+    /// Neither a known endpoint name nor a URL (the text, scrubbed like a URL).
     #[error(
         "unknown OVH endpoint {0:?}: use one of ovh-eu, ovh-ca, ovh-us, kimsufi-eu, kimsufi-ca, soyoustart-eu, soyoustart-ca, or an https:// base URL (http:// only for loopback hosts)"
     )]
@@ -82,7 +82,8 @@ pub enum EndpointError {
     /// Looked like a URL but cannot serve as a base URL.
     #[error("invalid endpoint URL {url:?}: {reason}")]
     InvalidUrl {
-        /// The text given.
+        /// The text given, without user info nor query string (each shown as
+        /// `<redacted>`) and without fragment: they may hold a password or a token.
         url: String,
         /// What is wrong with it.
         reason: String,
@@ -135,9 +136,10 @@ impl Endpoint {
     /// Parses a custom base URL: `https`, or `http` to a loopback host (`127.0.0.0/8`,
     /// `::1`, `localhost`). A trailing `/` is removed.
     pub fn custom(url: &str) -> Result<Endpoint, EndpointError> {
-        // The text is echoed without its user information: it may hold a password.
+        // The text is echoed without its user information nor query: they may hold a
+        // password or a token.
         let invalid = |reason: &str| EndpointError::InvalidUrl {
-            url: without_userinfo(url),
+            url: crate::scrub::url(url),
             reason: reason.to_owned(),
         };
         let parsed = Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
@@ -178,20 +180,6 @@ pub(crate) fn is_loopback(url: &Url) -> bool {
     }
 }
 
-/// `url` with anything before an `@` in its authority replaced by `<redacted>`
-/// (`https://user:pw@host/1.0` → `https://<redacted>@host/1.0`), found textually so that
-/// it also works on text that does not parse as a URL.
-fn without_userinfo(url: &str) -> String {
-    let start = url.find("://").map_or(0, |i| i + 3);
-    let authority_len = url[start..]
-        .find(['/', '?', '#', '\\'])
-        .unwrap_or(url.len() - start);
-    match url[start..start + authority_len].rfind('@') {
-        Some(at) => format!("{}<redacted>{}", &url[..start], &url[start + at..]),
-        None => url.to_owned(),
-    }
-}
-
 /// A borrowed base URL, as returned by [`Endpoint::base_url`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BaseUrlRef<'a>(&'a str);
@@ -225,7 +213,7 @@ impl FromStr for Endpoint {
         if s.contains("://") {
             return Endpoint::custom(s);
         }
-        Err(EndpointError::UnknownName(without_userinfo(s)))
+        Err(EndpointError::UnknownName(crate::scrub::url(s)))
     }
 }
 
@@ -300,18 +288,22 @@ mod tests {
         }
     }
 
-    /// A refused URL is echoed without its user information, whatever its shape.
+    /// A refused URL is echoed without its user information nor its query, whatever its
+    /// shape.
     #[test]
     fn refused_urls_never_echo_a_password() {
         for (text, shown) in [
             ("https://u:pw@h/1.0", "https://<redacted>@h/1.0"),
             ("https://pw@h/1.0", "https://<redacted>@h/1.0"),
-            ("https://u:p@w@h/1.0?x=@", "https://<redacted>@h/1.0?x=@"),
+            (
+                "https://u:p@w@h/1.0?x=@",
+                "https://<redacted>@h/1.0?<redacted>",
+            ),
             ("https://u:pw@/1.0", "https://<redacted>@/1.0"),
             ("ftp://u:pw@h", "ftp://<redacted>@h"),
             ("http://u:pw@h\\1.0", "http://<redacted>@h\\1.0"),
-            ("https://h/1.0?x=1", "https://h/1.0?x=1"),
-            ("https://h/a@b?x", "https://h/a@b?x"),
+            ("https://h/1.0?token=pw", "https://h/1.0?<redacted>"),
+            ("https://h/a@b?x=pw#pw", "https://h/a@b?<redacted>"),
         ] {
             let err = text.parse::<Endpoint>().unwrap_err();
             let EndpointError::InvalidUrl { url, .. } = &err else {

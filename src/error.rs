@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::config::ConfigError;
@@ -12,7 +13,9 @@ use crate::endpoint::EndpointError;
 /// Use the accessors ([`Error::status`], [`Error::query_id`], [`Error::error_code`]) and
 /// predicates ([`Error::is_not_found`], [`Error::is_not_granted`], …) rather than
 /// matching on `Display` text. No variant ever contains the application secret, the
-/// consumer key, a signature, or an order's password or URL.
+/// consumer key, a signature, an OAuth2 client secret or token, or an order's password or
+/// URL, even when a server or proxy echoes them: server text is scrubbed before it is
+/// kept, and decode errors never quote the value that failed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -165,6 +168,119 @@ impl Error {
     }
 }
 
+impl Error {
+    /// This error with its boxed sources made shareable, so that
+    /// [`duplicate`](Self::duplicate) copies them whole (with their own sources).
+    pub(crate) fn into_shared(self) -> Error {
+        match self {
+            Error::Transport(mut t) => {
+                t.source = share(t.source);
+                Error::Transport(t)
+            }
+            Error::OAuth2(mut o) => {
+                o.source = o.source.map(share);
+                Error::OAuth2(o)
+            }
+            other => other,
+        }
+    }
+
+    /// A copy of this error, for each caller that waited on the one fetch (of the server
+    /// time, of an OAuth2 token) that failed with it. Sources made shareable by
+    /// [`into_shared`](Self::into_shared) are shared; a decode error's serde error is
+    /// rebuilt from its text.
+    pub(crate) fn duplicate(&self) -> Error {
+        match self {
+            Error::Api(e) => Error::Api(e.clone()),
+            Error::Redirect(e) => Error::Redirect(e.clone()),
+            Error::Transport(t) => Error::Transport(Box::new(TransportError {
+                method: t.method.clone(),
+                route: t.route.clone(),
+                kind: t.kind,
+                may_have_been_processed: t.may_have_been_processed,
+                attempted_at: t.attempted_at,
+                attempts: t.attempts,
+                source: copy(&t.source),
+            })),
+            Error::Decode(d) => Error::Decode(Box::new(DecodeError {
+                method: d.method.clone(),
+                route: d.route.clone(),
+                status: d.status,
+                field: d.field.clone(),
+                query_id: d.query_id.clone(),
+                source: serde::de::Error::custom(d.source.to_string()),
+            })),
+            Error::Config(e) => Error::Config(e.clone()),
+            Error::Endpoint(e) => Error::Endpoint(e.clone()),
+            Error::InvalidRequest(m) => Error::InvalidRequest(m.clone()),
+            Error::NoConsumerKey { method, route } => Error::NoConsumerKey {
+                method: method.clone(),
+                route: route.clone(),
+            },
+            Error::OAuth2(o) => Error::OAuth2(Box::new(OAuth2Error {
+                token_url: o.token_url.clone(),
+                status: o.status,
+                error: o.error.clone(),
+                description: o.description.clone(),
+                source: o.source.as_ref().map(copy),
+            })),
+            Error::BlockingInAsync => Error::BlockingInAsync,
+        }
+    }
+}
+
+type BoxedSource = Box<dyn std::error::Error + Send + Sync>;
+
+/// An error source shared by the copies of one error (see [`Error::duplicate`]): it shows
+/// and chains exactly like the source it wraps.
+#[derive(Clone)]
+struct SharedSource(Arc<dyn std::error::Error + Send + Sync>);
+
+impl fmt::Debug for SharedSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for SharedSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl std::error::Error for SharedSource {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+/// A source that only has its text (copied from one that was not shareable).
+#[derive(Debug)]
+struct CopiedSource(String);
+
+impl fmt::Display for CopiedSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CopiedSource {}
+
+fn share(source: BoxedSource) -> BoxedSource {
+    if source.is::<SharedSource>() {
+        source
+    } else {
+        Box::new(SharedSource(Arc::from(source)))
+    }
+}
+
+fn copy(source: &BoxedSource) -> BoxedSource {
+    match source.downcast_ref::<SharedSource>() {
+        Some(shared) => Box::new(shared.clone()),
+        None => Box::new(CopiedSource(source.to_string())),
+    }
+}
+
 /// OVH's JSON error body, in either shape it has: `{"class","message","details"}` or the
 /// legacy `{"errorCode","httpCode","message"}`.
 #[derive(Debug, Default, serde::Deserialize)]
@@ -197,6 +313,11 @@ pub struct ApiError {
     /// OVH's `errorCode` (e.g. `NOT_GRANTED_CALL`), when given.
     pub error_code: Option<String>,
     /// OVH's message, or a short snippet of a non-JSON body (an HTML gateway page).
+    ///
+    /// Like every text of this error that the server chose (`class`, `error_code`,
+    /// `details`, `query_id`), any secret the client holds (application secret, consumer
+    /// key, the signatures and bearer token it sent, the OAuth2 client secret and its
+    /// Basic form) is replaced by `<redacted>`, even when a server or proxy echoes it.
     pub message: String,
     /// OVH's `details` (e.g. `unauthorizedActionsByIAM`), as string values.
     pub details: BTreeMap<String, String>,
@@ -421,7 +542,10 @@ pub struct DecodeError {
     pub field: String,
     /// `X-Ovh-QueryID` of the answer.
     pub query_id: Option<String>,
-    /// The serde error.
+    /// The serde error, rebuilt without the value that failed: serde quotes it, and it
+    /// may be an order's password or URL, or a secret a server echoed. The message keeps
+    /// what was expected and the position (`invalid type: string (value not shown),
+    /// expected u64 at line 1 column 9`).
     #[source]
     pub source: serde_json::Error,
 }
@@ -430,11 +554,14 @@ pub struct DecodeError {
 /// token, or could not be reached (python-ovh: `OAuth2FailureError`).
 ///
 /// It keeps the status and the server's own words (`error`, `error_description`, or OVH's
-/// `message`), never the client secret nor a token.
+/// `message`) with every secret the client holds replaced by `<redacted>` (the client
+/// secret, its HTTP Basic form, tokens): never the client secret nor a token, even when
+/// the server echoes them.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct OAuth2Error {
-    /// The token URL that was called.
+    /// The token URL that was called, without its query string (shown as `?<redacted>`)
+    /// nor fragment: a query may carry a credential.
     pub token_url: String,
     /// The HTTP status of the answer; `None` when no answer arrived.
     pub status: Option<u16>,
@@ -496,5 +623,87 @@ impl From<TransportError> for Error {
 impl From<DecodeError> for Error {
     fn from(e: DecodeError) -> Self {
         Error::Decode(Box::new(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("outer")]
+    struct Outer(#[source] Inner);
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("inner")]
+    struct Inner;
+
+    fn chain(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
+        let mut out = vec![e.to_string()];
+        let mut source = e.source();
+        while let Some(s) = source {
+            out.push(s.to_string());
+            source = s.source();
+        }
+        out
+    }
+
+    /// Each caller that waited on a failed fetch gets a copy that shows, chains and
+    /// classifies like the original.
+    #[test]
+    fn duplicates_show_chain_and_classify_like_the_original() {
+        let transport = Error::from(TransportError {
+            method: "GET".into(),
+            route: "/auth/time".into(),
+            kind: TransportKind::Connection,
+            may_have_been_processed: true,
+            attempted_at: SystemTime::UNIX_EPOCH,
+            attempts: 3,
+            source: Box::new(Outer(Inner)),
+        });
+        let oauth2 = Error::from(OAuth2Error {
+            token_url: "https://t/token".into(),
+            status: None,
+            error: None,
+            description: None,
+            source: Some(Box::new(Outer(Inner))),
+        });
+        let decode = Error::from(DecodeError {
+            method: "GET".into(),
+            route: "/auth/time".into(),
+            status: 200,
+            field: ".".into(),
+            query_id: Some("EU.q".into()),
+            source: serde_json::from_str::<i64>("{}").unwrap_err(),
+        });
+        for original in [transport, oauth2, decode, Error::InvalidRequest("x".into())] {
+            let shared = original.into_shared();
+            for copy in [shared.duplicate(), shared.duplicate().duplicate()] {
+                assert_eq!(chain(&copy), chain(&shared));
+                assert_eq!(
+                    copy.may_have_been_processed(),
+                    shared.may_have_been_processed()
+                );
+                assert_eq!(copy.status(), shared.status());
+                assert_eq!(copy.query_id(), shared.query_id());
+            }
+        }
+        let Error::Transport(t) = Error::from(TransportError {
+            method: "GET".into(),
+            route: "/".into(),
+            kind: TransportKind::Timeout,
+            may_have_been_processed: true,
+            attempted_at: SystemTime::UNIX_EPOCH,
+            attempts: 1,
+            source: Box::new(Inner),
+        })
+        .duplicate() else {
+            panic!("not a transport error")
+        };
+        // Not made shareable first: the copy keeps the text of the source.
+        assert_eq!(
+            (t.kind, t.source.to_string()),
+            (TransportKind::Timeout, "inner".into())
+        );
     }
 }

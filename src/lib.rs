@@ -58,6 +58,7 @@ mod oauth2;
 mod path;
 pub mod planner;
 mod retry;
+mod scrub;
 pub mod signing;
 pub mod strategy;
 #[cfg(feature = "test-util")]

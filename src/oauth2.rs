@@ -1,18 +1,28 @@
 //! OAuth2 client credentials: the bearer token of a service account, fetched from the
 //! token URL, cached by the client and its clones, refreshed before it expires.
+//!
+//! A token answer is untrusted input ([`read_answer`], pure): it is read with the same
+//! size cap as API answers, its `expires_in` is clamped, and a token that cannot travel
+//! in a header is refused. No answer panics.
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue, USER_AGENT};
-use serde::Deserialize;
 
 use crate::credentials::Secret;
 use crate::error::{Error, OAuth2Error};
+use crate::scrub::Secrets;
+use crate::transport::read_body;
 
 /// A token is refreshed when it has less than this left.
 pub(crate) const REFRESH_MARGIN: Duration = Duration::from_secs(10);
+
+/// The longest life the cache gives a token (one day; OVH's last an hour): a larger
+/// `expires_in` (up to 2^64 s, 1e308 s) is clamped to it.
+pub(crate) const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
 /// The only grant and scope OVH's token endpoint takes for service accounts.
 const TOKEN_REQUEST: &str = "grant_type=client_credentials&scope=all";
@@ -35,26 +45,42 @@ pub(crate) struct Bearer {
 
 struct Cached {
     bearer: Bearer,
-    /// `None` when the server gave no `expires_in`: used until a 401.
+    /// `None` when the server gave no usable `expires_in`: used until a 401.
     refresh_at: Option<Instant>,
+    /// The number of the fetch that got it (see `TokenCache::fetches`).
+    fetch: u64,
+}
+
+/// What the lock guards: the token, the generation counter, and the failure of the last
+/// fetch, which the callers that waited on that fetch get too.
+#[derive(Default)]
+struct State {
+    cached: Option<Cached>,
+    generation: u64,
+    /// The number of the fetch that failed (see `TokenCache::fetches`), and its error.
+    failure: Option<(u64, Error)>,
 }
 
 /// The token cache of one client (shared by its clones through the client's `Arc`).
 ///
 /// The lock is held while a token is fetched, so concurrent callers that find no fresh
-/// token wait for that one fetch and use its result: one request in flight.
+/// token wait for that one fetch and get its outcome: its token, or its error. One
+/// request in flight, and N concurrent first calls cost one token request, success or
+/// failure. A failure is not cached: a call that starts after it fetches again.
 pub(crate) struct TokenCache {
     token_url: reqwest::Url,
     client_id: String,
     client_secret: Secret,
     now: Now,
-    state: tokio::sync::Mutex<(Option<Cached>, u64)>,
+    /// Fetches completed (success or failure), read before waiting on the lock.
+    fetches: AtomicU64,
+    state: tokio::sync::Mutex<State>,
 }
 
 impl fmt::Debug for TokenCache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenCache")
-            .field("token_url", &self.token_url.as_str())
+            .field("token_url", &self.token_url())
             .field("client_id", &self.client_id)
             .finish_non_exhaustive()
     }
@@ -79,36 +105,66 @@ impl TokenCache {
             client_id,
             client_secret,
             now,
-            state: tokio::sync::Mutex::new((None, 0)),
+            fetches: AtomicU64::new(0),
+            state: tokio::sync::Mutex::new(State::default()),
         }
     }
 
-    pub(crate) fn token_url(&self) -> &str {
-        self.token_url.as_str()
+    /// The token URL as shown (`Debug`, errors): without user info nor query string,
+    /// which may carry credentials.
+    pub(crate) fn token_url(&self) -> String {
+        crate::scrub::url(self.token_url.as_str())
     }
 
     /// A token that is not within [`REFRESH_MARGIN`] of its expiry, fetching one if
-    /// needed. A token just fetched is used even if the server gave it a shorter life.
+    /// needed. A caller that waited on a fetch gets that fetch's outcome: its token (used
+    /// even if the server gave it a shorter life), or its error.
     pub(crate) async fn bearer(&self, http: &HttpSettings<'_>) -> Result<Bearer, Error> {
+        let seen = self.fetches.load(Ordering::Acquire);
         let mut state = self.state.lock().await;
-        if let Some(cached) = &state.0 {
-            if cached.refresh_at.is_none_or(|at| (self.now)() < at) {
+        if let Some(cached) = &state.cached {
+            // Fresh, or fetched while this caller waited (used even if the server gave
+            // it a shorter life, like by the caller that fetched it).
+            if cached.fetch > seen || cached.refresh_at.is_none_or(|at| (self.now)() < at) {
                 return Ok(cached.bearer.clone());
             }
         }
-        let (token, expires_in) = self.fetch(http).await?;
-        crate::trace::token_fetched(expires_in);
+        if let Some((fetch, error)) = &state.failure {
+            if *fetch > seen {
+                return Err(error.duplicate());
+            }
+        }
+        let fetched = self.fetch(http, state.cached.as_ref()).await;
+        let fetch = self.fetches.load(Ordering::Acquire) + 1;
+        let (token, lifetime) = match fetched {
+            Ok(ok) => ok,
+            Err(e) => {
+                let e = e.into_shared();
+                state.failure = Some((fetch, e.duplicate()));
+                self.fetches.store(fetch, Ordering::Release);
+                return Err(e);
+            }
+        };
+        crate::trace::token_fetched(lifetime.map(|d| d.as_secs()));
         let fetched_at = (self.now)();
-        state.1 += 1;
+        state.generation += 1;
         let bearer = Bearer {
             token,
-            generation: state.1,
+            generation: state.generation,
         };
-        state.0 = Some(Cached {
+        state.cached = Some(Cached {
             bearer: bearer.clone(),
-            refresh_at: expires_in
-                .map(|secs| fetched_at + Duration::from_secs(secs).saturating_sub(REFRESH_MARGIN)),
+            // An `Instant` that cannot hold the expiry (it cannot with the clamp): refresh
+            // on the next call rather than panic.
+            refresh_at: lifetime.map(|d| {
+                fetched_at
+                    .checked_add(d.saturating_sub(REFRESH_MARGIN))
+                    .unwrap_or(fetched_at)
+            }),
+            fetch,
         });
+        state.failure = None;
+        self.fetches.store(fetch, Ordering::Release);
         Ok(bearer)
     }
 
@@ -117,25 +173,34 @@ impl TokenCache {
     pub(crate) async fn invalidate(&self, generation: u64) {
         let mut state = self.state.lock().await;
         if state
-            .0
+            .cached
             .as_ref()
             .is_some_and(|c| c.bearer.generation == generation)
         {
-            state.0 = None;
+            state.cached = None;
         }
     }
 
     /// `POST token_url` with `grant_type=client_credentials&scope=all` and HTTP Basic
-    /// client authentication. Returns the token and its `expires_in` (seconds).
-    async fn fetch(&self, http: &HttpSettings<'_>) -> Result<(Secret, Option<u64>), Error> {
-        let failure =
-            |status: Option<u16>, error: Option<String>, description: Option<String>| OAuth2Error {
-                token_url: self.token_url.to_string(),
-                status,
-                error: error.map(|e| self.scrub(e)),
-                description: description.map(|d| self.scrub(d)),
-                source: None,
-            };
+    /// client authentication. Returns the token and its life (`None`: unknown). Sent
+    /// once, never retried.
+    async fn fetch(
+        &self,
+        http: &HttpSettings<'_>,
+        cached: Option<&Cached>,
+    ) -> Result<(Secret, Option<Duration>), Error> {
+        let mut secrets = Secrets::default();
+        secrets.add_basic(&self.client_id, self.client_secret.expose());
+        if let Some(c) = cached {
+            secrets.add(c.bearer.token.expose());
+        }
+        let failure = |status: Option<u16>, refusal: Refusal| OAuth2Error {
+            token_url: self.token_url(),
+            status,
+            error: refusal.error.map(|e| secrets.scrub_owned(e)),
+            description: refusal.description.map(|d| secrets.scrub_owned(d)),
+            source: None,
+        };
         let sent = http
             .http
             .post(self.token_url.clone())
@@ -153,76 +218,142 @@ impl TokenCache {
         let outcome = match sent {
             Ok(response) => {
                 let status = response.status().as_u16();
-                response.bytes().await.map(|body| (status, body))
+                read_body(response).await.map(|body| (status, body))
             }
             Err(e) => Err(e),
         };
         let (status, body) = outcome.map_err(|e| OAuth2Error {
             source: Some(Box::new(e.without_url())),
-            ..failure(None, None, None)
+            ..failure(None, Refusal::default())
         })?;
-        let answer: TokenAnswer = serde_json::from_slice(&body).unwrap_or_default();
-        if !(200..300).contains(&status) {
-            let error = answer.error.or(answer.class);
-            let description = answer
-                .error_description
-                .or(answer.message)
-                .or_else(|| (error.is_none()).then(|| snippet(&body)))
-                .filter(|d| !d.is_empty());
-            return Err(failure(Some(status), error, description).into());
-        }
-        match answer.access_token.filter(|t| !t.trim().is_empty()) {
-            Some(token) => Ok((
-                Secret::new(token.trim()),
-                answer.expires_in.and_then(ExpiresIn::seconds),
-            )),
-            None => Err(failure(
-                Some(status),
-                None,
-                Some("Missing access token parameter in the token answer".into()),
-            )
-            .into()),
-        }
-    }
-
-    /// Removes the client secret from server text, should a server ever echo it.
-    fn scrub(&self, text: String) -> String {
-        let secret = self.client_secret.expose();
-        if secret.is_empty() || !text.contains(secret) {
-            text
-        } else {
-            text.replace(secret, "<redacted>")
-        }
-    }
-}
-
-/// A token answer, or an OAuth2 / OVH error answer. Unknown fields are ignored.
-#[derive(Default, Deserialize)]
-struct TokenAnswer {
-    access_token: Option<String>,
-    expires_in: Option<ExpiresIn>,
-    error: Option<String>,
-    error_description: Option<String>,
-    class: Option<String>,
-    message: Option<String>,
-}
-
-/// `expires_in` as a number, or as a numeric string as some servers send it.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum ExpiresIn {
-    Number(f64),
-    Text(String),
-}
-
-impl ExpiresIn {
-    fn seconds(self) -> Option<u64> {
-        let secs = match self {
-            ExpiresIn::Number(n) => n,
-            ExpiresIn::Text(t) => t.trim().parse().ok()?,
+        let body = match body {
+            Ok(body) => body,
+            Err(too_large) => {
+                return Err(OAuth2Error {
+                    source: Some(Box::new(too_large)),
+                    ..failure(
+                        Some(status),
+                        Refusal::described(format!(
+                            "the token answer is larger than {} bytes: it was not read to the end",
+                            crate::MAX_ANSWER_BYTES
+                        )),
+                    )
+                }
+                .into());
+            }
         };
-        (secs.is_finite() && secs >= 0.0).then(|| secs.min(u64::MAX as f64) as u64)
+        read_answer(status, &body, &secrets)
+            .map(|(token, lifetime)| (Secret::new(token), lifetime))
+            .map_err(|refusal| failure(Some(status), refusal).into())
     }
+}
+
+/// Why a token answer gave no token: the server's `error` and description, or what is
+/// wrong with a success answer.
+#[derive(Debug, Default, PartialEq)]
+struct Refusal {
+    error: Option<String>,
+    description: Option<String>,
+}
+
+impl Refusal {
+    fn described(description: impl Into<String>) -> Refusal {
+        Refusal {
+            error: None,
+            description: Some(description.into()),
+        }
+    }
+}
+
+/// Reads a token answer (pure): the token and its life, or why there is none.
+///
+/// * A non-success status: OAuth2's `error` / `error_description`, OVH's `class` /
+///   `message`, or a snippet of a non-JSON body.
+/// * A success answer must be a JSON object with a non-empty string `access_token` made
+///   of visible ASCII only (it becomes an `Authorization` header: CR, LF, other controls,
+///   blanks and non-ASCII are refused; such a token is not cached).
+/// * `expires_in` (seconds, a number or a numeric string): fractions are dropped, a
+///   negative one means already expired (life 0: used for the call that fetched it,
+///   fetched again on the next), one over [`MAX_TOKEN_LIFETIME`] is clamped to it. A
+///   missing, `null` or malformed one (`"soon"`, `{}`) does not throw the token away:
+///   its life is unknown (`None`) and it is used until OVH refuses it with a 401.
+///
+/// `secrets` are scrubbed from a non-JSON body before it is cut to a snippet, so that no
+/// cut leaves the start of a secret (the caller scrubs the other texts).
+fn read_answer(
+    status: u16,
+    body: &[u8],
+    secrets: &Secrets,
+) -> Result<(String, Option<Duration>), Refusal> {
+    let snippet = |body: &[u8]| snippet(secrets.scrub(&String::from_utf8_lossy(body)).as_bytes());
+    let object = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(map)) => Some(map),
+        _ => None,
+    };
+    let text = |key: &str| {
+        object
+            .as_ref()
+            .and_then(|o| o.get(key))
+            .and_then(|v| match v {
+                serde_json::Value::Null => None,
+                serde_json::Value::String(s) => Some(s.clone()),
+                other => Some(other.to_string()),
+            })
+            .filter(|s| !s.trim().is_empty())
+    };
+    if !(200..300).contains(&status) {
+        let error = text("error").or_else(|| text("class"));
+        let description = text("error_description")
+            .or_else(|| text("message"))
+            .or_else(|| error.is_none().then(|| snippet(body)))
+            .filter(|d| !d.is_empty());
+        return Err(Refusal { error, description });
+    }
+    let Some(object) = &object else {
+        return Err(Refusal::described(format!(
+            "the token answer is not a JSON object: {}",
+            snippet(body)
+        )));
+    };
+    let token = match object.get("access_token") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(t)) => Some(t.trim()),
+        Some(_) => {
+            return Err(Refusal::described(
+                "the token answer's access_token is not a string",
+            ));
+        }
+    };
+    let Some(token) = token.filter(|t| !t.is_empty()) else {
+        return Err(Refusal::described(
+            "Missing access token parameter in the token answer",
+        ));
+    };
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Refusal::described(
+            "the access_token of the token answer cannot be sent in an Authorization header (it holds control characters, blanks or non-ASCII): it was not kept",
+        ));
+    }
+    Ok((
+        token.to_owned(),
+        object.get("expires_in").and_then(lifetime),
+    ))
+}
+
+/// The life `expires_in` gives a token (see [`read_answer`]); `None` when unknown.
+fn lifetime(value: &serde_json::Value) -> Option<Duration> {
+    let secs = match value {
+        serde_json::Value::Number(n) => n.as_f64()?,
+        serde_json::Value::String(t) => t.trim().parse::<f64>().ok()?,
+        _ => return None,
+    };
+    if secs.is_nan() {
+        return None;
+    }
+    let max = MAX_TOKEN_LIFETIME.as_secs_f64();
+    // Clamped first, so that the conversion to an integer is exact and in range.
+    let secs = secs.clamp(0.0, max).floor();
+    Some(Duration::from_secs_f64(secs).min(MAX_TOKEN_LIFETIME))
 }
 
 /// A short, printable excerpt of a non-JSON body (an HTML error page).
@@ -366,18 +497,233 @@ mod tests {
         assert_eq!(cache.bearer(&s).await.unwrap().generation, 2);
     }
 
+    fn life(json: &str) -> Option<u64> {
+        let (_, life) = read_answer(200, json.as_bytes(), &Secrets::default()).unwrap();
+        life.map(|d| d.as_secs())
+    }
+
     #[test]
-    fn expires_in_is_read_tolerantly() {
-        let read = |json: &str| {
-            serde_json::from_str::<TokenAnswer>(json)
-                .unwrap()
-                .expires_in
-                .and_then(ExpiresIn::seconds)
-        };
-        assert_eq!(read(r#"{"expires_in":3599}"#), Some(3599));
-        assert_eq!(read(r#"{"expires_in":"60"}"#), Some(60));
-        assert_eq!(read(r#"{"expires_in":12.5}"#), Some(12));
-        assert_eq!(read(r#"{"expires_in":-1}"#), None);
-        assert_eq!(read(r#"{}"#), None);
+    fn expires_in_is_read_tolerantly_and_clamped() {
+        let max = MAX_TOKEN_LIFETIME.as_secs();
+        for (expires_in, secs) in [
+            ("3599", Some(3599)),
+            (r#""60""#, Some(60)),
+            (r#"" 60 ""#, Some(60)),
+            ("12.5", Some(12)),
+            ("0", Some(0)),
+            ("-1", Some(0)),
+            ("-1e30", Some(0)),
+            (r#""-5""#, Some(0)),
+            ("86400", Some(max)),
+            ("86401", Some(max)),
+            ("18446744073709551615", Some(max)),
+            ("18446744073709551616", Some(max)),
+            ("1e30", Some(max)),
+            ("1.7976931348623157e308", Some(max)),
+            (r#""inf""#, Some(max)),
+            (r#""NaN""#, None),
+            (r#""soon""#, None),
+            ("{}", None),
+            ("[1]", None),
+            ("true", None),
+            ("null", None),
+        ] {
+            let json = format!(r#"{{"access_token":"t","expires_in":{expires_in}}}"#);
+            assert_eq!(life(&json), secs, "{expires_in}");
+        }
+        assert_eq!(life(r#"{"access_token":"t"}"#), None);
+    }
+
+    #[test]
+    fn token_answers_are_refused_with_the_reason() {
+        let described = |d: &str| Refusal::described(d);
+        let header = "the access_token of the token answer cannot be sent in an Authorization header (it holds control characters, blanks or non-ASCII): it was not kept";
+        for (status, body, refusal) in [
+            (
+                200,
+                "",
+                described("the token answer is not a JSON object: "),
+            ),
+            (
+                200,
+                "[1]",
+                described("the token answer is not a JSON object: [1]"),
+            ),
+            (
+                200,
+                "{}",
+                described("Missing access token parameter in the token answer"),
+            ),
+            (
+                200,
+                r#"{"access_token":null}"#,
+                described("Missing access token parameter in the token answer"),
+            ),
+            (
+                200,
+                r#"{"access_token":" "}"#,
+                described("Missing access token parameter in the token answer"),
+            ),
+            (
+                200,
+                r#"{"access_token":5}"#,
+                described("the token answer's access_token is not a string"),
+            ),
+            (200, r#"{"access_token":"a\r\nb"}"#, described(header)),
+            (200, r#"{"access_token":"a b"}"#, described(header)),
+            (200, r#"{"access_token":"a\u007fb"}"#, described(header)),
+            (200, r#"{"access_token":"é"}"#, described(header)),
+            (
+                401,
+                r#"{"error":"invalid_client","error_description":"no such client"}"#,
+                Refusal {
+                    error: Some("invalid_client".into()),
+                    description: Some("no such client".into()),
+                },
+            ),
+            (
+                403,
+                r#"{"class":"Client::Forbidden","message":"nope"}"#,
+                Refusal {
+                    error: Some("Client::Forbidden".into()),
+                    description: Some("nope".into()),
+                },
+            ),
+            (
+                400,
+                r#"{"error":{"code":1}}"#,
+                Refusal {
+                    error: Some(r#"{"code":1}"#.into()),
+                    description: None,
+                },
+            ),
+            (
+                502,
+                "<html> Bad\n Gateway </html>",
+                Refusal {
+                    error: None,
+                    description: Some("<html> Bad Gateway </html>".into()),
+                },
+            ),
+            (500, "", Refusal::default()),
+        ] {
+            assert_eq!(
+                read_answer(status, body.as_bytes(), &Secrets::default()),
+                Err(refusal),
+                "{status} {body}"
+            );
+        }
+        // Surrounding blanks are trimmed; unknown fields are ignored.
+        let (token, life) = read_answer(
+            200,
+            br#"{"access_token":" tok-1 ","scope":"all","x":[{}]}"#,
+            &Secrets::default(),
+        )
+        .unwrap();
+        assert_eq!((token.as_str(), life), ("tok-1", None));
+    }
+
+    /// A secret in a non-JSON error page is scrubbed before the page is cut, and scrubbing
+    /// never touches the token of a success answer (a server may hand out the same token
+    /// again).
+    #[test]
+    fn secrets_are_scrubbed_before_the_snippet_is_cut_and_never_from_a_token() {
+        let mut secrets = Secrets::default();
+        secrets.add("SECRET-previous-token");
+        let page = format!("{} SECRET-previous-token", "x".repeat(190));
+        let refusal = read_answer(502, page.as_bytes(), &secrets).unwrap_err();
+        let description = refusal.description.unwrap();
+        assert!(!description.contains("SECRET-"), "{description}");
+        let (token, _) = read_answer(
+            200,
+            br#"{"access_token":"SECRET-previous-token","expires_in":60}"#,
+            &secrets,
+        )
+        .unwrap();
+        assert_eq!(token, "SECRET-previous-token");
+    }
+
+    proptest::proptest! {
+        /// No body, status or `expires_in` makes the reader panic, and a token it keeps
+        /// is always a valid header value.
+        #[test]
+        fn no_token_answer_panics(status in 100u16..600, body in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
+            if let Ok((token, _)) = read_answer(status, &body, &Secrets::default()) {
+                let header = format!("Bearer {}", token);
+                proptest::prop_assert!(HeaderValue::from_str(&header).is_ok());
+            }
+        }
+
+        #[test]
+        fn no_expires_in_panics(secs in proptest::num::f64::ANY, token in "[ -~\\r\\n\\u{80}-\\u{ff}]{0,12}") {
+            let json = serde_json::json!({"access_token": token, "expires_in": secs}).to_string();
+            if let Ok((token, life)) = read_answer(200, json.as_bytes(), &Secrets::default()) {
+                let header = format!("Bearer {}", token);
+                proptest::prop_assert!(HeaderValue::from_str(&header).is_ok());
+                proptest::prop_assert!(life.is_none_or(|d| d <= MAX_TOKEN_LIFETIME));
+            }
+        }
+    }
+
+    /// A huge `expires_in` never overflows the cache's `Instant` (it used to panic on
+    /// every call): the token is cached for [`MAX_TOKEN_LIFETIME`], then refreshed.
+    #[tokio::test]
+    async fn a_huge_expires_in_is_cached_for_the_maximum_life() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(
+                r#"{"access_token":"t","expires_in":1e300}"#,
+                "application/json",
+            ))
+            .expect(2)
+            .mount(&server)
+            .await;
+        let (now, at) = manual_clock();
+        let cache = cache(&server, now).await;
+        let (http, ua) = (reqwest::Client::new(), HeaderValue::from_static("test"));
+        let s = settings(&http, &ua);
+        assert_eq!(cache.bearer(&s).await.unwrap().generation, 1);
+        *at.lock().unwrap() += MAX_TOKEN_LIFETIME - REFRESH_MARGIN - Duration::from_secs(1);
+        assert_eq!(cache.bearer(&s).await.unwrap().generation, 1);
+        *at.lock().unwrap() += Duration::from_secs(1);
+        assert_eq!(cache.bearer(&s).await.unwrap().generation, 2);
+    }
+
+    /// A negative `expires_in` is an expired token: used once, then refreshed.
+    #[tokio::test]
+    async fn a_negative_expires_in_is_refreshed_on_the_next_call() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(token_raw(r#"{"access_token":"t","expires_in":-5}"#))
+            .expect(2)
+            .mount(&server)
+            .await;
+        let cache = cache(&server, system_now()).await;
+        let (http, ua) = (reqwest::Client::new(), HeaderValue::from_static("test"));
+        let s = settings(&http, &ua);
+        assert_eq!(cache.bearer(&s).await.unwrap().generation, 1);
+        assert_eq!(cache.bearer(&s).await.unwrap().generation, 2);
+    }
+
+    /// The token URL is shown without its query string, wherever the cache shows it.
+    #[test]
+    fn the_token_url_is_shown_without_its_query() {
+        let url = "https://auth.example.com/token?token=SECRET-q"
+            .parse()
+            .unwrap();
+        let cache = TokenCache::new(url, "cid".into(), Secret::new(SECRET), system_now());
+        assert_eq!(
+            cache.token_url(),
+            "https://auth.example.com/token?<redacted>"
+        );
+        let shown = format!("{cache:?}");
+        assert!(
+            !shown.contains("SECRET-q") && !shown.contains(SECRET),
+            "{shown}"
+        );
+    }
+
+    fn token_raw(body: &'static str) -> ResponseTemplate {
+        ResponseTemplate::new(200).set_body_raw(body, "application/json")
     }
 }

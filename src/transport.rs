@@ -17,22 +17,26 @@ use crate::error::{
 use crate::oauth2::HttpSettings;
 use crate::path::ApiPath;
 use crate::retry::{jitter, retryable_status};
+use crate::scrub::{Secrets, value_free};
 use crate::signing::signature;
 use crate::trace::{RequestSpan, RetryCause};
 
-/// A complete answer from the server: status, query id and the whole body.
+/// A complete answer from the server: status, query id and the whole body, and the
+/// secrets of the request, scrubbed from any server text an error keeps.
 #[derive(Debug)]
 pub(crate) struct Answer {
     pub(crate) status: u16,
     pub(crate) query_id: Option<String>,
     pub(crate) body: bytes::Bytes,
+    pub(crate) secrets: Secrets,
 }
 
 const MAX_SNIPPET: usize = 200;
 
 impl Answer {
     /// Decodes a success answer into `T`, or turns an error answer into [`Error::Api`].
-    /// An empty body (or 204) decodes as JSON `null`.
+    /// An empty body (or 204) decodes as JSON `null`. A decode error names the failing
+    /// field but never quotes its value (see [`DecodeError::source`]).
     pub(crate) fn decode<T: DeserializeOwned>(
         self,
         method: &Method,
@@ -62,9 +66,9 @@ impl Answer {
                 method: method.to_string(),
                 route: path.route().to_owned(),
                 status: self.status,
-                field,
-                query_id: self.query_id.clone(),
-                source,
+                field: self.secrets.scrub_owned(field),
+                query_id: self.scrubbed_query_id(),
+                source: self.value_free_error(&source),
             }
             .into()
         })
@@ -81,6 +85,28 @@ impl Answer {
         self.decode::<()>(method, path)
     }
 
+    /// `source` rebuilt without the value it quotes, nor any secret, keeping its
+    /// position.
+    fn value_free_error(&self, source: &serde_json::Error) -> serde_json::Error {
+        let text = source.to_string();
+        let position = format!(" at line {} column {}", source.line(), source.column());
+        let message = text.strip_suffix(&position).unwrap_or(&text);
+        let free = value_free(message);
+        let free = self.secrets.scrub(&free);
+        let rebuilt = if source.line() == 0 {
+            free.into_owned()
+        } else {
+            format!("{free}{position}")
+        };
+        serde::de::Error::custom(rebuilt)
+    }
+
+    fn scrubbed_query_id(&self) -> Option<String> {
+        self.query_id
+            .as_deref()
+            .map(|q| self.secrets.scrub(q).into_owned())
+    }
+
     fn error_body(&self) -> Option<ErrorBody> {
         let body: ErrorBody = serde_json::from_slice(&self.body).ok()?;
         (body.message.is_some() || body.class.is_some() || body.error_code.is_some())
@@ -94,24 +120,33 @@ impl Answer {
                 .is_some_and(|b| b.error_code.as_deref() == Some("QUERY_TIME_OUT"))
     }
 
+    /// The error of a non-success answer. Every text the server chose is scrubbed of the
+    /// request's secrets, a non-JSON body before it is cut to a snippet (so that no cut
+    /// leaves the start of a secret).
     pub(crate) fn into_api_error(self, method: &Method, path: &ApiPath) -> Error {
+        let scrub = |text: String| self.secrets.scrub_owned(text);
         let (ovh_body, class, error_code, message, details) = match self.error_body() {
             Some(b) => (
                 true,
-                b.class,
-                b.error_code,
-                b.message.unwrap_or_default(),
+                b.class.map(scrub),
+                b.error_code.map(scrub),
+                scrub(b.message.unwrap_or_default()),
                 b.details
                     .unwrap_or_default()
                     .into_iter()
                     .map(|(k, v)| match v {
-                        serde_json::Value::String(s) => (k, s),
-                        other => (k, other.to_string()),
+                        serde_json::Value::String(s) => (scrub(k), scrub(s)),
+                        other => (scrub(k), scrub(other.to_string())),
                     })
                     .collect::<BTreeMap<_, _>>(),
             ),
-            None => (false, None, None, snippet(&self.body), BTreeMap::new()),
+            None => {
+                let text = String::from_utf8_lossy(&self.body);
+                let text = self.secrets.scrub(&text);
+                (false, None, None, snippet(text.as_bytes()), BTreeMap::new())
+            }
         };
+        let query_id = self.scrubbed_query_id();
         ApiError {
             method: method.to_string(),
             route: path.route().to_owned(),
@@ -121,7 +156,7 @@ impl Answer {
             error_code,
             message,
             details,
-            query_id: self.query_id,
+            query_id,
             ovh_body,
         }
         .into()
@@ -177,11 +212,11 @@ pub const MAX_ANSWER_BYTES: usize = 32 * 1024 * 1024;
 /// An answer body over [`MAX_ANSWER_BYTES`].
 #[derive(Debug, thiserror::Error)]
 #[error("the answer is larger than {MAX_ANSWER_BYTES} bytes")]
-struct AnswerTooLarge;
+pub(crate) struct AnswerTooLarge;
 
 /// Reads a whole answer body, up to [`MAX_ANSWER_BYTES`]. A body in one chunk (the usual
-/// case) is returned without copying.
-async fn read_body(
+/// case) is returned without copying. Also reads OAuth2 token answers.
+pub(crate) async fn read_body(
     mut response: reqwest::Response,
 ) -> Result<Result<bytes::Bytes, AnswerTooLarge>, reqwest::Error> {
     let limit = MAX_ANSWER_BYTES;
@@ -224,10 +259,10 @@ const MAX_QUERY_ID: usize = 128;
 /// An `X-Ovh-QueryID` as kept in errors: its visible ASCII characters only (no blank,
 /// no control, no byte beyond ASCII), at most [`MAX_QUERY_ID`] of them, then `…` if it
 /// was longer. `None` when nothing is left.
-fn query_id(value: &HeaderValue) -> Option<String> {
+fn query_id(value: &str) -> Option<String> {
     let mut kept = String::with_capacity(value.len().min(MAX_QUERY_ID + 3));
-    let mut graphic = value.as_bytes().iter().filter(|b| b.is_ascii_graphic());
-    for &b in graphic.by_ref().take(MAX_QUERY_ID) {
+    let mut graphic = value.bytes().filter(u8::is_ascii_graphic);
+    for b in graphic.by_ref().take(MAX_QUERY_ID) {
         kept.push(char::from(b));
     }
     if graphic.next().is_some() {
@@ -386,6 +421,9 @@ impl OvhClient {
         let body = body.map(bytes::Bytes::from);
         let mut resynced = false;
         let mut reauthenticated = false;
+        // Scrubbed from any server text an error keeps: the client's secrets, and the
+        // signatures and bearer tokens of every attempt.
+        let mut secrets = inner.credentials.secrets();
         loop {
             *attempts += 1;
             let attempt = *attempts;
@@ -425,6 +463,7 @@ impl OvhClient {
                             body.as_deref().unwrap_or_default(),
                             timestamp,
                         );
+                        secrets.add(&sig);
                         request = request
                             .header("X-Ovh-Consumer", sensitive(consumer_key.expose())?)
                             .header("X-Ovh-Timestamp", timestamp)
@@ -444,6 +483,7 @@ impl OvhClient {
                     };
                     let bearer = cache.bearer(&settings).await?;
                     oauth2_generation = Some(bearer.generation);
+                    secrets.add(bearer.token.expose());
                     request = request.header(AUTHORIZATION, bearer_header(bearer.token.expose())?);
                 }
                 Kind::AccessToken { token } if authenticated => {
@@ -461,14 +501,19 @@ impl OvhClient {
             let outcome = match request.send().await {
                 Ok(response) => {
                     let status = response.status();
-                    let query_id = response.headers().get("X-Ovh-QueryID").and_then(query_id);
+                    // Scrubbed first (the span records it too), then capped, so that no cut
+                    // leaves the start of a secret.
+                    let query_id = response.headers().get("X-Ovh-QueryID").and_then(|v| {
+                        query_id(&secrets.scrub(&String::from_utf8_lossy(v.as_bytes())))
+                    });
                     if status.is_redirection() {
                         // Never followed (the client's policy is `Policy::none()`), and
                         // never taken for the request's result.
                         let location = response
                             .headers()
                             .get(reqwest::header::LOCATION)
-                            .and_then(|v| redirect_location(&url, v));
+                            .and_then(|v| redirect_location(&url, v))
+                            .map(|l| secrets.scrub_owned(l));
                         span.answered(attempt, status.as_u16(), query_id.as_deref(), &clock);
                         return Err(RedirectError {
                             method: method.to_string(),
@@ -490,6 +535,7 @@ impl OvhClient {
                                 status: status.as_u16(),
                                 query_id,
                                 body,
+                                secrets: secrets.clone(),
                             },
                             retry_after,
                         )),
@@ -602,6 +648,7 @@ mod tests {
             status: 200,
             query_id: Some("EU.q".into()),
             body: bytes::Bytes::copy_from_slice(body.as_bytes()),
+            secrets: Secrets::default(),
         }
     }
 
@@ -659,7 +706,7 @@ mod tests {
     /// A query id kept in errors: visible ASCII only, at most 128 characters then `…`.
     #[test]
     fn query_ids_are_capped_and_printable() {
-        let kept = |raw: &[u8]| query_id(&HeaderValue::from_bytes(raw).unwrap());
+        let kept = |raw: &[u8]| query_id(&String::from_utf8_lossy(raw));
         assert_eq!(
             kept(b"EU.ext-2.66c70f18.12345").as_deref(),
             Some("EU.ext-2.66c70f18.12345")

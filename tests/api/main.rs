@@ -2,12 +2,16 @@
 
 mod auth;
 mod blocking;
+mod echoed_secrets;
 mod faults;
 mod hardening;
+mod hostile;
 mod hostile_network;
 mod money_safety;
+mod oauth2_answers;
 mod renew_api;
 mod round_trips;
+mod shared_fetch;
 mod support;
 mod testing;
 mod tracing;

@@ -13,6 +13,34 @@ use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 pub const AK: &str = "test-app-key-AK7";
 pub const AS: &str = "SECRET-app-secret-9ufkBmLa";
 pub const CK: &str = "SECRET-consumer-key-5mBuy6SU";
+/// The OAuth2 client id (public) and secret of the hostile-network tests.
+pub const CLIENT_ID: &str = "oauth2-client-id-visible";
+pub const CS: &str = "SECRET-oauth2-client-secret-Zr52";
+/// Every bearer token the hostile-network tests hand out starts with this.
+pub const TOKEN_PREFIX: &str = "SECRET-token-";
+
+/// The HTTP Basic credentials of `id:secret` (RFC 7617: base64, padded).
+pub fn basic(id: &str, secret: &str) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let bytes = format!("{id}:{secret}").into_bytes();
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
 
 pub fn now() -> i64 {
     SystemTime::now()
@@ -153,9 +181,11 @@ impl Ovh {
     }
 }
 
-/// Asserts that none of the secrets shows in `text`.
+/// Asserts that none of the secrets shows in `text`: the application secret, the consumer
+/// key, a signature, the OAuth2 client secret, its Basic form and the bearer tokens.
 pub fn assert_no_secret(text: &str) {
-    for secret in [AS, CK, "$1$"] {
+    let basic = basic(CLIENT_ID, CS);
+    for secret in [AS, CK, "$1$", CS, basic.as_str(), TOKEN_PREFIX] {
         assert!(
             !text.contains(secret),
             "secret {secret:?} leaked in: {text}"
