@@ -532,24 +532,6 @@ async fn secrets_never_show_in_client_builder_credentials_or_errors() {
     assert!(format!("{client:?}").contains(AK));
 }
 
-#[tokio::test]
-async fn explicit_builder_calls_win_over_environment_and_files() {
-    let ovh = Ovh::start(0, 1).await;
-    ovh.mount_signed("GET", "/1.0/service", "service_list.json", 1)
-        .await;
-    let client = ovh_renew::OvhClientBuilder::from_env()
-        .unwrap()
-        .endpoint(ovh.base().parse().unwrap())
-        .credentials(ovh_renew::Credentials::new(AK, AS, CK))
-        .build()
-        .unwrap();
-    let ids: Vec<u64> = client
-        .call(Method::GET, &ApiPath::new("/service"))
-        .await
-        .unwrap();
-    assert!(!ids.is_empty());
-}
-
 #[test]
 fn a_builder_without_endpoint_or_credentials_is_an_error_not_a_panic() {
     let err = ovh_renew::OvhClient::builder().build().unwrap_err();
