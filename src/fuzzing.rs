@@ -26,6 +26,7 @@ fn answer(status: u16, data: &[u8]) -> Answer {
         status,
         query_id: Some("EU.fuzz".into()),
         body: bytes::Bytes::copy_from_slice(data),
+        headers: Default::default(),
     }
 }
 
