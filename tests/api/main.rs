@@ -6,6 +6,7 @@ mod faults;
 mod hardening;
 mod hostile_network;
 mod money_safety;
+mod raw_calls;
 mod renew_api;
 mod round_trips;
 mod support;
