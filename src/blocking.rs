@@ -68,6 +68,7 @@ use crate::models::{
     RenewDescription, RenewRequest, Service, ServiceId, ServiceInfos,
 };
 use crate::path::ApiPath;
+use crate::raw::RawAnswer;
 use crate::retry::RetryPolicy;
 
 /// A blocking client of the OVH API: the async [`crate::OvhClient`] and a private
@@ -225,6 +226,25 @@ impl OvhClient {
         self.run(self.client.call_with_body(method, path, body))
     }
 
+    /// Blocking [`crate::OvhClient::raw_call`]: a raw call with extra headers, a body,
+    /// or no authentication, sent by [`RawCall::send`] or [`RawCall::send_with_headers`].
+    ///
+    /// ```no_run
+    /// # fn demo(client: ovh_renew::blocking::OvhClient) -> Result<(), ovh_renew::Error> {
+    /// use ovh_renew::{ApiPath, Method};
+    /// let policies: serde_json::Value = client
+    ///     .raw_call(Method::GET, &ApiPath::new("/v2/iam/policy"))
+    ///     .header("X-Pagination-Size", "50")
+    ///     .send()?;
+    /// # let _ = policies; Ok(()) }
+    /// ```
+    pub fn raw_call<'a>(&'a self, method: Method, path: &'a ApiPath) -> RawCall<'a> {
+        RawCall {
+            call: self.client.raw_call(method, path),
+            client: self,
+        }
+    }
+
     /// Blocking [`crate::OvhClient::request_consumer_key`].
     pub fn request_consumer_key(
         &self,
@@ -325,6 +345,47 @@ impl OvhClient {
             self.client
                 .pay_with_payment_method(order_id, payment_method_id),
         )
+    }
+}
+
+/// A raw call of the blocking client ([`OvhClient::raw_call`]): the async
+/// [`crate::RawCall`], sent on the client's runtime. Refuses to run inside an async
+/// runtime, like every blocking call ([`Error::BlockingInAsync`], nothing sent).
+#[must_use = "a raw call does nothing until it is sent"]
+#[derive(Debug)]
+pub struct RawCall<'a> {
+    call: crate::RawCall<'a>,
+    client: &'a OvhClient,
+}
+
+impl RawCall<'_> {
+    /// [`crate::RawCall::header`]: an extra header, not signed; the client's own are
+    /// refused.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call = self.call.header(name, value);
+        self
+    }
+
+    /// [`crate::RawCall::body`]: a JSON body, serialized once, signed and sent as is.
+    pub fn body<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
+        self.call = self.call.body(body);
+        self
+    }
+
+    /// [`crate::RawCall::need_auth`]: `false` for an unauthenticated call.
+    pub fn need_auth(mut self, need_auth: bool) -> Self {
+        self.call = self.call.need_auth(need_auth);
+        self
+    }
+
+    /// Blocking [`crate::RawCall::send`].
+    pub fn send<T: DeserializeOwned>(self) -> Result<T, Error> {
+        self.client.run(self.call.send())
+    }
+
+    /// Blocking [`crate::RawCall::send_with_headers`].
+    pub fn send_with_headers<T: DeserializeOwned>(self) -> Result<RawAnswer<T>, Error> {
+        self.client.run(self.call.send_with_headers())
     }
 }
 

@@ -15,6 +15,7 @@ use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::oauth2::{Now, TokenCache};
 use crate::path::ApiPath;
+use crate::raw::RawCall;
 use crate::retry::RetryPolicy;
 
 /// Default timeout of one attempt (connect, send and read the whole answer): 60 seconds.
@@ -136,6 +137,27 @@ impl OvhClient {
     ) -> Result<T, Error> {
         let answer = self.execute(&method, path, None).await?;
         answer.decode(&method, path)
+    }
+
+    /// A raw call of any route, to build before sending: extra headers
+    /// ([`RawCall::header`], not signed; the client's own are refused), a body
+    /// ([`RawCall::body`]), no authentication ([`RawCall::need_auth`]`(false)`), and the
+    /// answer's headers ([`RawCall::send_with_headers`]). Same pipeline as
+    /// [`call`](Self::call): signing, retries of GETs only, typed errors. See
+    /// [`RawCall`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: ovh_renew::OvhClient) -> Result<(), ovh_renew::Error> {
+    /// use ovh_renew::{ApiPath, Method};
+    /// let time: i64 = client
+    ///     .raw_call(Method::GET, &ApiPath::new("/auth/time"))
+    ///     .need_auth(false)
+    ///     .send()
+    ///     .await?;
+    /// # let _ = time; Ok(()) }
+    /// ```
+    pub fn raw_call<'a>(&'a self, method: Method, path: &'a ApiPath) -> RawCall<'a> {
+        RawCall::new(self, method, path)
     }
 
     /// Any API call with a JSON body (serialized once, compact, signed and sent as is).

@@ -11,8 +11,17 @@ use crate::endpoint::EndpointError;
 /// Everything that can go wrong in a call.
 ///
 /// Use the accessors ([`Error::status`], [`Error::query_id`], [`Error::error_code`]) and
-/// predicates ([`Error::is_not_found`], [`Error::is_not_granted`], …) rather than
-/// matching on `Display` text. No variant ever contains the application secret, the
+/// predicates ([`Error::is_not_found`], [`Error::is_not_granted`],
+/// [`Error::is_invalid_credential`], [`Error::is_forbidden`], [`Error::is_bad_parameters`],
+/// [`Error::is_conflict`], [`Error::is_expired_service`], …) rather than matching on
+/// `Display` text. They follow python-ovh's exceptions: `NotGrantedCall` →
+/// `is_not_granted`; `NotCredential`, `InvalidKey`, `InvalidCredential` →
+/// `is_invalid_credential`; `Forbidden` → `is_forbidden`; `ResourceNotFoundError` →
+/// `is_not_found`; `BadParametersError` → `is_bad_parameters`; `ResourceConflictError` →
+/// `is_conflict`; `ResourceExpiredError` → `is_expired_service`; `HTTPError` and
+/// `NetworkError` → [`Error::Transport`]; `InvalidResponse` → [`Error::Decode`] (or an
+/// [`Error::Api`] whose [`ApiError::ovh_body`] is `false`); `OAuth2FailureError` →
+/// [`Error::oauth2`]. No variant ever contains the application secret, the
 /// consumer key, a signature, an OAuth2 client secret or token, or an order's password or
 /// URL, even when a server or proxy echoes them: server text is scrubbed before it is
 /// kept, and decode errors never quote the value that failed.
@@ -146,6 +155,27 @@ impl Error {
     /// The service has expired (OVH's status 460).
     pub fn is_expired_service(&self) -> bool {
         self.status() == Some(460)
+    }
+
+    /// OVH refused the call with `errorCode` `FORBIDDEN` (python-ovh: `Forbidden`). An
+    /// IAM refusal (class `Client::Forbidden`, no `errorCode`) is
+    /// [`is_not_granted`](Self::is_not_granted) instead, as a missing access rule
+    /// (`NOT_GRANTED_CALL`) is.
+    pub fn is_forbidden(&self) -> bool {
+        self.error_code() == Some("FORBIDDEN")
+    }
+
+    /// The request was refused as malformed: status 400, whatever the `errorCode` or
+    /// class (python-ovh: `BadParametersError`; that includes `INVALID_SIGNATURE` and
+    /// `QUERY_TIME_OUT`, which [`Error::error_code`] tells apart).
+    pub fn is_bad_parameters(&self) -> bool {
+        self.api().is_some_and(|e| e.status == 400)
+    }
+
+    /// The request conflicts with the resource's state: status 409, e.g. a cart that
+    /// already exists (python-ovh: `ResourceConflictError`).
+    pub fn is_conflict(&self) -> bool {
+        self.api().is_some_and(|e| e.status == 409)
     }
 
     /// Whether the server may have received and processed the request. `false` means it
@@ -351,6 +381,9 @@ impl ApiError {
                 "the consumer key is unknown, not validated yet or expired: open its validation URL, or create a new one".into(),
             ),
             "INVALID_KEY" => Some("the application key is not known to this endpoint".into()),
+            "FORBIDDEN" => Some(
+                "OVH forbids this call to this account or credential: check that the account may use this route (some need a contract or a subsidiary), then the consumer key's rules and the IAM policies".into(),
+            ),
             "INVALID_SIGNATURE" => Some(
                 "check the application secret and consumer key (no stray blanks) and that they belong to this endpoint".into(),
             ),

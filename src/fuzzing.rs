@@ -27,6 +27,7 @@ fn answer(status: u16, data: &[u8]) -> Answer {
         query_id: Some("EU.fuzz".into()),
         body: bytes::Bytes::copy_from_slice(data),
         secrets: crate::scrub::Secrets::default(),
+        headers: Default::default(),
     }
 }
 

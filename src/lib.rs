@@ -8,7 +8,9 @@
 //!
 //! - [`OvhClient`] (built with [`OvhClientBuilder`], from an [`Endpoint`] and
 //!   [`Credentials`], or with [`OvhClient::from_env`]): signed or OAuth2 requests,
-//!   retries per [`RetryPolicy`], and [`OvhClient::call`] for any route ([`ApiPath`]).
+//!   retries per [`RetryPolicy`], and [`OvhClient::call`] for any route ([`ApiPath`]);
+//!   [`OvhClient::raw_call`] ([`RawCall`], [`RawAnswer`]) adds extra headers,
+//!   unauthenticated calls and the answer's headers.
 //! - [`ServiceRenewApi`]: the typed calls of the renewal guide, implemented by
 //!   [`OvhClient`], returning the [`models`] ([`ServiceInfos`], [`Service`],
 //!   [`RenewDescription`], [`RenewRequest`], [`Order`], [`OrderStatus`], [`PaymentMean`],
@@ -57,6 +59,7 @@ pub mod models;
 mod oauth2;
 mod path;
 pub mod planner;
+mod raw;
 mod retry;
 mod scrub;
 pub mod signing;
@@ -87,6 +90,7 @@ pub use error::{
 };
 pub use models::*;
 pub use path::ApiPath;
+pub use raw::{RawAnswer, RawCall};
 pub use reqwest::Method;
 pub use retry::RetryPolicy;
 pub use transport::MAX_ANSWER_BYTES;

@@ -23,6 +23,22 @@ use crate::error::Error;
 /// It also keeps the route template (`/service/{serviceId}/renew`) and the access-rule
 /// pattern (`/service/*/renew`) for errors and logs.
 ///
+/// # API v1 and v2 roots
+///
+/// A path whose first part is the fixed part `v1` or `v2` (`/v2/iam/policy`, `/v1/me`,
+/// `/v2?x=1`) is sent to the API root of the host, not below `/1.0`, as python-ovh does:
+/// when the endpoint's base URL ends in `/1.0`, that `/1.0` is left out
+/// (`https://eu.api.ovh.com` + `/v2/iam/policy`), and the signature covers that full
+/// URL. Only an exact first part counts (go-ovh's rule, which python-ovh's
+/// `startswith("/v2")` loosens): `/v2x`, `/v10` and `/V2` stay below `/1.0`, and so does
+/// a first part given as a value ([`segment`](ApiPath::segment)). A base URL that does
+/// not end in `/1.0` (a custom `https://proxy.example/ovh`) gets every path appended as is.
+/// See [`ApiPath::url_on`].
+///
+/// The access-rule pattern of a `/v1/…` path leaves out the `v1`: OVH serves `/v1` as an
+/// alias of `/1.0`, whose rules are written without a version (`GET /me`). A `/v2/…`
+/// pattern keeps its `/v2`.
+///
 /// ```
 /// use ovh_renew::ApiPath;
 /// let p = ApiPath::new("/vps").segment("serviceName", "a/../b?c").unwrap().lit("serviceInfos");
@@ -41,7 +57,12 @@ pub struct ApiPath {
     rule: String,
     /// The first reason this path cannot be sent, if any.
     problem: Option<String>,
+    /// The first part is the fixed part `v1` or `v2`: sent to the host's API root.
+    versioned: bool,
 }
+
+/// The base-URL suffix that a `/v1/…` or `/v2/…` path replaces.
+const LEGACY_ROOT: &str = "/1.0";
 
 impl ApiPath {
     /// Starts from fixed text such as `/me/order` (split on `/`; each part is taken as a
@@ -53,6 +74,7 @@ impl ApiPath {
             route: String::with_capacity(48),
             rule: String::with_capacity(48),
             problem: None,
+            versioned: false,
         };
         for part in fixed.split('/').filter(|s| !s.is_empty()) {
             p = p.lit(part);
@@ -70,9 +92,17 @@ impl ApiPath {
                 "the fixed path part {part:?} cannot be sent as a path segment"
             ));
         }
+        let first = self.path.is_empty();
         self.push_raw('/', part);
         self.route.push('/');
         self.route.push_str(part);
+        if first && (part == "v1" || part == "v2") {
+            self.versioned = true;
+            if part == "v1" {
+                // `/v1` is `/1.0`: its access rules carry no version.
+                return self;
+            }
+        }
         self.rule.push('/');
         self.rule.push_str(part);
         self
@@ -147,9 +177,33 @@ impl ApiPath {
         }
     }
 
-    /// The encoded path and query, as appended to the base URL and signed.
+    /// The encoded path and query, as appended to the base URL and signed (see
+    /// [`url_on`](Self::url_on) for `/v1/…` and `/v2/…` paths).
     pub fn as_str(&self) -> &str {
         &self.path
+    }
+
+    /// The URL this path is sent to (and signed over) on the base URL `base`
+    /// (`https://eu.api.ovh.com/1.0`, see [`Endpoint::base_url`](crate::Endpoint::base_url)):
+    /// `base` + path, except that a path whose first fixed part is `v1` or `v2` replaces a
+    /// final `/1.0` of `base` (python-ovh's rule, with go-ovh's exact match on the part).
+    ///
+    /// ```
+    /// use ovh_renew::ApiPath;
+    /// let eu = "https://eu.api.ovh.com/1.0";
+    /// assert_eq!(ApiPath::new("/me").url_on(eu), "https://eu.api.ovh.com/1.0/me");
+    /// assert_eq!(ApiPath::new("/v2/iam/policy").url_on(eu), "https://eu.api.ovh.com/v2/iam/policy");
+    /// assert_eq!(ApiPath::new("/v2x").url_on(eu), "https://eu.api.ovh.com/1.0/v2x");
+    /// ```
+    pub fn url_on(&self, base: &str) -> String {
+        let base = match base.strip_suffix(LEGACY_ROOT) {
+            Some(root) if self.versioned => root,
+            _ => base,
+        };
+        let mut url = String::with_capacity(base.len() + self.path.len());
+        url.push_str(base);
+        url.push_str(&self.path);
+        url
     }
 
     /// The route template, e.g. `/service/{serviceId}/renew`.
@@ -157,8 +211,12 @@ impl ApiPath {
         &self.route
     }
 
-    /// The access-rule pattern, e.g. `/service/*/renew`.
+    /// The access-rule pattern, e.g. `/service/*/renew` (`/me` for `/v1/me`, see
+    /// [API v1 and v2 roots](ApiPath#api-v1-and-v2-roots)).
     pub fn rule_path(&self) -> &str {
+        if self.rule.is_empty() && self.versioned {
+            return "/";
+        }
         &self.rule
     }
 
@@ -329,5 +387,115 @@ mod tests {
             .query("x", "{y}");
         assert_eq!(o.params().collect::<Vec<_>>(), [("orderId", "42")]);
         assert_eq!(ApiPath::new("/service").params().count(), 0);
+    }
+
+    /// python-ovh's v1/v2 routing, with go-ovh's exact match on the first part: every
+    /// base URL shape against every prefix that looks like a version.
+    #[test]
+    fn v1_and_v2_paths_replace_a_final_1_0_and_nothing_else_does() {
+        let eu = "https://eu.api.ovh.com/1.0";
+        let local = "http://127.0.0.1:8080/1.0";
+        let proxy = "https://proxy.example/ovh/1.0";
+        let bare = "https://api.example.com";
+        let v1_base = "https://eu.api.ovh.com/v1";
+        let odd = "https://api.example.com/11.0";
+        let table: [(&str, ApiPath, &str); 21] = [
+            (eu, ApiPath::new("/me"), "https://eu.api.ovh.com/1.0/me"),
+            (
+                eu,
+                ApiPath::new("/v2/iam/policy"),
+                "https://eu.api.ovh.com/v2/iam/policy",
+            ),
+            (eu, ApiPath::new("/v1/me"), "https://eu.api.ovh.com/v1/me"),
+            (eu, ApiPath::new("/v2"), "https://eu.api.ovh.com/v2"),
+            (eu, ApiPath::new("/v1"), "https://eu.api.ovh.com/v1"),
+            (
+                eu,
+                ApiPath::new("/v2").query("a", "b"),
+                "https://eu.api.ovh.com/v2?a=b",
+            ),
+            (eu, ApiPath::new("v2/iam"), "https://eu.api.ovh.com/v2/iam"),
+            (
+                eu,
+                ApiPath::new("//v2//iam/"),
+                "https://eu.api.ovh.com/v2/iam",
+            ),
+            (
+                eu,
+                ApiPath::new("/v2x/a"),
+                "https://eu.api.ovh.com/1.0/v2x/a",
+            ),
+            (
+                eu,
+                ApiPath::new("/v10/a"),
+                "https://eu.api.ovh.com/1.0/v10/a",
+            ),
+            (eu, ApiPath::new("/V2/a"), "https://eu.api.ovh.com/1.0/V2/a"),
+            (eu, ApiPath::new("/v3/a"), "https://eu.api.ovh.com/1.0/v3/a"),
+            (
+                eu,
+                ApiPath::new("/me/v2"),
+                "https://eu.api.ovh.com/1.0/me/v2",
+            ),
+            (
+                eu,
+                ApiPath::new("/auth/time"),
+                "https://eu.api.ovh.com/1.0/auth/time",
+            ),
+            (
+                local,
+                ApiPath::new("/v2/iam/policy"),
+                "http://127.0.0.1:8080/v2/iam/policy",
+            ),
+            (
+                proxy,
+                ApiPath::new("/v1/me"),
+                "https://proxy.example/ovh/v1/me",
+            ),
+            (
+                bare,
+                ApiPath::new("/v2/iam"),
+                "https://api.example.com/v2/iam",
+            ),
+            (bare, ApiPath::new("/me"), "https://api.example.com/me"),
+            (
+                v1_base,
+                ApiPath::new("/v2/iam"),
+                "https://eu.api.ovh.com/v1/v2/iam",
+            ),
+            (
+                odd,
+                ApiPath::new("/v2/iam"),
+                "https://api.example.com/11.0/v2/iam",
+            ),
+            (
+                eu,
+                ApiPath::new("")
+                    .segment("version", "v2")
+                    .unwrap()
+                    .lit("iam"),
+                "https://eu.api.ovh.com/1.0/v2/iam",
+            ),
+        ];
+        for (base, path, url) in table {
+            assert_eq!(path.url_on(base), url, "{base} + {path:?}");
+        }
+    }
+
+    /// `/v1` is an alias of `/1.0`, whose access rules carry no version; `/v2` rules do.
+    #[test]
+    fn versioned_routes_keep_the_version_and_v1_rules_drop_it() {
+        let v1 = ApiPath::new("/v1/me/order").id("orderId", 7);
+        assert_eq!(v1.route(), "/v1/me/order/{orderId}");
+        assert_eq!(v1.rule_path(), "/me/order/*");
+        assert_eq!(v1.params().collect::<Vec<_>>(), [("orderId", "7")]);
+        assert_eq!(ApiPath::new("/v1").rule_path(), "/");
+        let v2 = ApiPath::new("/v2/iam/policy")
+            .segment("policyId", "p-1")
+            .unwrap();
+        assert_eq!(v2.route(), "/v2/iam/policy/{policyId}");
+        assert_eq!(v2.rule_path(), "/v2/iam/policy/*");
+        assert_eq!(ApiPath::new("/v2x/a").rule_path(), "/v2x/a");
+        assert_eq!(ApiPath::new("/me/v1").rule_path(), "/me/v1");
     }
 }

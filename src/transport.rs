@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::time::SystemTime;
 
 use reqwest::Method;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use serde::de::DeserializeOwned;
 
 use crate::client::OvhClient;
@@ -21,14 +21,16 @@ use crate::scrub::{Secrets, value_free};
 use crate::signing::signature;
 use crate::trace::{RequestSpan, RetryCause};
 
-/// A complete answer from the server: status, query id and the whole body, and the
-/// secrets of the request, scrubbed from any server text an error keeps.
+/// A complete answer from the server: status, query id, headers and the whole body, and
+/// the secrets of the request, scrubbed from any server text an error keeps.
 #[derive(Debug)]
 pub(crate) struct Answer {
     pub(crate) status: u16,
     pub(crate) query_id: Option<String>,
     pub(crate) body: bytes::Bytes,
     pub(crate) secrets: Secrets,
+    /// The answer's headers (for raw calls that read `X-Pagination-*`).
+    pub(crate) headers: HeaderMap,
 }
 
 const MAX_SNIPPET: usize = 200;
@@ -345,7 +347,7 @@ impl OvhClient {
         path: &ApiPath,
         body: Option<String>,
     ) -> Result<Answer, Error> {
-        self.send(method, path, body, true).await
+        self.send(method, path, body, true, &HeaderMap::new()).await
     }
 
     /// Sends an unauthenticated request: only `X-Ovh-Application` for application
@@ -356,11 +358,30 @@ impl OvhClient {
         path: &ApiPath,
         body: Option<String>,
     ) -> Result<Answer, Error> {
-        self.send(method, path, body, false).await
+        self.send(method, path, body, false, &HeaderMap::new())
+            .await
+    }
+
+    /// Sends a raw call ([`crate::RawCall`]): authenticated or not, with the caller's
+    /// extra headers, which must not include any the pipeline sets (checked by
+    /// [`crate::raw`]; they are sent, never signed).
+    pub(crate) async fn execute_raw(
+        &self,
+        method: &Method,
+        path: &ApiPath,
+        body: Option<String>,
+        authenticated: bool,
+        headers: &HeaderMap,
+    ) -> Result<Answer, Error> {
+        self.send(method, path, body, authenticated, headers).await
     }
 
     /// The one pipeline. `authenticated`: sign (application credentials) or send a
-    /// bearer token (OAuth2, access token).
+    /// bearer token (OAuth2, access token). `headers`: extra headers of a raw call, sent
+    /// on every attempt and not signed (OVH signs method, URL, body and timestamp).
+    ///
+    /// The URL is [`ApiPath::url_on`] the endpoint's base URL: `/v1/…` and `/v2/…` paths
+    /// go to the host's API root, and the signature covers the URL actually sent.
     ///
     /// Resent at most: GETs on retryable failures (the retry policy; HEAD and every other
     /// method never); any method once on `QUERY_TIME_OUT` (signing) and once on a 401
@@ -378,11 +399,19 @@ impl OvhClient {
         path: &ApiPath,
         body: Option<String>,
         authenticated: bool,
+        headers: &HeaderMap,
     ) -> Result<Answer, Error> {
         let span = RequestSpan::new(method, path);
         let mut attempts = 0;
+        let request = Request {
+            method,
+            path,
+            body,
+            authenticated,
+            headers,
+        };
         let result = span
-            .enter(self.attempts(method, path, body, authenticated, &span, &mut attempts))
+            .enter(self.attempts(request, &span, &mut attempts))
             .await;
         span.finish(attempts, &result);
         result
@@ -391,19 +420,20 @@ impl OvhClient {
     /// The attempts of [`send`](Self::send); `attempts` counts them.
     async fn attempts(
         &self,
-        method: &Method,
-        path: &ApiPath,
-        body: Option<String>,
-        authenticated: bool,
+        request: Request<'_>,
         span: &RequestSpan,
         attempts: &mut u32,
     ) -> Result<Answer, Error> {
+        let Request {
+            method,
+            path,
+            body,
+            authenticated,
+            headers: extra_headers,
+        } = request;
         let inner = &*self.inner;
         path.check()?;
-        let mut url_text =
-            String::with_capacity(inner.endpoint.base_url().as_str().len() + path.as_str().len());
-        url_text.push_str(inner.endpoint.base_url().as_str());
-        url_text.push_str(path.as_str());
+        let url_text = path.url_on(inner.endpoint.base_url().as_str());
         if url_text.len() > MAX_URL_BYTES {
             // The HTTP stack (`http::Uri`) cannot carry it: refuse it here, where it is
             // certain that nothing was sent. Not echoed: it is long and may quote values.
@@ -431,6 +461,7 @@ impl OvhClient {
                 .http
                 .request(method.clone(), url.clone())
                 .timeout(inner.timeout)
+                .headers(extra_headers.clone())
                 .header(USER_AGENT, inner.user_agent.clone());
             // What this attempt used: the clock delta's generation and whether it signed
             // (for a QUERY_TIME_OUT resync), the OAuth2 token's generation (for a 401).
@@ -499,7 +530,7 @@ impl OvhClient {
             let attempted_at = SystemTime::now();
             let clock = span.attempt_clock();
             let outcome = match request.send().await {
-                Ok(response) => {
+                Ok(mut response) => {
                     let status = response.status();
                     // Scrubbed first (the span records it too), then capped, so that no cut
                     // leaves the start of a secret.
@@ -529,6 +560,7 @@ impl OvhClient {
                         .get(reqwest::header::RETRY_AFTER)
                         .and_then(|v| v.to_str().ok())
                         .map(str::to_owned);
+                    let headers = std::mem::take(response.headers_mut());
                     match read_body(response).await {
                         Ok(Ok(body)) => Ok((
                             Answer {
@@ -536,6 +568,7 @@ impl OvhClient {
                                 query_id,
                                 body,
                                 secrets: secrets.clone(),
+                                headers,
                             },
                             retry_after,
                         )),
@@ -617,6 +650,15 @@ impl OvhClient {
     }
 }
 
+/// One request as [`OvhClient::send`] takes it.
+struct Request<'a> {
+    method: &'a Method,
+    path: &'a ApiPath,
+    body: Option<String>,
+    authenticated: bool,
+    headers: &'a HeaderMap,
+}
+
 fn header(value: &str) -> Result<HeaderValue, Error> {
     HeaderValue::from_str(value).map_err(|_| {
         Error::InvalidRequest("the application key is not a valid header value".into())
@@ -649,6 +691,7 @@ mod tests {
             query_id: Some("EU.q".into()),
             body: bytes::Bytes::copy_from_slice(body.as_bytes()),
             secrets: Secrets::default(),
+            headers: HeaderMap::new(),
         }
     }
 
