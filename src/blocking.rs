@@ -434,6 +434,12 @@ impl OvhClientBuilder {
         self.inner.oauth2_token_url(url).into()
     }
 
+    /// See [`crate::OvhClientBuilder::trust_local_endpoint`]: whether an endpoint URL from
+    /// `./ovh.conf` may be used with credentials from another source (default `false`).
+    pub fn trust_local_endpoint(self, trust: bool) -> Self {
+        self.inner.trust_local_endpoint(trust).into()
+    }
+
     /// See [`crate::OvhClientBuilder::http_client_builder`] (no redirect followed, no
     /// replay by reqwest, whatever the builder says). The `reqwest::Client` built from
     /// it is used on the blocking client's runtime only.

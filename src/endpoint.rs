@@ -109,7 +109,9 @@ impl Endpoint {
             .map(|i| ENDPOINT_NAMES[i])
     }
 
-    /// The base URL every API path is appended to, e.g. `https://eu.api.ovh.com/1.0`.
+    /// The base URL API paths are appended to, e.g. `https://eu.api.ovh.com/1.0`. A path
+    /// whose first part is `v1` or `v2` replaces its final `/1.0` instead (see
+    /// [`ApiPath::url_on`](crate::ApiPath::url_on)).
     pub fn base_url(&self) -> BaseUrlRef<'_> {
         BaseUrlRef(match self {
             Endpoint::OvhEu => "https://eu.api.ovh.com/1.0",

@@ -196,3 +196,33 @@ fn explicit_builder_calls_win_over_injected_environment_and_files() {
         &Credentials::new("file-ak", "file-as-s3cr3t", "file-ck-s3cr3t")
     );
 }
+
+/// The blocking builder refuses the same setup, and its opt-in lets it through.
+#[cfg(feature = "blocking")]
+#[test]
+fn the_blocking_builder_refuses_a_local_endpoint_and_takes_the_opt_in() {
+    let local = "[default]\nendpoint=http://127.0.0.1:9/1.0\n";
+    let blocking = |trust: Option<bool>| {
+        let b =
+            crate::blocking::OvhClientBuilder::from(builder(ENV_CREDENTIALS, &[(LOCAL, local)]));
+        match trust {
+            Some(t) => b.trust_local_endpoint(t),
+            None => b,
+        }
+        .build()
+    };
+    for trust in [None, Some(false)] {
+        assert!(
+            matches!(
+                blocking(trust),
+                Err(Error::Config(ConfigError::UntrustedLocalEndpoint { .. }))
+            ),
+            "{trust:?}"
+        );
+    }
+    let client = blocking(Some(true)).unwrap();
+    assert_eq!(
+        client.endpoint().base_url().as_str(),
+        "http://127.0.0.1:9/1.0"
+    );
+}
