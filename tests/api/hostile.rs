@@ -7,30 +7,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ovh_renew::{Credentials, Endpoint, OvhClient, OvhClientBuilder, RetryPolicy};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 
-/// One request as it arrived on the wire.
-#[derive(Clone, Debug)]
-pub struct Received {
-    pub method: String,
-    /// The request target exactly as sent, e.g. `/1.0/me`.
-    pub target: String,
-    /// The whole head: request line and headers, as text.
-    pub head: String,
-    pub body: Vec<u8>,
-}
-
-impl Received {
-    /// The value of header `name` (case-insensitive), if sent.
-    pub fn header(&self, name: &str) -> Option<String> {
-        self.head
-            .lines()
-            .skip(1)
-            .filter_map(|l| l.split_once(':'))
-            .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.trim().to_owned())
-    }
-}
+/// One request as it arrived on the wire (the reader is `support::read_request`).
+pub use crate::support::RawRequest as Received;
 
 /// What the server does with one request.
 pub enum Reply {
@@ -167,38 +147,8 @@ async fn serve(
 ) {
     let mut buf = Vec::new();
     loop {
-        let head_end = loop {
-            if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                break at + 4;
-            }
-            let mut chunk = [0u8; 8192];
-            match sock.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            }
-        };
-        let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-        let length = head
-            .lines()
-            .filter_map(|l| l.split_once(':'))
-            .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
-            .and_then(|(_, v)| v.trim().parse::<usize>().ok())
-            .unwrap_or(0);
-        while buf.len() < head_end + length {
-            let mut chunk = [0u8; 8192];
-            match sock.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            }
-        }
-        let body = buf[head_end..head_end + length].to_vec();
-        buf.drain(..head_end + length);
-        let mut line = head.lines().next().unwrap_or("").split(' ');
-        let request = Received {
-            method: line.next().unwrap_or("").to_owned(),
-            target: line.next().unwrap_or("").to_owned(),
-            head: head.clone(),
-            body,
+        let Some(request) = crate::support::read_request(&mut sock, &mut buf).await else {
+            return;
         };
         log.lock().unwrap().push(request.clone());
         match handler(&request) {

@@ -222,6 +222,61 @@ pub struct RawRequest {
     pub body: Vec<u8>,
 }
 
+impl RawRequest {
+    /// The value of header `name` (case-insensitive), if sent.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.head
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_once(':'))
+            .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim().to_owned())
+    }
+}
+
+/// Reads one HTTP/1.1 request from `sock` (head, then `content-length` bytes of body),
+/// keeping what arrived beyond it in `buf` for the next one. `None` once the peer closes
+/// or the connection fails. The one request reader of every raw server in these tests.
+pub async fn read_request(
+    sock: &mut tokio::net::TcpStream,
+    buf: &mut Vec<u8>,
+) -> Option<RawRequest> {
+    use tokio::io::AsyncReadExt;
+    let head_end = loop {
+        if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+        let mut chunk = [0u8; 8192];
+        match sock.read(&mut chunk).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let length = head
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+        .unwrap_or(0);
+    while buf.len() < head_end + length {
+        let mut chunk = [0u8; 8192];
+        match sock.read(&mut chunk).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let body = buf[head_end..head_end + length].to_vec();
+    buf.drain(..head_end + length);
+    let mut line = head.lines().next().unwrap_or("").split(' ');
+    Some(RawRequest {
+        method: line.next().unwrap_or("").to_owned(),
+        target: line.next().unwrap_or("").to_owned(),
+        head,
+        body,
+    })
+}
+
 /// A raw HTTP/1.1 server on a TCP port, for what wiremock cannot do: drop a connection
 /// mid-body, stall, count TCP connections, and see request targets byte for byte.
 pub struct RawServer {
@@ -239,7 +294,7 @@ type Handler = dyn Fn(&RawRequest) -> RawReply + Send + Sync;
 impl RawServer {
     pub async fn start(handler: impl Fn(&RawRequest) -> RawReply + Send + Sync + 'static) -> Self {
         use std::sync::atomic::AtomicUsize;
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        use tokio::io::AsyncWriteExt;
 
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -266,39 +321,8 @@ impl RawServer {
                 tokio::spawn(async move {
                     let mut buf = Vec::new();
                     loop {
-                        // Read one request: head, then `content-length` bytes of body.
-                        let head_end = loop {
-                            if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                                break at + 4;
-                            }
-                            let mut chunk = [0u8; 4096];
-                            match sock.read(&mut chunk).await {
-                                Ok(0) | Err(_) => return,
-                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                            }
-                        };
-                        let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-                        let length = head
-                            .lines()
-                            .filter_map(|l| l.split_once(':'))
-                            .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
-                            .and_then(|(_, v)| v.trim().parse::<usize>().ok())
-                            .unwrap_or(0);
-                        while buf.len() < head_end + length {
-                            let mut chunk = [0u8; 4096];
-                            match sock.read(&mut chunk).await {
-                                Ok(0) | Err(_) => return,
-                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                            }
-                        }
-                        let body = buf[head_end..head_end + length].to_vec();
-                        buf.drain(..head_end + length);
-                        let mut line = head.lines().next().unwrap_or("").split(' ');
-                        let request = RawRequest {
-                            method: line.next().unwrap_or("").to_owned(),
-                            target: line.next().unwrap_or("").to_owned(),
-                            head: head.clone(),
-                            body,
+                        let Some(request) = read_request(&mut sock, &mut buf).await else {
+                            return;
                         };
                         let reply = if request.method == "GET" && request.target == "/1.0/auth/time"
                         {
