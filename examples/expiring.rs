@@ -1,7 +1,7 @@
 //! What must I renew soon, and what will it cost?
 //!
 //! ```sh
-//! cargo run --example expiring -- [--within DAYS] [--period P1Y | --best-monthly] [--concurrency N] [--json] [--sandbox]
+//! cargo run --features test-util --example expiring -- [--within DAYS] [--period P1Y | --best-monthly] [--concurrency N] [--json] [--sandbox]
 //! ```
 //!
 //! Lists the services expiring within the horizon that are not on automatic renewal, the
@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use ovh_renew::planner::{PeriodChoice, PlanOptions, PlanOutcome, Progress, plan};
 
 const USAGE: &str = "\
-usage: cargo run --example expiring -- [--within DAYS] [--period P1Y | --best-monthly] [--concurrency N] [--json] [--sandbox]
+usage: cargo run --features test-util --example expiring -- [--within DAYS] [--period P1Y | --best-monthly] [--concurrency N] [--json] [--sandbox]
 
   --within DAYS     horizon in days (default 30)
   --period P        plan this renewal period (default P1Y)

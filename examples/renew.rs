@@ -1,8 +1,8 @@
 //! Renew one service, the way OVH's guide does it, in one command.
 //!
 //! ```sh
-//! cargo run --example renew -- <product> <service-name> <period> [--order] [--pay <mean>[:<id>] | --pay-method <id>] [--include-options] [--sandbox]
-//! cargo run --example renew -- --sandbox vps vps-0baa4fcf.vps.ovh.net P3M --order --pay paypal:1234
+//! cargo run --features test-util --example renew -- <product> <service-name> <period> [--order] [--pay <mean>[:<id>] | --pay-method <id>] [--include-options] [--sandbox]
+//! cargo run --features test-util --example renew -- --sandbox vps vps-0baa4fcf.vps.ovh.net P3M --order --pay paypal:1234
 //! ```
 //!
 //! Dry run unless `--order`. Credentials come from the environment and ovh.conf exactly
@@ -17,7 +17,7 @@ use ovh_renew::RenewPeriod;
 use ovh_renew::workflow::{PaymentChoice, RenewOptions, ServiceRef, renew};
 
 const USAGE: &str = "\
-usage: cargo run --example renew -- <product> <service-name> <period> [options]
+usage: cargo run --features test-util --example renew -- <product> <service-name> <period> [options]
 
   <product>        vps, domain, hosting/web, dedicated/server, ...
   <service-name>   the service's name, e.g. vps-0baa4fcf.vps.ovh.net
@@ -34,7 +34,7 @@ Credentials: OVH_ENDPOINT, OVH_APPLICATION_KEY, OVH_APPLICATION_SECRET, OVH_CONS
 or ./ovh.conf, ~/.ovh.conf, /etc/ovh.conf (like python-ovh).
 
 Try it now, with no account:
-  cargo run --example renew -- --sandbox vps vps-0baa4fcf.vps.ovh.net P3M --order --pay paypal:1234";
+  cargo run --features test-util --example renew -- --sandbox vps vps-0baa4fcf.vps.ovh.net P3M --order --pay paypal:1234";
 
 struct Args {
     product: String,
