@@ -55,6 +55,7 @@ mod endpoint;
 mod error;
 pub mod models;
 mod oauth2;
+pub mod ops;
 mod path;
 pub mod planner;
 mod retry;
