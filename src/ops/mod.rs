@@ -94,8 +94,11 @@ macro_rules! define_ops {
             )*
         }
 
-        /// The typed answer of a [`Call`]: the variant of the same name.
-        #[derive(Debug, Clone, PartialEq)]
+        /// The typed answer of a [`Call`]: the variant of the same name. Serializes as the
+        /// answer alone (`Reply::ListServices(ids)` as the array of ids, the pay calls'
+        /// `()` as `null`).
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[serde(untagged)]
         #[non_exhaustive]
         pub enum Reply {
             $(
