@@ -359,7 +359,8 @@ impl Call {
 }
 
 impl Op {
-    /// A representative call of this kind (arbitrary ids and names): what
+    /// A representative call of this kind (the sandbox VPS of `testing::sandbox`, the
+    /// first order id of a sandbox account, PayPal 1234, payment method 9876543): what
     /// [`access_rules`](Op::access_rules) is derived from, and a call to send when any
     /// call of the kind will do (a fault matrix).
     pub fn example(self) -> Call {

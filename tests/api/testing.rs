@@ -899,32 +899,10 @@ async fn fake_renew_api_behaves_like_the_mock() {
     ));
 }
 
-/// Calls `method` on `api` with arguments valid for the sandbox; `order` is an unpaid order.
-async fn call(api: &dyn ServiceRenewApi, method: Op, order: OrderId) -> Result<(), Error> {
-    let vps = sandbox::VPS_ID;
-    match method {
-        Op::ListServices => api.list_services().await.map(drop),
-        Op::Service => api.service(vps).await.map(drop),
-        Op::ServiceInfos => api.service_infos("vps", sandbox::VPS_NAME).await.map(drop),
-        Op::RenewDescriptions => api.renew_descriptions(vps, true).await.map(drop),
-        Op::CreateRenewOrder => api
-            .create_renew_order(vps, &RenewRequest::order(period("P1M"), vec![vps]))
-            .await
-            .map(drop),
-        Op::Order => api.order(order).await.map(drop),
-        Op::OrderStatus => api.order_status(order).await.map(drop),
-        Op::AvailableRegisteredPaymentMeans => api
-            .available_registered_payment_means(order)
-            .await
-            .map(drop),
-        Op::PayWithRegisteredPaymentMean => {
-            api.pay_with_registered_payment_mean(order, PaymentMean::Paypal, Some(1))
-                .await
-        }
-        Op::PaymentMethods => api.payment_methods().await.map(drop),
-        Op::PayWithPaymentMethod => api.pay_with_payment_method(order, 9_876_543).await,
-        other => panic!("unknown method {other:?}"),
-    }
+/// Sends the table's example call of `op` (its ids are the sandbox VPS and the first order
+/// of a sandbox account) through `execute`.
+async fn call(api: &dyn ServiceRenewApi, op: Op) -> Result<(), Error> {
+    api.execute(&op.example()).await.map(drop)
 }
 
 #[tokio::test]
@@ -939,6 +917,7 @@ async fn fake_fail_next_fails_exactly_that_call_of_each_method() {
             .await
             .unwrap()
             .order_id;
+        assert_eq!(order, OrderId(300_000_001), "the examples' order");
         let before = (fake.orders(), fake.payments());
         fake.fail_next(method, || {
             api_error(403, "NOT_GRANTED_CALL", "This call has not been granted")
@@ -950,10 +929,10 @@ async fn fake_fail_next_fails_exactly_that_call_of_each_method() {
                 Op::PayWithRegisteredPaymentMean | Op::PayWithPaymentMethod | Op::CreateRenewOrder
             );
             if other != method && !pays {
-                call(&fake, other, order).await.unwrap();
+                call(&fake, other).await.unwrap();
             }
         }
-        let err = call(&fake, method, order).await.unwrap_err();
+        let err = call(&fake, method).await.unwrap_err();
         assert!(err.is_not_granted(), "{method:?}: {err}");
         let api = err.api().unwrap();
         assert_eq!(api.status, 403);
@@ -970,7 +949,7 @@ async fn fake_fail_next_fails_exactly_that_call_of_each_method() {
             "{method:?}: no effect"
         );
         // Used up: the same call now succeeds.
-        call(&fake, method, order).await.unwrap();
+        call(&fake, method).await.unwrap();
     }
 }
 
