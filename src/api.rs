@@ -6,10 +6,9 @@ use std::pin::Pin;
 
 use crate::client::OvhClient;
 use crate::error::Error;
-use crate::models::{
-    Order, OrderId, OrderStatus, PaymentMean, RenewDescription, RenewRequest, Service, ServiceId,
-    ServiceInfos,
-};
+// The table names its argument and answer types unqualified: every model is in scope.
+#[allow(unused_imports)]
+use crate::models::*;
 use crate::ops::{Call, Reply, for_each_op, mismatch};
 
 /// The future every [`ServiceRenewApi`] method returns: `Send`, so it can be spawned.

@@ -63,10 +63,9 @@ use crate::client::OvhClientBuilder as AsyncBuilder;
 use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
 use crate::error::Error;
-use crate::models::{
-    AccessRule, ConsumerKeyRequest, CurrentCredential, Order, OrderId, OrderStatus, PaymentMean,
-    RenewDescription, RenewRequest, Service, ServiceId, ServiceInfos,
-};
+// The table names its argument and answer types unqualified: every model is in scope.
+#[allow(unused_imports)]
+use crate::models::*;
 use crate::ops::{Call, Reply};
 use crate::path::ApiPath;
 use crate::retry::RetryPolicy;

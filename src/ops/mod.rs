@@ -44,10 +44,9 @@ use reqwest::Method;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::models::{
-    AccessRule, CreatedOrder, Order, OrderId, OrderStatus, PaymentMean, RegisteredPaymentMean,
-    RenewDescription, RenewRequest, Service, ServiceId, ServiceInfos,
-};
+// The table names its argument and answer types unqualified: every model is in scope.
+#[allow(unused_imports)]
+use crate::models::*;
 use crate::path::ApiPath;
 use crate::transport::Answer;
 
