@@ -223,6 +223,7 @@ impl Call {
             | Call::RenewDescriptions { .. }
             | Call::Order { .. }
             | Call::OrderStatus { .. }
+            | Call::OrderFollowUp { .. }
             | Call::AvailableRegisteredPaymentMeans { .. }
             | Call::PaymentMethods => Method::GET,
         }
@@ -248,6 +249,7 @@ impl Call {
             Call::CreateRenewOrder { id, .. } => service_path(*id).lit("renew"),
             Call::Order { order_id } => order_path(*order_id),
             Call::OrderStatus { order_id } => order_path(*order_id).lit("status"),
+            Call::OrderFollowUp { order_id } => order_path(*order_id).lit("followUp"),
             Call::AvailableRegisteredPaymentMeans { order_id } => {
                 order_path(*order_id).lit("availableRegisteredPaymentMean")
             }
@@ -292,6 +294,7 @@ impl Call {
             | Call::RenewDescriptions { .. }
             | Call::Order { .. }
             | Call::OrderStatus { .. }
+            | Call::OrderFollowUp { .. }
             | Call::AvailableRegisteredPaymentMeans { .. }
             | Call::PaymentMethods => Ok(None),
         }
@@ -340,6 +343,7 @@ impl Call {
             }
             Call::Order { .. } => Reply::Order(answer.decode(method, path)?),
             Call::OrderStatus { .. } => Reply::OrderStatus(answer.decode(method, path)?),
+            Call::OrderFollowUp { .. } => Reply::OrderFollowUp(answer.decode(method, path)?),
             Call::AvailableRegisteredPaymentMeans { .. } => {
                 let means: Vec<RegisteredPaymentMean> = answer.decode(method, path)?;
                 Reply::AvailableRegisteredPaymentMeans(
@@ -384,6 +388,7 @@ impl Op {
             },
             Op::Order => Call::Order { order_id: order },
             Op::OrderStatus => Call::OrderStatus { order_id: order },
+            Op::OrderFollowUp => Call::OrderFollowUp { order_id: order },
             Op::AvailableRegisteredPaymentMeans => {
                 Call::AvailableRegisteredPaymentMeans { order_id: order }
             }
