@@ -33,7 +33,7 @@ pub use money::{Amount, AmountError, CurrencyCode, Price};
 pub(crate) use order::{
     CreatedOrder, serialize_opt_order_without_secrets, serialize_order_without_secrets,
 };
-pub use order::{FollowUp, Order, OrderStatus, PaymentMean, RegisteredPaymentMean};
+pub use order::{Order, OrderStatus, PaymentMean, RegisteredPaymentMean};
 pub use period::{ParsePeriodError, RenewPeriod};
 pub use renew::{InvalidRequest, RenewDescription, RenewRequest, RenewStrategy, ServiceDetail};
 pub use service::{

@@ -567,13 +567,3 @@ mod tests {
         roundtrip(&ids);
     }
 }
-
-/// One step of `GET /me/order/{orderId}/followUp` (`billing.order.FollowUp`, BETA).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct FollowUp {
-    /// `AVAILABLE`, `DELIVERING`, `VALIDATED`, `VALIDATING`, or a value added later.
-    pub step: String,
-    /// `DOING`, `DONE`, `ERROR`, `TODO`, or a value added later.
-    pub status: String,
-}

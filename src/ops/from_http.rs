@@ -36,7 +36,6 @@ enum Kind<'p> {
     CreateRenewOrder(&'p str),
     Order(&'p str),
     OrderStatus(&'p str),
-    OrderFollowUp(&'p str),
     AvailableMeans(&'p str),
     PayWithRegisteredMean(&'p str),
     PaymentMethods,
@@ -58,9 +57,6 @@ pub(crate) fn route<'p>(method: &str, path: &'p str) -> Option<Matched<'p>> {
         ("GET", ["me", "order", o]) => (Kind::Order(o), "/me/order/{orderId}"),
         ("GET", ["me", "order", o, "status"]) => {
             (Kind::OrderStatus(o), "/me/order/{orderId}/status")
-        }
-        ("GET", ["me", "order", o, "followUp"]) => {
-            (Kind::OrderFollowUp(o), "/me/order/{orderId}/followUp")
         }
         ("GET", ["me", "order", o, "availableRegisteredPaymentMean"]) => (
             Kind::AvailableMeans(o),
@@ -121,9 +117,6 @@ impl Matched<'_> {
                 order_id: order_id(o)?,
             },
             Kind::OrderStatus(o) => Call::OrderStatus {
-                order_id: order_id(o)?,
-            },
-            Kind::OrderFollowUp(o) => Call::OrderFollowUp {
                 order_id: order_id(o)?,
             },
             Kind::AvailableMeans(o) => Call::AvailableRegisteredPaymentMeans {

@@ -223,7 +223,6 @@ impl Call {
             | Call::RenewDescriptions { .. }
             | Call::Order { .. }
             | Call::OrderStatus { .. }
-            | Call::OrderFollowUp { .. }
             | Call::AvailableRegisteredPaymentMeans { .. }
             | Call::PaymentMethods => Method::GET,
         }
@@ -249,7 +248,6 @@ impl Call {
             Call::CreateRenewOrder { id, .. } => service_path(*id).lit("renew"),
             Call::Order { order_id } => order_path(*order_id),
             Call::OrderStatus { order_id } => order_path(*order_id).lit("status"),
-            Call::OrderFollowUp { order_id } => order_path(*order_id).lit("followUp"),
             Call::AvailableRegisteredPaymentMeans { order_id } => {
                 order_path(*order_id).lit("availableRegisteredPaymentMean")
             }
@@ -294,7 +292,6 @@ impl Call {
             | Call::RenewDescriptions { .. }
             | Call::Order { .. }
             | Call::OrderStatus { .. }
-            | Call::OrderFollowUp { .. }
             | Call::AvailableRegisteredPaymentMeans { .. }
             | Call::PaymentMethods => Ok(None),
         }
@@ -343,7 +340,6 @@ impl Call {
             }
             Call::Order { .. } => Reply::Order(answer.decode(method, path)?),
             Call::OrderStatus { .. } => Reply::OrderStatus(answer.decode(method, path)?),
-            Call::OrderFollowUp { .. } => Reply::OrderFollowUp(answer.decode(method, path)?),
             Call::AvailableRegisteredPaymentMeans { .. } => {
                 let means: Vec<RegisteredPaymentMean> = answer.decode(method, path)?;
                 Reply::AvailableRegisteredPaymentMeans(
@@ -388,7 +384,6 @@ impl Op {
             },
             Op::Order => Call::Order { order_id: order },
             Op::OrderStatus => Call::OrderStatus { order_id: order },
-            Op::OrderFollowUp => Call::OrderFollowUp { order_id: order },
             Op::AvailableRegisteredPaymentMeans => {
                 Call::AvailableRegisteredPaymentMeans { order_id: order }
             }

@@ -177,23 +177,6 @@ macro_rules! for_each_op {
             } => fn available_registered_payment_means(order_id: OrderId) -> Vec<PaymentMean>
                 = Call::AvailableRegisteredPaymentMeans { order_id };
 
-            /// `GET /me/order/{orderId}/followUp` (BETA): where the order stands, step by step.
-            ///
-            /// ```no_run
-            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-            /// use ovh_renew::{OrderId, OvhClient, ServiceRenewApi};
-            /// let client = OvhClient::from_env()?;
-            /// for step in client.order_follow_up(OrderId(300_000_001)).await? {
-            ///     println!("{}: {}", step.step, step.status);
-            /// }
-            /// # Ok(()) }
-            /// ```
-            OrderFollowUp {
-                /// The order.
-                order_id: OrderId,
-            } => fn order_follow_up(order_id: OrderId) -> Vec<FollowUp>
-                = Call::OrderFollowUp { order_id };
-
             /// `POST /me/order/{orderId}/payWithRegisteredPaymentMean` with
             /// `{paymentMean, paymentMeanId?}`. Sent exactly once, never retried.
             ///

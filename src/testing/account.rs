@@ -183,7 +183,6 @@ pub(crate) fn wire(reply: Reply) -> Result<serde_json::Value, Refusal> {
         Reply::RenewDescriptions(choices) => serde_json::to_value(choices),
         Reply::CreateRenewOrder(order) | Reply::Order(order) => serde_json::to_value(order),
         Reply::OrderStatus(status) => serde_json::to_value(status),
-        Reply::OrderFollowUp(steps) => serde_json::to_value(steps),
         Reply::AvailableRegisteredPaymentMeans(means) => serde_json::to_value(
             means
                 .into_iter()
@@ -572,18 +571,6 @@ impl Account {
             )?),
             Call::Order { order_id } => Reply::Order(self.order(*order_id)?),
             Call::OrderStatus { order_id } => Reply::OrderStatus(self.order_status(*order_id)?),
-            Call::OrderFollowUp { order_id } => {
-                let paid = self.order_status(*order_id)? == OrderStatus::Delivered;
-                let (step, status) = if paid {
-                    ("AVAILABLE", "DONE")
-                } else {
-                    ("VALIDATING", "TODO")
-                };
-                Reply::OrderFollowUp(vec![crate::models::FollowUp {
-                    step: step.into(),
-                    status: status.into(),
-                }])
-            }
             Call::AvailableRegisteredPaymentMeans { order_id } => {
                 Reply::AvailableRegisteredPaymentMeans(self.available_payment_means(*order_id)?)
             }

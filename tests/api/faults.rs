@@ -153,13 +153,6 @@ fn row(op: Op) -> Row {
             number_at: "",
             enum_at: Some(""),
         },
-        Op::OrderFollowUp => Row {
-            call: ops::Call::OrderFollowUp { order_id: OID },
-            fixture: "order_follow_up.json",
-            decode: Some(model::<Vec<ovh_renew::FollowUp>>),
-            number_at: "/0/step",
-            enum_at: None,
-        },
         Op::AvailableRegisteredPaymentMeans => Row {
             call: ops::Call::AvailableRegisteredPaymentMeans { order_id: OID },
             fixture: "available_registered_payment_mean.json",
