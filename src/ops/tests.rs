@@ -273,7 +273,6 @@ fn a_reply_to_another_call_is_an_error_that_says_what_may_have_happened() {
 #[test]
 fn ops_are_named_after_their_methods_and_listed_once() {
     let names: Vec<&str> = Op::ALL.iter().map(|op| op.name()).collect();
-    assert_eq!(names.len(), 11);
     let mut unique = names.clone();
     unique.sort_unstable();
     unique.dedup();
