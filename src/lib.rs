@@ -13,6 +13,8 @@
 //!   [`OvhClient`], returning the [`models`] ([`ServiceInfos`], [`Service`],
 //!   [`RenewDescription`], [`RenewRequest`], [`Order`], [`OrderStatus`], [`PaymentMean`],
 //!   [`Price`], [`RenewPeriod`], [`ServiceId`], [`OrderId`]).
+//! - [`ops`]: every API operation as data, [`ops::Call`] and its [`ops::Reply`]; implement
+//!   [`ServiceRenewApi::execute`] alone to fake the API (the typed methods are provided).
 //! - [`strategy`]: which strategy renews exactly a service, or the cheapest covering one.
 //! - [`workflow::renew`]: the whole flow, dry run first, with a [`workflow::RenewReport`]
 //!   or a [`workflow::RenewError`] that says where the account stands.

@@ -172,3 +172,34 @@ async fn the_fake_and_the_mock_answer_every_operation_alike() {
         }
     }
 }
+
+#[cfg(feature = "blocking")]
+#[test]
+fn the_blocking_client_executes_every_operation_of_the_table_like_the_async_one() {
+    // The mock runs on its own runtime; this thread is in none, as blocking code is.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let ovh = rt.block_on(MockOvh::start());
+    let client = ovh_renew::blocking::OvhClient::from_async(ovh.client()).unwrap();
+    let order = RenewRequest::order("P1M".parse().unwrap(), vec![sandbox::VPS_ID]);
+    let created = client.create_renew_order(sandbox::VPS_ID, &order).unwrap();
+    assert!(
+        matches!(Op::Order.example(), Call::Order { order_id } if order_id == created.order_id),
+        "the examples read this order"
+    );
+    for &op in Op::ALL {
+        let before = ovh.requests().len();
+        let reply = client.execute(&op.example());
+        let sent: Vec<_> = ovh.requests()[before..]
+            .iter()
+            .filter(|r| r.path != "/auth/time")
+            .cloned()
+            .collect();
+        assert_eq!(sent.len(), 1, "{op}: {sent:?}");
+        if let Ok(reply) = reply {
+            assert_eq!(reply.op(), op);
+        }
+    }
+    // One real order, paid once (the registered mean), the second payment refused.
+    assert_eq!(ovh.orders().len(), 1);
+    assert_eq!(ovh.payments().len(), 1);
+}
