@@ -439,17 +439,32 @@ pub(crate) fn renewal_flow() -> Vec<AccessRule> {
 
 /// The error of a [`Reply`] that does not answer its [`Call`]: a faulty
 /// [`ServiceRenewApi::execute`](crate::ServiceRenewApi::execute).
+///
+/// For a call that may be retried, [`Error::InvalidRequest`]. For a call that can order or
+/// pay, whatever answered it may have acted: an [`Error::Decode`] (a success answer that
+/// is not the documented one), for which [`Error::may_have_been_processed`] is `true`, so
+/// that the workflow reports the order or payment as uncertain, never as not made.
 pub(crate) fn mismatch(call: &Call, reply: &Reply) -> Error {
-    let may = if call.is_idempotent() {
-        ""
-    } else {
-        "; the call may have been processed"
-    };
-    Error::InvalidRequest(format!(
-        "ServiceRenewApi::execute answered {} with the reply of {}{may}",
+    let what = format!(
+        "ServiceRenewApi::execute answered {} with the reply of {}",
         call.op(),
         reply.op()
-    ))
+    );
+    if call.is_idempotent() {
+        return Error::InvalidRequest(what);
+    }
+    use serde::de::Error as _;
+    let route = call
+        .path()
+        .map_or_else(|_| call.op().name().to_owned(), |p| p.route().to_owned());
+    Error::Decode(Box::new(crate::error::DecodeError {
+        method: call.method().to_string(),
+        route,
+        status: 200,
+        field: ".".into(),
+        query_id: None,
+        source: serde_json::Error::custom(what),
+    }))
 }
 
 #[cfg(test)]

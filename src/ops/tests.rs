@@ -260,14 +260,19 @@ fn a_reply_to_another_call_is_an_error_that_says_what_may_have_happened() {
     let order = Op::CreateRenewOrder.example();
     let err = mismatch(&order, &Reply::PaymentMethods(vec![]));
     let text = err.to_string();
-    assert!(matches!(err, Error::InvalidRequest(_)));
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert!(err.may_have_been_processed(), "an order may exist");
     assert!(
-        text.contains("create_renew_order") && text.contains("payment_methods"),
+        text.contains("create_renew_order")
+            && text.contains("payment_methods")
+            && text.contains("POST /service/{serviceId}/renew"),
         "{text}"
     );
-    assert!(text.contains("may have been processed"), "{text}");
+    assert!(text.contains("may have received and processed"), "{text}");
     let get = mismatch(&Op::Service.example(), &Reply::PaymentMethods(vec![]));
-    assert!(!get.to_string().contains("may have"), "{get}");
+    assert!(matches!(get, Error::InvalidRequest(_)), "{get:?}");
+    assert!(!get.may_have_been_processed());
+    assert!(get.to_string().contains("service"), "{get}");
 }
 
 #[test]

@@ -74,6 +74,33 @@ async fn a_fake_implementing_execute_alone_drives_the_renewal_dry_run() {
     );
 }
 
+/// Answers the choices and the dry run, then the real order with another call's reply.
+struct WrongOrderReply;
+
+impl ServiceRenewApi for WrongOrderReply {
+    fn execute<'a>(&'a self, call: &'a Call) -> ApiFuture<'a, Reply> {
+        Box::pin(async move {
+            match call {
+                Call::CreateRenewOrder { request, .. } if !request.is_dry_run() => {
+                    Ok(Reply::PaymentMethods(vec![]))
+                }
+                other => TwoArms::default().execute(other).await,
+            }
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_reply_to_the_real_order_leaves_the_order_uncertain_not_absent() {
+    let options = RenewOptions::new(sandbox::VPS_ID, "P3M".parse().unwrap()).order(true);
+    let err = renew(&WrongOrderReply, &options).await.unwrap_err();
+    assert!(
+        matches!(err, ovh_renew::workflow::RenewError::OrderUncertain { .. }),
+        "{err:?}"
+    );
+    assert!(!err.nothing_ordered(), "{err}");
+}
+
 /// Answers every call with the reply of `list_services`.
 struct WrongReplies;
 
@@ -91,13 +118,11 @@ async fn a_reply_to_another_call_is_a_typed_error_never_a_panic() {
         .create_renew_order(sandbox::VPS_ID, &request)
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
-    let text = err.to_string();
-    assert!(
-        text.contains("create_renew_order") && text.contains("may have been processed"),
-        "{text}"
-    );
+    // Whatever answered may have created the order: never "nothing happened".
+    assert!(err.may_have_been_processed(), "{err:?}");
+    assert!(err.to_string().contains("create_renew_order"), "{err}");
     let err = api.order_status(OrderId(1)).await.unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
     assert!(err.to_string().contains("order_status"), "{err}");
     // The matching call is answered.
     assert_eq!(api.list_services().await.unwrap(), [ServiceId(1)]);
