@@ -41,8 +41,10 @@ macro_rules! typed_methods {
 ///
 /// One required method, [`execute`](Self::execute), answers any [`Call`] with its
 /// [`Reply`]; the typed methods (`service_infos`, `create_renew_order`, …) are provided:
-/// each builds its [`Call`], executes it and unwraps the [`Reply`] (a reply of another
-/// call is an [`Error::InvalidRequest`], never a panic). An implementation of `execute`
+/// each builds its [`Call`], executes it and unwraps the [`Reply`]. A reply of another
+/// call is an error, never a panic: [`Error::InvalidRequest`] for a `GET`,
+/// [`Error::Decode`] for a call that can order or pay (whatever answered may have acted,
+/// so [`Error::may_have_been_processed`] is `true`). An implementation of `execute`
 /// matches the calls it handles and keeps a `_` arm for the others, so calls added in
 /// later releases do not break it (see [`ops`](crate::ops)).
 ///
