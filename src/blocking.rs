@@ -63,10 +63,10 @@ use crate::client::OvhClientBuilder as AsyncBuilder;
 use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
 use crate::error::Error;
-use crate::models::{
-    AccessRule, ConsumerKeyRequest, CurrentCredential, Order, OrderId, OrderStatus, PaymentMean,
-    RenewDescription, RenewRequest, Service, ServiceId, ServiceInfos,
-};
+// The table names its argument and answer types unqualified: every model is in scope.
+#[allow(unused_imports)]
+use crate::models::*;
+use crate::ops::{Call, Reply};
 use crate::path::ApiPath;
 use crate::raw::RawAnswer;
 use crate::retry::RetryPolicy;
@@ -259,94 +259,35 @@ impl OvhClient {
         self.run(self.client.current_credential())
     }
 
-    /// Blocking [`ServiceRenewApi::list_services`]: `GET /service`.
-    pub fn list_services(&self) -> Result<Vec<ServiceId>, Error> {
-        self.run(self.client.list_services())
-    }
-
-    /// Blocking [`ServiceRenewApi::service`]: `GET /service/{serviceId}`.
-    pub fn service(&self, id: ServiceId) -> Result<Service, Error> {
-        self.run(self.client.service(id))
-    }
-
-    /// Blocking [`ServiceRenewApi::service_infos`]:
-    /// `GET /{product}/{serviceName}/serviceInfos`.
-    pub fn service_infos(&self, product: &str, service_name: &str) -> Result<ServiceInfos, Error> {
-        self.run(self.client.service_infos(product, service_name))
-    }
-
-    /// Blocking [`ServiceRenewApi::renew_descriptions`]:
-    /// `GET /service/{serviceId}/renew?includeOptions=…`.
-    pub fn renew_descriptions(
-        &self,
-        id: ServiceId,
-        include_options: bool,
-    ) -> Result<Vec<RenewDescription>, Error> {
-        self.run(self.client.renew_descriptions(id, include_options))
-    }
-
-    /// Blocking [`ServiceRenewApi::create_renew_order`]: `POST /service/{serviceId}/renew`,
-    /// sent exactly once.
-    pub fn create_renew_order(
-        &self,
-        id: ServiceId,
-        request: &RenewRequest,
-    ) -> Result<Order, Error> {
-        self.run(self.client.create_renew_order(id, request))
-    }
-
-    /// Blocking [`ServiceRenewApi::order`]: `GET /me/order/{orderId}`.
-    pub fn order(&self, order_id: OrderId) -> Result<Order, Error> {
-        self.run(self.client.order(order_id))
-    }
-
-    /// Blocking [`ServiceRenewApi::order_status`]: `GET /me/order/{orderId}/status`.
-    pub fn order_status(&self, order_id: OrderId) -> Result<OrderStatus, Error> {
-        self.run(self.client.order_status(order_id))
-    }
-
-    /// Blocking [`ServiceRenewApi::available_registered_payment_means`]:
-    /// `GET /me/order/{orderId}/availableRegisteredPaymentMean`.
-    pub fn available_registered_payment_means(
-        &self,
-        order_id: OrderId,
-    ) -> Result<Vec<PaymentMean>, Error> {
-        self.run(self.client.available_registered_payment_means(order_id))
-    }
-
-    /// Blocking [`ServiceRenewApi::pay_with_registered_payment_mean`]:
-    /// `POST /me/order/{orderId}/payWithRegisteredPaymentMean`, sent exactly once.
-    pub fn pay_with_registered_payment_mean(
-        &self,
-        order_id: OrderId,
-        payment_mean: PaymentMean,
-        payment_mean_id: Option<u64>,
-    ) -> Result<(), Error> {
-        self.run(self.client.pay_with_registered_payment_mean(
-            order_id,
-            payment_mean,
-            payment_mean_id,
-        ))
-    }
-
-    /// Blocking [`ServiceRenewApi::payment_methods`]: `GET /me/payment/method`.
-    pub fn payment_methods(&self) -> Result<Vec<u64>, Error> {
-        self.run(self.client.payment_methods())
-    }
-
-    /// Blocking [`ServiceRenewApi::pay_with_payment_method`]:
-    /// `POST /me/order/{orderId}/pay`, sent exactly once.
-    pub fn pay_with_payment_method(
-        &self,
-        order_id: OrderId,
-        payment_method_id: u64,
-    ) -> Result<(), Error> {
-        self.run(
-            self.client
-                .pay_with_payment_method(order_id, payment_method_id),
-        )
+    /// Blocking [`ServiceRenewApi::execute`]: any [`Call`], answered with its [`Reply`].
+    pub fn execute(&self, call: &Call) -> Result<Reply, Error> {
+        self.run(ServiceRenewApi::execute(&self.client, call))
     }
 }
+
+/// Generates the blocking typed methods from the operation table.
+macro_rules! blocking_methods {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident $( { $( $(#[$fdoc:meta])* $field:ident : $fty:ty ),* $(,)? } )?
+        => fn $fname:ident ( $( $arg:ident : $aty:ty ),* $(,)? ) -> $ret:ty = $build:expr ;
+    )*) => {
+        impl OvhClient {
+            $(
+                #[doc = concat!(
+                    "Blocking [`ServiceRenewApi::", stringify!($fname),
+                    "`](crate::ServiceRenewApi::", stringify!($fname), ")."
+                )]
+                #[allow(clippy::needless_lifetimes, clippy::unused_unit)]
+                pub fn $fname<'a>(&'a self, $( $arg: $aty ),*) -> Result<$ret, Error> {
+                    self.run(ServiceRenewApi::$fname(&self.client, $( $arg ),*))
+                }
+            )*
+        }
+    };
+}
+
+crate::ops::for_each_op!(blocking_methods);
 
 /// A raw call of the blocking client ([`OvhClient::raw_call`]): the async
 /// [`crate::RawCall`], sent on the client's runtime. Refuses to run inside an async

@@ -15,6 +15,8 @@
 //!   [`OvhClient`], returning the [`models`] ([`ServiceInfos`], [`Service`],
 //!   [`RenewDescription`], [`RenewRequest`], [`Order`], [`OrderStatus`], [`PaymentMean`],
 //!   [`Price`], [`RenewPeriod`], [`ServiceId`], [`OrderId`]).
+//! - [`ops`]: every API operation as data, [`ops::Call`] and its [`ops::Reply`]; implement
+//!   [`ServiceRenewApi::execute`] alone to fake the API (the typed methods are provided).
 //! - [`strategy`]: which strategy renews exactly a service, or the cheapest covering one.
 //! - [`workflow::renew`]: the whole flow, dry run first, with a [`workflow::RenewReport`]
 //!   or a [`workflow::RenewError`] that says where the account stands.
@@ -57,6 +59,7 @@ mod endpoint;
 mod error;
 pub mod models;
 mod oauth2;
+pub mod ops;
 mod path;
 pub mod planner;
 mod raw;

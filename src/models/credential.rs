@@ -68,23 +68,23 @@ impl AccessRule {
         rules
     }
 
-    /// Exactly the rules the renewal workflow needs ([`ServiceRenewApi`](crate::ServiceRenewApi)),
-    /// and no `DELETE`:
+    /// Exactly the rules the calls of [`ServiceRenewApi`](crate::ServiceRenewApi) need,
+    /// derived from the operation table ([`Op::access_rules`](crate::ops::Op::access_rules)
+    /// of every [`Op`](crate::ops::Op), without the rules another one already allows), and
+    /// no `DELETE`. Today:
     ///
+    /// * `GET` `/service` and `/service/*` (which allows `/service/*/renew`);
     /// * `GET` `/vps/*/serviceInfos`, `/domain/*/serviceInfos`,
     ///   `/hosting/web/*/serviceInfos`, `/dedicated/server/*/serviceInfos`;
-    /// * `GET` `/service` and `/service/*`; `POST /service/*/renew`;
+    /// * `POST /service/*/renew`;
     /// * `GET /me/order/*`; `POST /me/order/*/payWithRegisteredPaymentMean` and
     ///   `POST /me/order/*/pay`;
-    /// * `GET` `/me/payment/method` and `/me/payment/method/*`.
+    /// * `GET /me/payment/method`.
     ///
     /// Pass them to [`OvhClient::request_consumer_key`](crate::OvhClient::request_consumer_key).
     /// `service_infos` of other products needs its own `GET /{product}/*/serviceInfos`.
     pub fn renewal_flow() -> Vec<AccessRule> {
-        crate::api::RENEWAL_FLOW
-            .iter()
-            .map(|(method, path)| AccessRule::new(method, *path))
-            .collect()
+        crate::ops::renewal_flow()
     }
 
     /// Read-only access to everything: `GET /*`.
@@ -321,18 +321,17 @@ mod tests {
     #[test]
     fn renewal_flow_is_exactly_the_documented_rules() {
         let expected = [
+            "GET /service",
+            "GET /service/*",
             "GET /vps/*/serviceInfos",
             "GET /domain/*/serviceInfos",
             "GET /hosting/web/*/serviceInfos",
             "GET /dedicated/server/*/serviceInfos",
-            "GET /service",
-            "GET /service/*",
             "POST /service/*/renew",
             "GET /me/order/*",
             "POST /me/order/*/payWithRegisteredPaymentMean",
-            "POST /me/order/*/pay",
             "GET /me/payment/method",
-            "GET /me/payment/method/*",
+            "POST /me/order/*/pay",
         ];
         let got: Vec<String> = AccessRule::renewal_flow()
             .iter()

@@ -11,9 +11,10 @@ use chrono::{Days, Utc};
 use sha1::{Digest, Sha1};
 
 use crate::models::{
-    CurrencyCode, Order, OrderId, OrderStatus, PaymentMean, Price, RenewDescription, RenewPeriod,
-    Service, ServiceId, ServiceInfos,
+    CurrencyCode, Order, OrderId, OrderStatus, PaymentMean, Price, RegisteredPaymentMean,
+    RenewDescription, RenewPeriod, Service, ServiceId, ServiceInfos,
 };
+use crate::ops::{Call, Reply};
 
 use super::sandbox::{self, SandboxService, normalize_product};
 
@@ -171,6 +172,29 @@ impl Refusal {
         body.insert("message".into(), self.message.clone().into());
         serde_json::Value::Object(body)
     }
+}
+
+/// The JSON OVH sends for `reply` (the inverse of the client's decoding).
+pub(crate) fn wire(reply: Reply) -> Result<serde_json::Value, Refusal> {
+    let value = match reply {
+        Reply::ListServices(ids) => serde_json::to_value(ids),
+        Reply::Service(service) => serde_json::to_value(service),
+        Reply::ServiceInfos(infos) => serde_json::to_value(infos),
+        Reply::RenewDescriptions(choices) => serde_json::to_value(choices),
+        Reply::CreateRenewOrder(order) | Reply::Order(order) => serde_json::to_value(order),
+        Reply::OrderStatus(status) => serde_json::to_value(status),
+        Reply::AvailableRegisteredPaymentMeans(means) => serde_json::to_value(
+            means
+                .into_iter()
+                .map(RegisteredPaymentMean::new)
+                .collect::<Vec<_>>(),
+        ),
+        Reply::PayWithRegisteredPaymentMean(()) | Reply::PayWithPaymentMethod(()) => {
+            Ok(serde_json::Value::Null)
+        }
+        Reply::PaymentMethods(ids) => serde_json::to_value(ids),
+    };
+    value.map_err(|e| Refusal::class(500, "Server::InternalServerError", e.to_string()))
 }
 
 fn http_code(status: u16) -> String {
@@ -524,6 +548,49 @@ impl Account {
         self.unpaid_record(id)?.summary.paid = Some(payment.clone());
         self.payments.push(payment);
         Ok(())
+    }
+
+    /// Answers one call: the one entry point of both test doubles.
+    pub(crate) fn handle(&mut self, call: &Call) -> Result<Reply, Refusal> {
+        Ok(match call {
+            Call::ListServices => Reply::ListServices(self.list_services()),
+            Call::Service { id } => Reply::Service(self.service(*id)?),
+            Call::ServiceInfos {
+                product,
+                service_name,
+            } => Reply::ServiceInfos(self.service_infos(product, service_name)?),
+            Call::RenewDescriptions {
+                id,
+                include_options,
+            } => Reply::RenewDescriptions(self.renew_descriptions(*id, *include_options)?),
+            Call::CreateRenewOrder { id, request } => Reply::CreateRenewOrder(self.renew(
+                *id,
+                request.dry_run,
+                &request.duration,
+                &request.services,
+            )?),
+            Call::Order { order_id } => Reply::Order(self.order(*order_id)?),
+            Call::OrderStatus { order_id } => Reply::OrderStatus(self.order_status(*order_id)?),
+            Call::AvailableRegisteredPaymentMeans { order_id } => {
+                Reply::AvailableRegisteredPaymentMeans(self.available_payment_means(*order_id)?)
+            }
+            Call::PayWithRegisteredPaymentMean {
+                order_id,
+                payment_mean,
+                payment_mean_id,
+            } => Reply::PayWithRegisteredPaymentMean(self.pay_with_registered_mean(
+                *order_id,
+                payment_mean.clone(),
+                *payment_mean_id,
+            )?),
+            Call::PaymentMethods => Reply::PaymentMethods(self.payment_methods()),
+            Call::PayWithPaymentMethod {
+                order_id,
+                payment_method_id,
+            } => Reply::PayWithPaymentMethod(
+                self.pay_with_payment_method(*order_id, *payment_method_id)?,
+            ),
+        })
     }
 
     pub(crate) fn orders(&self) -> Vec<MockOrder> {

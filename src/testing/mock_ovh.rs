@@ -13,11 +13,12 @@ use crate::client::{OvhClient, OvhClientBuilder};
 use crate::clock::local_unix;
 use crate::credentials::{Credentials, Kind};
 use crate::endpoint::Endpoint;
-use crate::models::{OrderId, PaymentMean, RegisteredPaymentMean, RenewPeriod, ServiceId};
+use crate::models::PaymentMean;
+use crate::ops::{Call, HttpRefusal, route};
 use crate::retry::RetryPolicy;
 use crate::signing::signature;
 
-use super::account::{Account, MockOrder, RecordedDryRun, RecordedPayment, Refusal};
+use super::account::{Account, MockOrder, RecordedDryRun, RecordedPayment, Refusal, wire};
 use super::sandbox::SandboxService;
 
 /// Application key of [`MockOvh::credentials`].
@@ -321,84 +322,17 @@ impl MockOvh {
     }
 }
 
+/// What a matched, authenticated request asks for.
+enum Step {
+    /// `GET /auth/time`: the mock's clock.
+    Time(Value),
+    /// An API call, answered by the account.
+    Call(Call),
+}
+
 /// The catch-all responder.
 struct Router {
     state: Arc<Mutex<State>>,
-}
-
-/// A matched route: its template and what the path carried.
-enum Route {
-    AuthTime,
-    ListServices,
-    Service(String),
-    ServiceInfos { product: String, name: String },
-    RenewDescriptions(String),
-    CreateRenewOrder(String),
-    Order(String),
-    OrderStatus(String),
-    AvailableMeans(String),
-    PayWithRegisteredMean(String),
-    PaymentMethods,
-    Pay(String),
-}
-
-fn route(method: &str, path: &str) -> Option<(Route, String)> {
-    let segments: Vec<&str> = path.strip_prefix('/')?.split('/').collect();
-    let id = |s: &str| s.to_owned();
-    let (route, template) = match (method, segments.as_slice()) {
-        ("GET", ["auth", "time"]) => (Route::AuthTime, "/auth/time"),
-        ("GET", ["service"]) => (Route::ListServices, "/service"),
-        ("GET", ["service", s]) => (Route::Service(id(s)), "/service/{serviceId}"),
-        ("GET", ["service", s, "renew"]) => (
-            Route::RenewDescriptions(id(s)),
-            "/service/{serviceId}/renew",
-        ),
-        ("POST", ["service", s, "renew"]) => {
-            (Route::CreateRenewOrder(id(s)), "/service/{serviceId}/renew")
-        }
-        ("GET", ["me", "order", o]) => (Route::Order(id(o)), "/me/order/{orderId}"),
-        ("GET", ["me", "order", o, "status"]) => {
-            (Route::OrderStatus(id(o)), "/me/order/{orderId}/status")
-        }
-        ("GET", ["me", "order", o, "availableRegisteredPaymentMean"]) => (
-            Route::AvailableMeans(id(o)),
-            "/me/order/{orderId}/availableRegisteredPaymentMean",
-        ),
-        ("POST", ["me", "order", o, "payWithRegisteredPaymentMean"]) => (
-            Route::PayWithRegisteredMean(id(o)),
-            "/me/order/{orderId}/payWithRegisteredPaymentMean",
-        ),
-        ("POST", ["me", "order", o, "pay"]) => (Route::Pay(id(o)), "/me/order/{orderId}/pay"),
-        ("GET", ["me", "payment", "method"]) => (Route::PaymentMethods, "/me/payment/method"),
-        ("GET", [product @ .., name, "serviceInfos"])
-            if !product.is_empty() && product.iter().all(|p| !p.is_empty()) =>
-        {
-            let product = product.join("/");
-            let template = format!("/{product}/{{serviceName}}/serviceInfos");
-            let name = percent_decode(name)?;
-            return Some((Route::ServiceInfos { product, name }, template));
-        }
-        _ => return None,
-    };
-    Some((route, template.to_owned()))
-}
-
-/// Decodes `%XX` escapes (and nothing else: `+` stays `+`, as in a path segment).
-fn percent_decode(segment: &str) -> Option<String> {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = segment.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 fn header<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
@@ -467,138 +401,6 @@ fn check_signature(state: &State, request: &Request) -> Result<(), Refusal> {
     Ok(())
 }
 
-fn json(body: &[u8]) -> Result<serde_json::Map<String, Value>, Refusal> {
-    match serde_json::from_slice(body) {
-        Ok(Value::Object(map)) => Ok(map),
-        _ => Err(Refusal::bad_request(
-            "Invalid JSON received: expected an object",
-        )),
-    }
-}
-
-fn service_id(text: &str) -> Result<ServiceId, Refusal> {
-    text.parse()
-        .map_err(|_| Refusal::not_found("This service does not exist"))
-}
-
-fn order_id(text: &str) -> Result<OrderId, Refusal> {
-    text.parse().map_err(|_| {
-        Refusal::not_found(format!(
-            "The requested object (orderId = {text}) does not exist"
-        ))
-    })
-}
-
-fn to_json<T: serde::Serialize>(value: T) -> Result<Value, Refusal> {
-    serde_json::to_value(value)
-        .map_err(|e| Refusal::class(500, "Server::InternalServerError", e.to_string()))
-}
-
-/// `POST /service/{serviceId}/renew`: the body must be `{dryRun?, duration, services}`.
-fn renew(account: &mut Account, id: &str, body: &[u8]) -> Result<Value, Refusal> {
-    let id = service_id(id)?;
-    let body = json(body)?;
-    let dry_run = match body.get("dryRun") {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(b)) => *b,
-        Some(other) => {
-            return Err(Refusal::bad_request(format!(
-                "Invalid dryRun {other}: expected a boolean"
-            )));
-        }
-    };
-    let duration: RenewPeriod = match body.get("duration") {
-        Some(Value::String(text)) => text
-            .parse()
-            .map_err(|e| Refusal::bad_request(format!("Invalid duration: {e}")))?,
-        Some(other) => {
-            return Err(Refusal::bad_request(format!(
-                "Invalid duration {other}: expected an ISO 8601 duration such as \"P1Y\""
-            )));
-        }
-        None => return Err(Refusal::bad_request("Missing parameter: duration")),
-    };
-    let services: Vec<ServiceId> = match body.get("services") {
-        Some(value) => serde_json::from_value(value.clone()).map_err(|_| {
-            Refusal::bad_request(format!(
-                "Invalid services {value}: expected an array of service ids"
-            ))
-        })?,
-        None => return Err(Refusal::bad_request("Missing parameter: services")),
-    };
-    to_json(account.renew(id, dry_run, &duration, &services)?)
-}
-
-fn pay_with_registered_mean(
-    account: &mut Account,
-    order: &str,
-    body: &[u8],
-) -> Result<Value, Refusal> {
-    let order = order_id(order)?;
-    let body = json(body)?;
-    let mean = match body.get("paymentMean") {
-        Some(Value::String(text)) => PaymentMean::from(text.as_str()),
-        _ => {
-            return Err(Refusal::bad_request(
-                "Missing parameter: paymentMean (a billing.ReusablePaymentMeanEnum)",
-            ));
-        }
-    };
-    let mean_id = match body.get("paymentMeanId") {
-        None | Some(Value::Null) => None,
-        Some(value) => Some(value.as_u64().ok_or_else(|| {
-            Refusal::bad_request(format!("Invalid paymentMeanId {value}: expected an id"))
-        })?),
-    };
-    account.pay_with_registered_mean(order, mean, mean_id)?;
-    Ok(Value::Null)
-}
-
-fn pay(account: &mut Account, order: &str, body: &[u8]) -> Result<Value, Refusal> {
-    let order = order_id(order)?;
-    let body = json(body)?;
-    let method_id = body
-        .get("paymentMethod")
-        .and_then(|m| m.get("id"))
-        .and_then(Value::as_u64)
-        .ok_or_else(|| {
-            Refusal::bad_request("Missing parameter: paymentMethod (expected {\"id\": <long>})")
-        })?;
-    account.pay_with_payment_method(order, method_id)?;
-    Ok(Value::Null)
-}
-
-/// Runs a matched, authenticated request against the account.
-fn dispatch(state: &mut State, route: Route, request: &Request) -> Result<Value, Refusal> {
-    let account = &mut state.account;
-    match route {
-        Route::AuthTime => Ok(Value::from(local_unix().saturating_add(state.skew))),
-        Route::ListServices => to_json(account.list_services()),
-        Route::Service(id) => to_json(account.service(service_id(&id)?)?),
-        Route::ServiceInfos { product, name } => to_json(account.service_infos(&product, &name)?),
-        Route::RenewDescriptions(id) => {
-            let include_options = request
-                .url
-                .query_pairs()
-                .any(|(k, v)| k == "includeOptions" && v == "true");
-            to_json(account.renew_descriptions(service_id(&id)?, include_options)?)
-        }
-        Route::CreateRenewOrder(id) => renew(account, &id, &request.body),
-        Route::Order(id) => to_json(account.order(order_id(&id)?)?),
-        Route::OrderStatus(id) => to_json(account.order_status(order_id(&id)?)?),
-        Route::AvailableMeans(id) => to_json(
-            account
-                .available_payment_means(order_id(&id)?)?
-                .into_iter()
-                .map(RegisteredPaymentMean::new)
-                .collect::<Vec<_>>(),
-        ),
-        Route::PayWithRegisteredMean(id) => pay_with_registered_mean(account, &id, &request.body),
-        Route::PaymentMethods => to_json(account.payment_methods()),
-        Route::Pay(id) => pay(account, &id, &request.body),
-    }
-}
-
 impl Router {
     fn answer(state: &mut State, request: &Request) -> (u16, Vec<u8>, Option<String>) {
         let method = request.method.as_str().to_ascii_uppercase();
@@ -609,25 +411,62 @@ impl Router {
         else {
             return (404, not_found_body(full_path), None);
         };
-        let Some((route, template)) = route(&method, path) else {
+        if method == "GET" && path == "/auth/time" {
+            let now = Value::from(local_unix().saturating_add(state.skew));
+            return Self::finish(state, &method, "/auth/time", path, Ok(Step::Time(now)));
+        }
+        let Some(matched) = route(&method, path) else {
             return (404, not_found_body(path), None);
         };
-        let signed = !matches!(route, Route::AuthTime);
-        if signed {
-            if let Err(refusal) = check_signature(state, request) {
-                return (refusal.status, body_bytes(&refusal.body()), Some(template));
-            }
+        if let Err(refusal) = check_signature(state, request) {
+            return (
+                refusal.status,
+                body_bytes(&refusal.body()),
+                Some(matched.template),
+            );
         }
+        let template = matched.template;
+        let path_and_query = match request.url.query() {
+            Some(query) => format!("{path}?{query}"),
+            None => path.to_owned(),
+        };
+        let result =
+            Call::from_http(&method, &path_and_query, &request.body).map_err(
+                |refusal| match refusal {
+                    HttpRefusal::UnknownRoute => {
+                        Refusal::not_found(format!("Got an invalid (or empty) URL: {path}"))
+                    }
+                    HttpRefusal::NotFound(message) => Refusal::not_found(message),
+                    HttpRefusal::BadRequest(message) => Refusal::bad_request(message),
+                },
+            );
+        Self::finish(state, &method, &template, path, result.map(Step::Call))
+    }
+
+    /// Programmed failures, then the answer of `step` (or the refusal that made it
+    /// unanswerable).
+    fn finish(
+        state: &mut State,
+        method: &str,
+        template: &str,
+        path: &str,
+        step: Result<Step, Refusal>,
+    ) -> (u16, Vec<u8>, Option<String>) {
+        let template = template.to_owned();
         let failure = |state: &mut State, when: When| {
-            let at = state.failures.iter().position(|f| {
-                f.when == when && f.matches(&method, Some(template.as_str()), path)
-            })?;
+            let at = state
+                .failures
+                .iter()
+                .position(|f| f.when == when && f.matches(method, Some(template.as_str()), path))?;
             state.failures.remove(at)
         };
         if let Some(f) = failure(state, When::Instead) {
             return (f.status, f.body.into_bytes(), Some(template));
         }
-        let result = dispatch(state, route, request);
+        let result = step.and_then(|step| match step {
+            Step::Time(value) => Ok(value),
+            Step::Call(call) => state.account.handle(&call).and_then(wire),
+        });
         if let Some(f) = failure(state, When::After) {
             return (f.status, f.body.into_bytes(), Some(template));
         }
@@ -637,7 +476,6 @@ impl Router {
         }
     }
 }
-
 fn body_bytes(value: &Value) -> Vec<u8> {
     serde_json::to_vec(value).unwrap_or_default()
 }
@@ -676,19 +514,26 @@ mod tests {
 
     #[test]
     fn routes_and_templates() {
-        let (r, t) = route("GET", "/hosting/web/agora3.ovh/serviceInfos").unwrap();
-        assert_eq!(t, "/hosting/web/{serviceName}/serviceInfos");
-        assert!(
-            matches!(r, Route::ServiceInfos { product, name } if product == "hosting/web" && name == "agora3.ovh")
+        let m = route("GET", "/hosting/web/agora3.ovh/serviceInfos").unwrap();
+        assert_eq!(m.template, "/hosting/web/{serviceName}/serviceInfos");
+        assert_eq!(
+            Call::from_http("GET", "/hosting/web/agora3.ovh/serviceInfos", b"").unwrap(),
+            Call::ServiceInfos {
+                product: "hosting/web".into(),
+                service_name: "agora3.ovh".into()
+            }
         );
-        let (r, _) = route("GET", "/vps/a%2F..%2Fb%20c+d/serviceInfos").unwrap();
-        assert!(matches!(r, Route::ServiceInfos { name, .. } if name == "a/../b c+d"));
+        let call = Call::from_http("GET", "/vps/a%2F..%2Fb%20c+d/serviceInfos", b"");
+        assert!(
+            matches!(call, Ok(Call::ServiceInfos { service_name, .. }) if service_name == "a/../b c+d")
+        );
         assert!(route("GET", "/serviceInfos").is_none());
         assert!(route("GET", "/vps//x/serviceInfos").is_none());
         assert!(route("GET", "/vps/%zz/serviceInfos").is_none());
         assert!(route("DELETE", "/service/1").is_none());
-        let (_, t) = route("POST", "/me/order/5/pay").unwrap();
-        assert_eq!(t, "/me/order/{orderId}/pay");
+        assert!(route("GET", "/auth/time").is_none(), "not an API call");
+        let m = route("POST", "/me/order/5/pay").unwrap();
+        assert_eq!(m.template, "/me/order/{orderId}/pay");
         let failure = Failure {
             method: "post".into(),
             target: "/service/118977335".into(),

@@ -118,12 +118,13 @@
 //! With [`FakeRenewApi`] the same function runs in memory, and any step can fail:
 //!
 //! ```
-//! use ovh_renew::testing::{transport_error, FakeMethod, FakeRenewApi};
+//! use ovh_renew::ops::Op;
+//! use ovh_renew::testing::{transport_error, FakeRenewApi};
 //! use ovh_renew::{ServiceRenewApi, TransportKind};
 //! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 //! let fake = FakeRenewApi::sandbox();
 //! // The order is created, but its answer is lost on the way back.
-//! fake.fail_next_after_effect(FakeMethod::CreateRenewOrder, || {
+//! fake.fail_next_after_effect(Op::CreateRenewOrder, || {
 //!     transport_error(TransportKind::Timeout, true)
 //! });
 //! let api: &dyn ServiceRenewApi = &fake;
@@ -188,7 +189,7 @@ pub mod sandbox;
 use std::time::SystemTime;
 
 pub use account::{MockOrder, PaidWith, RecordedDryRun, RecordedPayment};
-pub use fake::{FakeCall, FakeMethod, FakeRenewApi};
+pub use fake::FakeRenewApi;
 pub use mock_ovh::{
     MOCK_APPLICATION_KEY, MOCK_APPLICATION_SECRET, MOCK_CONSUMER_KEY, MockOvh, MockOvhBuilder,
     RecordedRequest,

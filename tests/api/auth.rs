@@ -5,10 +5,11 @@
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
+use ovh_renew::ops::{Call, Op, Reply};
 use ovh_renew::{
     AccessRule, ApiFuture, ApiPath, ConfigError, CredentialStatus, Credentials, CredentialsProblem,
-    Endpoint, Error, Method, Order, OrderId, OrderStatus, OvhClient, OvhClientBuilder, PaymentMean,
-    RenewDescription, RenewRequest, Service, ServiceId, ServiceInfos, ServiceRenewApi,
+    Endpoint, Error, Method, OrderId, OvhClient, OvhClientBuilder, RenewRequest, ServiceId,
+    ServiceRenewApi,
 };
 use wiremock::matchers::{any, body_string, header, method, path};
 use wiremock::{Mock, Request, ResponseTemplate};
@@ -634,101 +635,29 @@ async fn unauthenticated_server_time_works_with_every_method() {
     );
 }
 
-/// Delegates to the client and records which method ran. It implements every method of
-/// the trait, so adding one to `ServiceRenewApi` breaks this file's build until it is
-/// added here, and to `call_every_method` below, and so to the coverage check.
+/// Delegates to the client and records which operation ran: `execute` alone, so every
+/// operation added to the table reaches it.
 struct Recorder {
     client: OvhClient,
-    called: Mutex<BTreeSet<&'static str>>,
-}
-
-impl Recorder {
-    fn note(&self, name: &'static str) {
-        self.called.lock().unwrap().insert(name);
-    }
+    called: Mutex<BTreeSet<Op>>,
 }
 
 impl ServiceRenewApi for Recorder {
-    fn list_services(&self) -> ApiFuture<'_, Vec<ServiceId>> {
-        self.note("list_services");
-        self.client.list_services()
-    }
-    fn service(&self, id: ServiceId) -> ApiFuture<'_, Service> {
-        self.note("service");
-        self.client.service(id)
-    }
-    fn service_infos<'a>(&'a self, product: &'a str, name: &'a str) -> ApiFuture<'a, ServiceInfos> {
-        self.note("service_infos");
-        self.client.service_infos(product, name)
-    }
-    fn renew_descriptions(
-        &self,
-        id: ServiceId,
-        options: bool,
-    ) -> ApiFuture<'_, Vec<RenewDescription>> {
-        self.note("renew_descriptions");
-        self.client.renew_descriptions(id, options)
-    }
-    fn create_renew_order<'a>(
-        &'a self,
-        id: ServiceId,
-        request: &'a RenewRequest,
-    ) -> ApiFuture<'a, Order> {
-        self.note("create_renew_order");
-        self.client.create_renew_order(id, request)
-    }
-    fn order(&self, id: OrderId) -> ApiFuture<'_, Order> {
-        self.note("order");
-        self.client.order(id)
-    }
-    fn order_status(&self, id: OrderId) -> ApiFuture<'_, OrderStatus> {
-        self.note("order_status");
-        self.client.order_status(id)
-    }
-    fn available_registered_payment_means(&self, id: OrderId) -> ApiFuture<'_, Vec<PaymentMean>> {
-        self.note("available_registered_payment_means");
-        self.client.available_registered_payment_means(id)
-    }
-    fn pay_with_registered_payment_mean(
-        &self,
-        id: OrderId,
-        mean: PaymentMean,
-        mean_id: Option<u64>,
-    ) -> ApiFuture<'_, ()> {
-        self.note("pay_with_registered_payment_mean");
-        self.client
-            .pay_with_registered_payment_mean(id, mean, mean_id)
-    }
-    fn payment_methods(&self) -> ApiFuture<'_, Vec<u64>> {
-        self.note("payment_methods");
-        self.client.payment_methods()
-    }
-    fn pay_with_payment_method(&self, id: OrderId, method_id: u64) -> ApiFuture<'_, ()> {
-        self.note("pay_with_payment_method");
-        self.client.pay_with_payment_method(id, method_id)
+    fn execute<'a>(&'a self, call: &'a Call) -> ApiFuture<'a, Reply> {
+        self.called.lock().unwrap().insert(call.op());
+        self.client.execute(call)
     }
 }
 
-/// Every method of the workflow, with every product of the renewal guide. Answers do not
-/// matter: only the requests are looked at.
+/// Every operation of the table, and `service_infos` with every product of the renewal
+/// guide. Answers do not matter: only the requests are looked at.
 async fn call_every_method(api: &dyn ServiceRenewApi) {
-    let (service, order) = (ServiceId(118977335), OrderId(214110657));
-    let _ = api.list_services().await;
-    let _ = api.service(service).await;
-    for product in ["vps", "domain", "hosting/web", "dedicated/server"] {
+    for &op in Op::ALL {
+        let _ = api.execute(&op.example()).await;
+    }
+    for product in ["domain", "hosting/web", "dedicated/server"] {
         let _ = api.service_infos(product, "name.example.net").await;
     }
-    let _ = api.renew_descriptions(service, true).await;
-    let request = RenewRequest::order("P1Y".parse().unwrap(), vec![service]);
-    let _ = api.create_renew_order(service, &request).await;
-    let _ = api.order(order).await;
-    let _ = api.order_status(order).await;
-    let _ = api.available_registered_payment_means(order).await;
-    let _ = api
-        .pay_with_registered_payment_mean(order, PaymentMean::from("creditCard"), Some(1))
-        .await;
-    let _ = api.payment_methods().await;
-    let _ = api.pay_with_payment_method(order, 1).await;
 }
 
 #[tokio::test]
@@ -745,8 +674,8 @@ async fn renewal_flow_allows_every_call_of_the_workflow() {
     call_every_method(&recorder).await;
     assert_eq!(
         recorder.called.lock().unwrap().len(),
-        11,
-        "every trait method"
+        Op::ALL.len(),
+        "every operation"
     );
 
     let sent: Vec<(String, String)> = ovh
@@ -761,7 +690,7 @@ async fn renewal_flow_allows_every_call_of_the_workflow() {
             (r.method.to_string(), p)
         })
         .collect();
-    assert_eq!(sent.len(), 14, "{sent:?}");
+    assert_eq!(sent.len(), Op::ALL.len() + 3, "{sent:?}");
     let rules = AccessRule::renewal_flow();
     for (m, p) in &sent {
         assert!(

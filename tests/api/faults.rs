@@ -15,8 +15,9 @@
 use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
+use ovh_renew::ops::{self, Op};
 use ovh_renew::{
-    Error, OrderId, OvhClient, OvhClientBuilder, PaymentMean, RenewPeriod, RenewRequest,
+    Error, Method, OrderId, OvhClient, OvhClientBuilder, PaymentMean, RenewPeriod, RenewRequest,
     RetryPolicy, ServiceId, ServiceRenewApi, TransportKind,
 };
 use serde_json::Value;
@@ -29,12 +30,11 @@ use crate::support::*;
 type Outcome = Result<Value, Error>;
 type CallFuture<'a> = futures_util::future::BoxFuture<'a, Outcome>;
 
-/// One method of `ServiceRenewApi`, as the matrix sees it.
-struct Call {
-    name: &'static str,
-    http: &'static str,
-    /// The path on the wire, below `/1.0`.
-    wire: &'static str,
+/// One operation of the table (`ovh_renew::ops`), as the matrix sees it: the call it
+/// sends (its name, HTTP method and path come from the call) and what the server answers.
+struct Row {
+    /// The call sent, through `ServiceRenewApi::execute`.
+    call: ops::Call,
     /// The answer of a healthy server.
     fixture: &'static str,
     /// `None` for the pay calls (`void`: any 2xx is success, whatever the body).
@@ -45,7 +45,31 @@ struct Call {
     /// JSON pointer to an enum field, for the "unknown enum value" row; `None` when the
     /// model has no enum (the row then sends the healthy fixture).
     enum_at: Option<&'static str>,
-    call: for<'a> fn(&'a OvhClient) -> CallFuture<'a>,
+}
+
+impl Row {
+    fn name(&self) -> &'static str {
+        self.call.op().name()
+    }
+
+    fn http(&self) -> &'static str {
+        match self.call.method() {
+            m if m == Method::GET => "GET",
+            m if m == Method::POST => "POST",
+            m => panic!("{}: the matrix knows no {m}", self.name()),
+        }
+    }
+
+    /// The path on the wire, below `/1.0`, without the query.
+    fn wire(&self) -> String {
+        let path = self.call.path().unwrap();
+        path.as_str().split('?').next().unwrap().to_owned()
+    }
+
+    /// Sends the call; the reply serialized to JSON for comparison.
+    fn send<'a>(&'a self, client: &'a OvhClient) -> CallFuture<'a> {
+        client.execute(&self.call).map(value).boxed()
+    }
 }
 
 fn model<T: serde::de::DeserializeOwned + serde::Serialize>(bytes: &[u8]) -> Value {
@@ -59,95 +83,78 @@ fn value<T: serde::Serialize>(r: Result<T, Error>) -> Outcome {
 const SID: ServiceId = ServiceId(118_977_335);
 const OID: OrderId = OrderId(214_110_657);
 
-fn renew_request() -> &'static RenewRequest {
-    static REQUEST: std::sync::OnceLock<RenewRequest> = std::sync::OnceLock::new();
-    REQUEST.get_or_init(|| RenewRequest::order("P1Y".parse::<RenewPeriod>().unwrap(), vec![SID]))
+fn renew_request() -> RenewRequest {
+    RenewRequest::order("P1Y".parse::<RenewPeriod>().unwrap(), vec![SID])
 }
 
-fn calls() -> Vec<Call> {
-    vec![
-        Call {
-            name: "list_services",
-            http: "GET",
-            wire: "/service",
+/// Every operation of the table, each with its row: an operation added to `ops` without
+/// a row fails the matrix, naming it.
+fn calls() -> Vec<Row> {
+    Op::ALL.iter().map(|&op| row(op)).collect()
+}
+
+fn row(op: Op) -> Row {
+    match op {
+        Op::ListServices => Row {
+            call: ops::Call::ListServices,
             fixture: "service_list.json",
             decode: Some(model::<Vec<ServiceId>>),
             number_at: "/0",
             enum_at: None,
-            call: |c| c.list_services().map(value).boxed(),
         },
-        Call {
-            name: "service",
-            http: "GET",
-            wire: "/service/118977335",
+        Op::Service => Row {
+            call: ops::Call::Service { id: SID },
             fixture: "service_get_vps.json",
             decode: Some(model::<ovh_renew::Service>),
             number_at: "/quantity",
             enum_at: Some("/state"),
-            call: |c| c.service(SID).map(value).boxed(),
         },
-        Call {
-            name: "service_infos",
-            http: "GET",
-            wire: "/vps/vps-0baa4fcf.vps.ovh.net/serviceInfos",
+        Op::ServiceInfos => Row {
+            call: ops::Call::ServiceInfos {
+                product: "vps".into(),
+                service_name: "vps-0baa4fcf.vps.ovh.net".into(),
+            },
             fixture: "vps_service_infos.json",
             decode: Some(model::<ovh_renew::ServiceInfos>),
             number_at: "/serviceId",
             enum_at: Some("/status"),
-            call: |c| {
-                c.service_infos("vps", "vps-0baa4fcf.vps.ovh.net")
-                    .map(value)
-                    .boxed()
-            },
         },
-        Call {
-            name: "renew_descriptions",
-            http: "GET",
-            wire: "/service/118977335/renew",
+        Op::RenewDescriptions => Row {
+            call: ops::Call::RenewDescriptions {
+                id: SID,
+                include_options: false,
+            },
             fixture: "renew_descriptions_vps.json",
             decode: Some(model::<Vec<ovh_renew::RenewDescription>>),
             number_at: "/0/strategies/0/priceInUcents",
             enum_at: Some("/0/strategies/0/price/currencyCode"),
-            call: |c| c.renew_descriptions(SID, false).map(value).boxed(),
         },
-        Call {
-            name: "create_renew_order",
-            http: "POST",
-            wire: "/service/118977335/renew",
+        Op::CreateRenewOrder => Row {
+            call: ops::Call::CreateRenewOrder {
+                id: SID,
+                request: renew_request(),
+            },
             fixture: "renew_order.json",
             decode: Some(model::<ovh_renew::Order>),
             number_at: "/orderId",
             enum_at: Some("/tax/currencyCode"),
-            call: |c| {
-                c.create_renew_order(SID, renew_request())
-                    .map(value)
-                    .boxed()
-            },
         },
-        Call {
-            name: "order",
-            http: "GET",
-            wire: "/me/order/214110657",
+        Op::Order => Row {
+            call: ops::Call::Order { order_id: OID },
             fixture: "me_order.json",
             decode: Some(model::<ovh_renew::Order>),
             number_at: "/priceWithTax/priceInUcents",
             enum_at: Some("/tax/currencyCode"),
-            call: |c| c.order(OID).map(value).boxed(),
         },
-        Call {
-            name: "order_status",
-            http: "GET",
-            wire: "/me/order/214110657/status",
+        Op::OrderStatus => Row {
+            call: ops::Call::OrderStatus { order_id: OID },
             fixture: "order_status_not_paid.json",
             decode: Some(model::<ovh_renew::OrderStatus>),
             number_at: "",
             enum_at: Some(""),
-            call: |c| c.order_status(OID).map(value).boxed(),
         },
-        Call {
-            name: "available_registered_payment_means",
-            http: "GET",
-            wire: "/me/order/214110657/availableRegisteredPaymentMean",
+        Op::AvailableRegisteredPaymentMeans => Row {
+            call: ops::Call::AvailableRegisteredPaymentMeans { order_id: OID },
             fixture: "available_registered_payment_mean.json",
             // The method returns the payment means only.
             decode: Some(|b| {
@@ -158,43 +165,37 @@ fn calls() -> Vec<Call> {
             }),
             number_at: "/0/paymentMean",
             enum_at: Some("/0/paymentMean"),
-            call: |c| c.available_registered_payment_means(OID).map(value).boxed(),
         },
-        Call {
-            name: "pay_with_registered_payment_mean",
-            http: "POST",
-            wire: "/me/order/214110657/payWithRegisteredPaymentMean",
+        Op::PayWithRegisteredPaymentMean => Row {
+            call: ops::Call::PayWithRegisteredPaymentMean {
+                order_id: OID,
+                payment_mean: PaymentMean::FidelityAccount,
+                payment_mean_id: None,
+            },
             fixture: "pay_response.json",
             decode: None,
             number_at: "",
             enum_at: None,
-            call: |c| {
-                c.pay_with_registered_payment_mean(OID, PaymentMean::FidelityAccount, None)
-                    .map(value)
-                    .boxed()
-            },
         },
-        Call {
-            name: "payment_methods",
-            http: "GET",
-            wire: "/me/payment/method",
+        Op::PaymentMethods => Row {
+            call: ops::Call::PaymentMethods,
             fixture: "payment_method_list.json",
             decode: Some(model::<Vec<u64>>),
             number_at: "/0",
             enum_at: None,
-            call: |c| c.payment_methods().map(value).boxed(),
         },
-        Call {
-            name: "pay_with_payment_method",
-            http: "POST",
-            wire: "/me/order/214110657/pay",
+        Op::PayWithPaymentMethod => Row {
+            call: ops::Call::PayWithPaymentMethod {
+                order_id: OID,
+                payment_method_id: 9_876_543,
+            },
             fixture: "pay_response.json",
             decode: None,
             number_at: "",
             enum_at: None,
-            call: |c| c.pay_with_payment_method(OID, 9_876_543).map(value).boxed(),
         },
-    ]
+        other => panic!("the fault matrix has no row for {other}: add one to row()"),
+    }
 }
 
 /// A body, built from the call's healthy fixture.
@@ -220,12 +221,12 @@ enum Body {
 const UNKNOWN: &str = "vanishingStateV2030";
 
 impl Body {
-    fn bytes(self, call: &Call) -> Vec<u8> {
+    fn bytes(self, call: &Row) -> Vec<u8> {
         let fixture = fixture(call.fixture);
         let edit = |at: &str, new: Value| {
             let mut v: Value = serde_json::from_slice(&fixture).unwrap();
             *v.pointer_mut(at)
-                .unwrap_or_else(|| panic!("{}: no {at}", call.name)) = new;
+                .unwrap_or_else(|| panic!("{}: no {at}", call.name())) = new;
             serde_json::to_vec(&v).unwrap()
         };
         match self {
@@ -717,16 +718,16 @@ pub struct CaseResult {
     pub error: Option<Error>,
 }
 
-async fn run_case(call: &Call, fault: &Fault) -> CaseResult {
-    let case = format!("{} × {}", call.name, fault.name);
-    let is_get = call.http == "GET";
+async fn run_case(call: &Row, fault: &Fault) -> CaseResult {
+    let case = format!("{} × {}", call.name(), fault.name);
+    let is_get = call.http() == "GET";
     let (expect, requests) = match (is_get, call.decode.is_some()) {
         (true, _) => fault.get,
         (false, true) => (fault.post, 1),
         (false, false) => (fault.pay, 1),
     };
     let started = Instant::now();
-    let wire = format!("/1.0{}", call.wire);
+    let wire = format!("/1.0{}", call.wire());
     let (outcome, seen, last_body) = match fault.server {
         Server::Answers(answers) => {
             let ovh = Ovh::start(0, 1).await;
@@ -748,7 +749,7 @@ async fn run_case(call: &Call, fault: &Fault) -> CaseResult {
                 // this answer must get, so a POST resent would fail the verification.
                 let hits = if last { remaining } else { remaining.min(1) };
                 remaining -= hits;
-                let mut mock = Mock::given(method(call.http))
+                let mut mock = Mock::given(method(call.http()))
                     .and(path(wire.as_str()))
                     .and(ovh.signed())
                     .respond_with(reply);
@@ -761,7 +762,7 @@ async fn run_case(call: &Call, fault: &Fault) -> CaseResult {
                     .await;
             }
             let client = settings(ovh.builder(), GENEROUS_TIMEOUT).build().unwrap();
-            let outcome = (call.call)(&client).await;
+            let outcome = call.send(&client).await;
             ovh.server.verify().await;
             let seen = ovh
                 .server
@@ -794,12 +795,12 @@ async fn run_case(call: &Call, fault: &Fault) -> CaseResult {
             })
             .await;
             let client = settings(first.builder(), GENEROUS_TIMEOUT).build().unwrap();
-            let outcome = (call.call)(&client).await;
+            let outcome = call.send(&client).await;
             let received = first.received();
             assert!(
                 received
                     .iter()
-                    .all(|r| r.method == call.http && r.target.split('?').next() == Some(&wire)),
+                    .all(|r| r.method == call.http() && r.target.split('?').next() == Some(&wire)),
                 "{case}: the redirect was followed on the same host: {received:?}"
             );
             assert_eq!(other.request_count(), 0, "{case}: {:?}", other.received());
@@ -818,10 +819,10 @@ async fn run_case(call: &Call, fault: &Fault) -> CaseResult {
                 GENEROUS_TIMEOUT,
             )
             .http_client_builder(reqwest::Client::builder().http2_prior_knowledge());
-            let outcome = (call.call)(&builder.build().unwrap()).await;
+            let outcome = call.send(&builder.build().unwrap()).await;
             let streams = h2.streams();
             assert!(
-                streams.iter().all(|(m, p)| m == call.http && *p == wire),
+                streams.iter().all(|(m, p)| m == call.http() && *p == wire),
                 "{case}: {streams:?}"
             );
             (outcome, streams.len(), Vec::new())
@@ -842,7 +843,7 @@ async fn run_case(call: &Call, fault: &Fault) -> CaseResult {
             )
             .build()
             .unwrap();
-            let outcome = (call.call)(&client).await;
+            let outcome = call.send(&client).await;
             // The timeout covers `/auth/time` too: on a loaded machine its first attempt
             // may time out in the stall row, and, being a GET, be retried.
             let time_calls = raw.time_calls.load(std::sync::atomic::Ordering::SeqCst);
@@ -855,7 +856,7 @@ async fn run_case(call: &Call, fault: &Fault) -> CaseResult {
             assert!(
                 requests
                     .iter()
-                    .all(|r| r.method == call.http && r.target.split('?').next() == Some(&wire)),
+                    .all(|r| r.method == call.http() && r.target.split('?').next() == Some(&wire)),
                 "{case}: {requests:?}"
             );
             (outcome, requests.len(), Vec::new())
@@ -896,7 +897,7 @@ async fn run_case(call: &Call, fault: &Fault) -> CaseResult {
                 panic!("{case}: expected a decode error, got {e:?}")
             };
             assert_eq!(d.status, status, "{case}");
-            assert_eq!(d.method, call.http, "{case}");
+            assert_eq!(d.method, call.http(), "{case}");
             assert_eq!(
                 d.query_id.as_deref(),
                 Some("EU.ext-3.fault.matrix"),
@@ -911,7 +912,7 @@ async fn run_case(call: &Call, fault: &Fault) -> CaseResult {
             };
             assert_eq!(api.status, status, "{case}");
             assert_eq!(api.ovh_body, ovh_body, "{case}: {api:?}");
-            assert_eq!(api.method, call.http, "{case}");
+            assert_eq!(api.method, call.http(), "{case}");
             assert!(api.route.starts_with('/'), "{case}");
             (fault.check)(&e);
             Some(e)
@@ -937,7 +938,7 @@ async fn run_case(call: &Call, fault: &Fault) -> CaseResult {
                 panic!("{case}: expected a redirect error, got {e:?}")
             };
             assert_eq!(r.status, status, "{case}");
-            assert_eq!(r.method, call.http, "{case}");
+            assert_eq!(r.method, call.http(), "{case}");
             assert_eq!(r.query_id.as_deref(), Some("EU.ext-3.redirect"), "{case}");
             let location = r.location.as_deref().unwrap_or_default();
             assert!(
@@ -967,7 +968,7 @@ pub async fn run_matrix() -> Vec<CaseResult> {
     for (f, fault) in FAULTS.iter().enumerate() {
         for (c, call) in calls().iter().enumerate() {
             let gate = gate.clone();
-            let case = format!("{} × {}", call.name, fault.name);
+            let case = format!("{} × {}", call.name(), fault.name);
             let task = tokio::spawn(async move {
                 let _permit = gate.acquire().await.unwrap();
                 run_case(&calls()[c], &FAULTS[f]).await

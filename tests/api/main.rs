@@ -9,6 +9,7 @@ mod hostile;
 mod hostile_network;
 mod money_safety;
 mod oauth2_answers;
+mod ops;
 mod raw_calls;
 mod renew_api;
 mod round_trips;

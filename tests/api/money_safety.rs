@@ -10,10 +10,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
+use ovh_renew::ops::{Call, Op, Reply};
 use ovh_renew::planner::{LineSkip, PeriodChoice, PlanOptions, PlanOutcome, execute_plan, plan};
-use ovh_renew::testing::{
-    FakeMethod, FakeRenewApi, MockOvh, SandboxService, api_error, transport_error,
-};
+use ovh_renew::testing::{FakeRenewApi, MockOvh, SandboxService, api_error, transport_error};
 use ovh_renew::workflow::{PaymentChoice, PriceStage, RenewError, RenewOptions, Step, renew};
 use ovh_renew::*;
 
@@ -60,67 +59,34 @@ impl Liar {
 }
 
 impl ServiceRenewApi for Liar {
-    fn list_services(&self) -> ApiFuture<'_, Vec<ServiceId>> {
-        match &self.list {
-            Some(ids) => {
-                let ids = ids.clone();
-                Box::pin(async move { Ok(ids) })
+    fn execute<'a>(&'a self, call: &'a Call) -> ApiFuture<'a, Reply> {
+        match call {
+            Call::ListServices if self.list.is_some() => {
+                let ids = self.list.clone().unwrap_or_default();
+                Box::pin(async move { Ok(Reply::ListServices(ids)) })
             }
-            None => self.api.list_services(),
+            Call::CreateRenewOrder { request, .. } => {
+                let rewrite = if request.is_dry_run() {
+                    self.dry_run
+                } else {
+                    if self.lose_next_order.swap(false, Ordering::SeqCst) {
+                        self.api.fail_next_after_effect(Op::CreateRenewOrder, || {
+                            transport_error(TransportKind::Timeout, true)
+                        });
+                    }
+                    self.order
+                };
+                Box::pin(async move {
+                    match self.api.execute(call).await? {
+                        Reply::CreateRenewOrder(order) => Ok(Reply::CreateRenewOrder(
+                            rewrite.map_or(order.clone(), |f| f(order)),
+                        )),
+                        other => Ok(other),
+                    }
+                })
+            }
+            _ => self.api.execute(call),
         }
-    }
-    fn service(&self, id: ServiceId) -> ApiFuture<'_, Service> {
-        self.api.service(id)
-    }
-    fn service_infos<'a>(&'a self, product: &'a str, name: &'a str) -> ApiFuture<'a, ServiceInfos> {
-        self.api.service_infos(product, name)
-    }
-    fn renew_descriptions(&self, id: ServiceId, inc: bool) -> ApiFuture<'_, Vec<RenewDescription>> {
-        self.api.renew_descriptions(id, inc)
-    }
-    fn create_renew_order<'a>(
-        &'a self,
-        id: ServiceId,
-        request: &'a RenewRequest,
-    ) -> ApiFuture<'a, Order> {
-        let rewrite = if request.is_dry_run() {
-            self.dry_run
-        } else {
-            if self.lose_next_order.swap(false, Ordering::SeqCst) {
-                self.api
-                    .fail_next_after_effect(FakeMethod::CreateRenewOrder, || {
-                        transport_error(TransportKind::Timeout, true)
-                    });
-            }
-            self.order
-        };
-        Box::pin(async move {
-            let order = self.api.create_renew_order(id, request).await?;
-            Ok(rewrite.map_or(order.clone(), |f| f(order)))
-        })
-    }
-    fn order(&self, id: OrderId) -> ApiFuture<'_, Order> {
-        self.api.order(id)
-    }
-    fn order_status(&self, id: OrderId) -> ApiFuture<'_, OrderStatus> {
-        self.api.order_status(id)
-    }
-    fn available_registered_payment_means(&self, id: OrderId) -> ApiFuture<'_, Vec<PaymentMean>> {
-        self.api.available_registered_payment_means(id)
-    }
-    fn pay_with_registered_payment_mean(
-        &self,
-        id: OrderId,
-        mean: PaymentMean,
-        mean_id: Option<u64>,
-    ) -> ApiFuture<'_, ()> {
-        self.api.pay_with_registered_payment_mean(id, mean, mean_id)
-    }
-    fn payment_methods(&self) -> ApiFuture<'_, Vec<u64>> {
-        self.api.payment_methods()
-    }
-    fn pay_with_payment_method(&self, id: OrderId, method: u64) -> ApiFuture<'_, ()> {
-        self.api.pay_with_payment_method(id, method)
     }
 }
 
@@ -142,12 +108,8 @@ async fn a_service_listed_twice_is_planned_once_and_ordered_and_paid_once() {
     assert_eq!(results.len(), 1);
     assert_eq!(api.orders().len(), 1);
     assert_eq!(api.payments().len(), 1);
-    assert_eq!(
-        api.count(FakeMethod::CreateRenewOrder),
-        2,
-        "one dry run, one order"
-    );
-    assert_eq!(api.count(FakeMethod::PayWithRegisteredPaymentMean), 1);
+    assert_eq!(api.count(Op::CreateRenewOrder), 2, "one dry run, one order");
+    assert_eq!(api.count(Op::PayWithRegisteredPaymentMean), 1);
 }
 
 #[tokio::test]
@@ -165,12 +127,12 @@ async fn get_service_answering_a_duplicate_is_planned_once() {
     .unwrap();
     let ids: Vec<ServiceId> = plan.lines.iter().map(|l| l.service_id).collect();
     assert_eq!(ids, [DOMAIN_ID, HOSTING_ID]);
-    assert_eq!(liar.api.count(FakeMethod::Service), 2);
+    assert_eq!(liar.api.count(Op::Service), 2);
     assert_eq!(plan.totals[0].ucents, 3_787_000_000);
     assert_eq!(plan.totals[0].lines, 2);
     execute_plan(&liar, &plan, None).await;
     assert_eq!(liar.api.orders().len(), 2);
-    assert_eq!(liar.api.count(FakeMethod::CreateRenewOrder), 4);
+    assert_eq!(liar.api.count(Op::CreateRenewOrder), 4);
 }
 
 /// The sandbox plan (domain line, then hosting line) with the domain line's strategy
@@ -247,7 +209,7 @@ async fn a_hosting_line_then_a_bundle_line_skips_the_bundle() {
     let orders = api.orders();
     assert_eq!(orders.len(), 1);
     assert_eq!(orders[0].services, [HOSTING_ID]);
-    assert_eq!(api.count(FakeMethod::CreateRenewOrder), 2);
+    assert_eq!(api.count(Op::CreateRenewOrder), 2);
     assert!(matches!(
         results[1].skipped,
         Some(LineSkip::AlreadyOrdered {
@@ -277,7 +239,7 @@ async fn an_uncertain_bundle_order_counts_as_may_have_ordered_its_hosting() {
     );
     // The bundle's order exists (its answer was lost); the hosting was not ordered again.
     assert_eq!(liar.api.orders().len(), 1);
-    assert_eq!(liar.api.count(FakeMethod::CreateRenewOrder), 2);
+    assert_eq!(liar.api.count(Op::CreateRenewOrder), 2);
     assert_eq!(liar.api.payments().len(), 0);
 }
 
@@ -469,11 +431,11 @@ async fn a_pay_call_that_never_left_is_unpaid_and_one_whose_answer_was_lost_is_u
     for (may_have, paid) in [(false, 0), (true, 1)] {
         let api = FakeRenewApi::sandbox();
         if may_have {
-            api.fail_next_after_effect(FakeMethod::PayWithRegisteredPaymentMean, || {
+            api.fail_next_after_effect(Op::PayWithRegisteredPaymentMean, || {
                 transport_error(TransportKind::Timeout, true)
             });
         } else {
-            api.fail_next(FakeMethod::PayWithRegisteredPaymentMean, || {
+            api.fail_next(Op::PayWithRegisteredPaymentMean, || {
                 transport_error(TransportKind::Connect, false)
             });
         }
@@ -482,7 +444,7 @@ async fn a_pay_call_that_never_left_is_unpaid_and_one_whose_answer_was_lost_is_u
             .pay(PaymentChoice::registered(PaymentMean::Paypal, Some(1234)));
         let err = renew(&api, &options).await.unwrap_err();
         assert_eq!(api.payments().len(), paid);
-        assert_eq!(api.count(FakeMethod::PayWithRegisteredPaymentMean), 1);
+        assert_eq!(api.count(Op::PayWithRegisteredPaymentMean), 1);
         if may_have {
             assert!(
                 matches!(err, RenewError::PaymentUncertain { .. }),
@@ -543,7 +505,7 @@ async fn the_same_ucents_in_another_currency_is_not_the_approved_price() {
         assert_eq!(*expected, eur(3_450_000_000));
         assert_eq!(*actual, Amount::new(3_450_000_000, currency.clone()));
         assert!(err.nothing_ordered());
-        assert_eq!(api.count(FakeMethod::CreateRenewOrder), 0, "{currency}");
+        assert_eq!(api.count(Op::CreateRenewOrder), 0, "{currency}");
         let text = err.to_string();
         assert!(
             text.contains("34.50 EUR") && text.contains(currency.as_str()),
@@ -574,7 +536,7 @@ async fn a_strategy_price_without_a_currency_cannot_be_ordered() {
                 "{err:?}"
             );
             assert!(err.nothing_ordered());
-            assert_eq!(api.count(FakeMethod::CreateRenewOrder), 0);
+            assert_eq!(api.count(Op::CreateRenewOrder), 0);
         }
     }
 }
@@ -623,11 +585,7 @@ async fn a_dry_run_priced_differently_from_the_strategy_is_refused_before_orderi
         };
         assert_eq!(*expected, eur(3_450_000_000));
         assert!(err.nothing_ordered());
-        assert_eq!(
-            liar.api.count(FakeMethod::CreateRenewOrder),
-            1,
-            "the dry run only"
-        );
+        assert_eq!(liar.api.count(Op::CreateRenewOrder), 1, "the dry run only");
         assert_eq!(liar.api.orders().len(), 0);
     }
 }
@@ -733,11 +691,8 @@ async fn a_real_order_100_times_its_dry_run_or_in_another_currency_is_not_paid()
             "{err:?}"
         );
         assert_eq!(liar.api.orders().len(), 1);
-        assert_eq!(
-            liar.api.count(FakeMethod::AvailableRegisteredPaymentMeans),
-            0
-        );
-        assert_eq!(liar.api.count(FakeMethod::PayWithRegisteredPaymentMean), 0);
+        assert_eq!(liar.api.count(Op::AvailableRegisteredPaymentMeans), 0);
+        assert_eq!(liar.api.count(Op::PayWithRegisteredPaymentMean), 0);
         assert_eq!(liar.api.payments().len(), 0);
     }
 }
@@ -763,7 +718,7 @@ async fn execute_plan_passes_the_line_price_with_its_currency() {
     };
     assert_eq!(*expected, eur(3_450_000_000));
     assert_eq!(actual.currency, CurrencyCode::Usd);
-    assert_eq!(switched.count(FakeMethod::CreateRenewOrder), 0);
+    assert_eq!(switched.count(Op::CreateRenewOrder), 0);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -832,8 +787,8 @@ async fn any_service_renew_api_answering_order_0_is_uncertain() {
     .await
     .unwrap_err();
     assert!(matches!(err, RenewError::OrderUncertain { .. }), "{err:?}");
-    assert_eq!(liar.api.count(FakeMethod::PayWithRegisteredPaymentMean), 0);
-    assert_eq!(liar.api.count(FakeMethod::OrderStatus), 0);
+    assert_eq!(liar.api.count(Op::PayWithRegisteredPaymentMean), 0);
+    assert_eq!(liar.api.count(Op::OrderStatus), 0);
 }
 
 #[tokio::test]
@@ -956,14 +911,10 @@ async fn a_payment_method_the_account_does_not_list_is_refused_before_ordering()
         "{err:?}"
     );
     assert!(err.to_string().contains("42"), "{err}");
-    assert_eq!(
-        api.count(FakeMethod::CreateRenewOrder),
-        1,
-        "the dry run only"
-    );
+    assert_eq!(api.count(Op::CreateRenewOrder), 1, "the dry run only");
     assert_eq!(api.orders().len(), 0);
 
-    api.fail_next(FakeMethod::PaymentMethods, || api_error(503, "", "busy"));
+    api.fail_next(Op::PaymentMethods, || api_error(503, "", "busy"));
     let err = renew(&api, &options).await.unwrap_err();
     assert!(
         matches!(

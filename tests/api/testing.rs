@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 
+use ovh_renew::ops::{Call, Op};
 use ovh_renew::testing::{
-    FakeCall, FakeMethod, FakeRenewApi, MockOvh, PaidWith, SandboxService, api_error, sandbox,
-    transport_error,
+    FakeRenewApi, MockOvh, PaidWith, SandboxService, api_error, sandbox, transport_error,
 };
 use ovh_renew::*;
 use serde_json::json;
@@ -810,32 +810,36 @@ async fn fake_renew_api_behaves_like_the_mock() {
     assert_eq!(
         fake.calls(),
         [
-            FakeCall::ServiceInfos {
+            Call::ServiceInfos {
                 product: "vps".into(),
                 service_name: sandbox::VPS_NAME.into()
             },
-            FakeCall::RenewDescriptions {
+            Call::RenewDescriptions {
                 id: sandbox::VPS_ID,
                 include_options: false
             },
-            FakeCall::CreateRenewOrder {
+            Call::CreateRenewOrder {
                 id: sandbox::VPS_ID,
                 request: RenewRequest::dry_run(period("P3M"), vec![sandbox::VPS_ID])
             },
-            FakeCall::CreateRenewOrder {
+            Call::CreateRenewOrder {
                 id: sandbox::VPS_ID,
                 request: RenewRequest::order(period("P3M"), vec![sandbox::VPS_ID])
             },
-            FakeCall::AvailableRegisteredPaymentMeans(OrderId(300_000_001)),
-            FakeCall::PayWithRegisteredPaymentMean {
+            Call::AvailableRegisteredPaymentMeans {
+                order_id: OrderId(300_000_001)
+            },
+            Call::PayWithRegisteredPaymentMean {
                 order_id: OrderId(300_000_001),
                 payment_mean: PaymentMean::Paypal,
                 payment_mean_id: Some(1234)
             },
-            FakeCall::OrderStatus(OrderId(300_000_001)),
+            Call::OrderStatus {
+                order_id: OrderId(300_000_001)
+            },
         ]
     );
-    assert_eq!(fake.count(FakeMethod::CreateRenewOrder), 2);
+    assert_eq!(fake.count(Op::CreateRenewOrder), 2);
 
     // Same refusals as the mock, as API errors with routes and query ids.
     let ovh = MockOvh::start().await;
@@ -891,41 +895,19 @@ async fn fake_renew_api_behaves_like_the_mock() {
     assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
     assert!(matches!(
         fake.calls().last(),
-        Some(FakeCall::ServiceInfos { service_name, .. }) if service_name == ".."
+        Some(Call::ServiceInfos { service_name, .. }) if service_name == ".."
     ));
 }
 
-/// Calls `method` on `api` with arguments valid for the sandbox; `order` is an unpaid order.
-async fn call(api: &dyn ServiceRenewApi, method: FakeMethod, order: OrderId) -> Result<(), Error> {
-    let vps = sandbox::VPS_ID;
-    match method {
-        FakeMethod::ListServices => api.list_services().await.map(drop),
-        FakeMethod::Service => api.service(vps).await.map(drop),
-        FakeMethod::ServiceInfos => api.service_infos("vps", sandbox::VPS_NAME).await.map(drop),
-        FakeMethod::RenewDescriptions => api.renew_descriptions(vps, true).await.map(drop),
-        FakeMethod::CreateRenewOrder => api
-            .create_renew_order(vps, &RenewRequest::order(period("P1M"), vec![vps]))
-            .await
-            .map(drop),
-        FakeMethod::Order => api.order(order).await.map(drop),
-        FakeMethod::OrderStatus => api.order_status(order).await.map(drop),
-        FakeMethod::AvailableRegisteredPaymentMeans => api
-            .available_registered_payment_means(order)
-            .await
-            .map(drop),
-        FakeMethod::PayWithRegisteredPaymentMean => {
-            api.pay_with_registered_payment_mean(order, PaymentMean::Paypal, Some(1))
-                .await
-        }
-        FakeMethod::PaymentMethods => api.payment_methods().await.map(drop),
-        FakeMethod::PayWithPaymentMethod => api.pay_with_payment_method(order, 9_876_543).await,
-        other => panic!("unknown method {other:?}"),
-    }
+/// Sends the table's example call of `op` (its ids are the sandbox VPS and the first order
+/// of a sandbox account) through `execute`.
+async fn call(api: &dyn ServiceRenewApi, op: Op) -> Result<(), Error> {
+    api.execute(&op.example()).await.map(drop)
 }
 
 #[tokio::test]
 async fn fake_fail_next_fails_exactly_that_call_of_each_method() {
-    for method in FakeMethod::ALL {
+    for &method in Op::ALL {
         let fake = FakeRenewApi::sandbox();
         let order = fake
             .create_renew_order(
@@ -935,23 +917,20 @@ async fn fake_fail_next_fails_exactly_that_call_of_each_method() {
             .await
             .unwrap()
             .order_id;
+        assert_eq!(order, OrderId(300_000_001), "the examples' order");
         let before = (fake.orders(), fake.payments());
         fake.fail_next(method, || {
             api_error(403, "NOT_GRANTED_CALL", "This call has not been granted")
         });
         // Other methods are not affected.
-        for other in FakeMethod::ALL {
-            let pays = matches!(
-                other,
-                FakeMethod::PayWithRegisteredPaymentMean
-                    | FakeMethod::PayWithPaymentMethod
-                    | FakeMethod::CreateRenewOrder
-            );
+        for &other in Op::ALL {
+            // Those that can order or pay would change the account: not here.
+            let pays = !other.example().is_idempotent();
             if other != method && !pays {
-                call(&fake, other, order).await.unwrap();
+                call(&fake, other).await.unwrap();
             }
         }
-        let err = call(&fake, method, order).await.unwrap_err();
+        let err = call(&fake, method).await.unwrap_err();
         assert!(err.is_not_granted(), "{method:?}: {err}");
         let api = err.api().unwrap();
         assert_eq!(api.status, 403);
@@ -961,14 +940,14 @@ async fn fake_fail_next_fails_exactly_that_call_of_each_method() {
             "{}",
             api.hint().unwrap()
         );
-        assert_eq!(fake.calls().last().map(FakeCall::method), Some(method));
+        assert_eq!(fake.calls().last().map(Call::op), Some(method));
         assert_eq!(
             (fake.orders(), fake.payments()),
             before,
             "{method:?}: no effect"
         );
         // Used up: the same call now succeeds.
-        call(&fake, method, order).await.unwrap();
+        call(&fake, method).await.unwrap();
     }
 }
 
@@ -976,10 +955,10 @@ async fn fake_fail_next_fails_exactly_that_call_of_each_method() {
 async fn fake_failures_can_happen_after_the_effect_and_come_in_order() {
     let fake = FakeRenewApi::sandbox();
     let api: &dyn ServiceRenewApi = &fake;
-    fake.fail_next_after_effect(FakeMethod::CreateRenewOrder, || {
+    fake.fail_next_after_effect(Op::CreateRenewOrder, || {
         transport_error(TransportKind::Timeout, true)
     });
-    fake.fail_next(FakeMethod::CreateRenewOrder, || {
+    fake.fail_next(Op::CreateRenewOrder, || {
         api_error(500, "Server::InternalServerError", "boom")
     });
     let request = RenewRequest::order(period("P1M"), vec![sandbox::VPS_ID]);
@@ -1010,7 +989,7 @@ async fn fake_failures_can_happen_after_the_effect_and_come_in_order() {
     // A closure can count, or pick the error per call.
     let made = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let counter = made.clone();
-    fake.fail_next_after_effect(FakeMethod::PayWithPaymentMethod, move || {
+    fake.fail_next_after_effect(Op::PayWithPaymentMethod, move || {
         counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         transport_error(TransportKind::Connection, true)
     });
@@ -1067,7 +1046,7 @@ async fn fake_works_as_arc_dyn_across_spawned_tasks() {
     assert_eq!(ids, expected);
     assert_eq!(fake.orders().len(), 8);
     assert_eq!(fake.payments().len(), 8);
-    assert_eq!(fake.count(FakeMethod::CreateRenewOrder), 8);
+    assert_eq!(fake.count(Op::CreateRenewOrder), 8);
     assert_eq!(api.payment_methods().await.unwrap(), [5]);
     assert_eq!(api.list_services().await.unwrap(), [ServiceId(77)]);
     assert!(

@@ -2,8 +2,9 @@
 //! `MockOvh` (over HTTP), including a failure at every step.
 #![cfg(feature = "test-util")]
 
+use ovh_renew::ops::{Call, Op, Reply};
 use ovh_renew::planner::{PeriodChoice, PlanOptions, PlanOutcome, execute_plan, plan};
-use ovh_renew::testing::{FakeMethod, FakeRenewApi, MockOvh, PaidWith, api_error, transport_error};
+use ovh_renew::testing::{FakeRenewApi, MockOvh, PaidWith, api_error, transport_error};
 use ovh_renew::workflow::{
     PaymentChoice, PriceStage, RenewError, RenewOptions, ServiceRef, Step, renew,
 };
@@ -82,7 +83,7 @@ async fn a_dry_run_orders_nothing_and_reports_the_price() {
     assert!(report.order.is_none() && report.payment.is_none() && report.status.is_none());
     assert_eq!(report.dry_run.price_without_tax.ucents(), 41_400_000_000);
     assert_eq!(api.orders().len(), 0);
-    assert_eq!(api.count(FakeMethod::CreateRenewOrder), 1);
+    assert_eq!(api.count(Op::CreateRenewOrder), 1);
     assert_eq!(api.dry_runs().len(), 1);
     assert_eq!(report.choices.len(), 4);
 }
@@ -94,7 +95,7 @@ async fn asking_p12m_orders_the_offered_p1y_text_and_a_service_id_skips_service_
     let report = renew(&api, &options).await.unwrap();
     assert_eq!(report.period.as_str(), "P1Y");
     assert_eq!(api.orders()[0].duration.as_str(), "P1Y");
-    assert_eq!(api.count(FakeMethod::ServiceInfos), 0);
+    assert_eq!(api.count(Op::ServiceInfos), 0);
     // No payment asked: the order is left unpaid, and the status says so.
     assert_eq!(report.status, Some(OrderStatus::NotPaid));
 }
@@ -123,7 +124,7 @@ async fn paying_with_a_payment_method_id() {
     let report = renew(&api, &options).await.unwrap();
     assert_eq!(report.status, Some(OrderStatus::Delivered));
     assert_eq!(api.payments()[0].with, PaidWith::PaymentMethod(42));
-    assert_eq!(api.count(FakeMethod::AvailableRegisteredPaymentMeans), 0);
+    assert_eq!(api.count(Op::AvailableRegisteredPaymentMeans), 0);
 }
 
 /// A failure at every step: where the error says the account stands, and that nothing
@@ -131,7 +132,7 @@ async fn paying_with_a_payment_method_id() {
 #[tokio::test]
 async fn a_failure_at_every_step_says_where_the_account_stands() {
     struct Row {
-        method: FakeMethod,
+        method: Op,
         /// 0 = first call of that method fails, 1 = the second (the order after the dry run).
         skip: usize,
         error: fn() -> Error,
@@ -143,7 +144,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
     let unavailable = || api_error(503, "", "<html>Service Unavailable</html>");
     let rows: Vec<Row> = vec![
         Row {
-            method: FakeMethod::ServiceInfos,
+            method: Op::ServiceInfos,
             skip: 0,
             error: not_found,
             after_effect: false,
@@ -159,7 +160,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             orders: 0,
         },
         Row {
-            method: FakeMethod::RenewDescriptions,
+            method: Op::RenewDescriptions,
             skip: 0,
             error: unavailable,
             after_effect: false,
@@ -175,7 +176,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             orders: 0,
         },
         Row {
-            method: FakeMethod::CreateRenewOrder,
+            method: Op::CreateRenewOrder,
             skip: 0,
             error: unavailable,
             after_effect: false,
@@ -192,7 +193,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
         },
         // The order POST refused by OVH (4xx): nothing ordered.
         Row {
-            method: FakeMethod::CreateRenewOrder,
+            method: Op::CreateRenewOrder,
             skip: 1,
             error: || api_error(400, "Client::BadRequest", "Invalid duration"),
             after_effect: false,
@@ -209,7 +210,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
         },
         // The order POST never reached OVH: nothing ordered.
         Row {
-            method: FakeMethod::CreateRenewOrder,
+            method: Op::CreateRenewOrder,
             skip: 1,
             error: || transport_error(TransportKind::Connect, false),
             after_effect: false,
@@ -226,7 +227,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
         },
         // The answer to the order POST was lost: the order exists, the client cannot know.
         Row {
-            method: FakeMethod::CreateRenewOrder,
+            method: Op::CreateRenewOrder,
             skip: 1,
             error: || transport_error(TransportKind::Timeout, true),
             after_effect: true,
@@ -234,7 +235,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             orders: 1,
         },
         Row {
-            method: FakeMethod::AvailableRegisteredPaymentMeans,
+            method: Op::AvailableRegisteredPaymentMeans,
             skip: 0,
             error: unavailable,
             after_effect: false,
@@ -250,7 +251,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             orders: 1,
         },
         Row {
-            method: FakeMethod::PayWithRegisteredPaymentMean,
+            method: Op::PayWithRegisteredPaymentMean,
             skip: 0,
             error: || {
                 api_error(
@@ -272,7 +273,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             orders: 1,
         },
         Row {
-            method: FakeMethod::OrderStatus,
+            method: Op::OrderStatus,
             skip: 0,
             error: unavailable,
             after_effect: false,
@@ -302,7 +303,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
         };
         assert_eq!(api.orders().len(), row.orders, "row {i}: orders");
         assert!(
-            api.count(FakeMethod::CreateRenewOrder) <= 2,
+            api.count(Op::CreateRenewOrder) <= 2,
             "row {i}: at most a dry run and one order"
         );
         assert!((row.expect)(&err), "row {i}: {err:?}");
@@ -333,64 +334,23 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
 /// (the real order, after the dry run).
 struct Arming<'a> {
     api: &'a FakeRenewApi,
-    method: FakeMethod,
+    method: Op,
     make: fn() -> Error,
     after_effect: bool,
 }
 
 impl ServiceRenewApi for Arming<'_> {
-    fn list_services(&self) -> ApiFuture<'_, Vec<ServiceId>> {
-        self.api.list_services()
-    }
-    fn service(&self, id: ServiceId) -> ApiFuture<'_, Service> {
-        self.api.service(id)
-    }
-    fn service_infos<'a>(&'a self, product: &'a str, name: &'a str) -> ApiFuture<'a, ServiceInfos> {
-        self.api.service_infos(product, name)
-    }
-    fn renew_descriptions(
-        &self,
-        id: ServiceId,
-        include: bool,
-    ) -> ApiFuture<'_, Vec<RenewDescription>> {
-        self.api.renew_descriptions(id, include)
-    }
-    fn create_renew_order<'a>(
-        &'a self,
-        id: ServiceId,
-        request: &'a RenewRequest,
-    ) -> ApiFuture<'a, Order> {
-        if !request.is_dry_run() && self.method == FakeMethod::CreateRenewOrder {
-            if self.after_effect {
-                self.api.fail_next_after_effect(self.method, self.make);
-            } else {
-                self.api.fail_next(self.method, self.make);
+    fn execute<'a>(&'a self, call: &'a Call) -> ApiFuture<'a, Reply> {
+        if let Call::CreateRenewOrder { request, .. } = call {
+            if !request.is_dry_run() && self.method == Op::CreateRenewOrder {
+                if self.after_effect {
+                    self.api.fail_next_after_effect(self.method, self.make);
+                } else {
+                    self.api.fail_next(self.method, self.make);
+                }
             }
         }
-        self.api.create_renew_order(id, request)
-    }
-    fn order(&self, id: OrderId) -> ApiFuture<'_, Order> {
-        self.api.order(id)
-    }
-    fn order_status(&self, id: OrderId) -> ApiFuture<'_, OrderStatus> {
-        self.api.order_status(id)
-    }
-    fn available_registered_payment_means(&self, id: OrderId) -> ApiFuture<'_, Vec<PaymentMean>> {
-        self.api.available_registered_payment_means(id)
-    }
-    fn pay_with_registered_payment_mean(
-        &self,
-        id: OrderId,
-        mean: PaymentMean,
-        mean_id: Option<u64>,
-    ) -> ApiFuture<'_, ()> {
-        self.api.pay_with_registered_payment_mean(id, mean, mean_id)
-    }
-    fn payment_methods(&self) -> ApiFuture<'_, Vec<u64>> {
-        self.api.payment_methods()
-    }
-    fn pay_with_payment_method(&self, id: OrderId, method: u64) -> ApiFuture<'_, ()> {
-        self.api.pay_with_payment_method(id, method)
+        self.api.execute(call)
     }
 }
 
@@ -413,7 +373,7 @@ async fn an_unavailable_payment_mean_is_refused_before_paying_and_leaves_the_ord
     ));
     assert_eq!(Some(*order_id), api.orders().first().map(|o| o.order_id));
     assert!(err.to_string().contains("bankAccount"), "{err}");
-    assert_eq!(api.count(FakeMethod::PayWithRegisteredPaymentMean), 0);
+    assert_eq!(api.count(Op::PayWithRegisteredPaymentMean), 0);
 }
 
 #[tokio::test]
@@ -471,7 +431,7 @@ async fn a_changed_price_refuses_to_order() {
     assert_eq!(*expected, Amount::new(1, CurrencyCode::Eur));
     assert_eq!(*actual, Amount::new(3_450_000_000, CurrencyCode::Eur));
     assert!(err.nothing_ordered());
-    assert_eq!(api.count(FakeMethod::CreateRenewOrder), 0);
+    assert_eq!(api.count(Op::CreateRenewOrder), 0);
 }
 
 #[tokio::test]
@@ -482,7 +442,7 @@ async fn an_unoffered_period_lists_the_offered_ones() {
         .unwrap_err();
     assert!(matches!(err, RenewError::Selection(_)));
     assert!(err.to_string().contains("P1M, P3M, P6M, P1Y"), "{err}");
-    assert_eq!(api.count(FakeMethod::CreateRenewOrder), 0);
+    assert_eq!(api.count(Op::CreateRenewOrder), 0);
 }
 
 #[tokio::test]
@@ -556,7 +516,7 @@ async fn the_planner_keeps_manual_services_expiring_soon_and_totals_per_currency
 #[tokio::test]
 async fn a_failure_for_one_service_is_a_line_and_never_stops_the_others() {
     let api = FakeRenewApi::sandbox();
-    api.fail_next(FakeMethod::RenewDescriptions, || api_error(503, "", "busy"));
+    api.fail_next(Op::RenewDescriptions, || api_error(503, "", "busy"));
     let options = PlanOptions::new(PeriodChoice::Fixed(p("P1Y"))).concurrency(1);
     let plan = plan(&api, &options, None).await.unwrap();
     assert_eq!(plan.lines.len(), 2);

@@ -1,0 +1,270 @@
+//! The inverse of [`Call::path`] and [`Call::body`]: an HTTP request as received (by
+//! `testing::MockOvh`) back into its [`Call`]. Lenient like OVH where OVH is (an absent
+//! or `null` `dryRun` is `false`), and refusing what OVH refuses, with OVH's kind of
+//! answer.
+
+use serde_json::Value;
+
+use super::Call;
+use crate::models::{OrderId, PaymentMean, RenewPeriod, RenewRequest, ServiceId};
+
+/// Why a request is not a [`Call`], before any account is looked at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum HttpRefusal {
+    /// No operation has this method and path (OVH: 404 "Got an invalid (or empty) URL").
+    UnknownRoute,
+    /// The route exists, but an id in the path is not one (OVH: 404, the object does not
+    /// exist).
+    NotFound(String),
+    /// The body is not what the operation takes (OVH: 400 `Client::BadRequest`).
+    BadRequest(String),
+}
+
+/// A matched route whose values are not parsed yet: its template comes first, so that
+/// a request can be refused for its signature before its values are looked at.
+pub(crate) struct Matched<'p> {
+    /// The route template, e.g. `/service/{serviceId}/renew`.
+    pub(crate) template: String,
+    kind: Kind<'p>,
+}
+
+enum Kind<'p> {
+    ListServices,
+    Service(&'p str),
+    ServiceInfos { product: String, name: String },
+    RenewDescriptions(&'p str),
+    CreateRenewOrder(&'p str),
+    Order(&'p str),
+    OrderStatus(&'p str),
+    AvailableMeans(&'p str),
+    PayWithRegisteredMean(&'p str),
+    PaymentMethods,
+    Pay(&'p str),
+}
+
+/// Matches `method` and `path` (below the base URL, without the query) to an operation.
+pub(crate) fn route<'p>(method: &str, path: &'p str) -> Option<Matched<'p>> {
+    let segments: Vec<&'p str> = path.strip_prefix('/')?.split('/').collect();
+    let (kind, template) = match (method, segments.as_slice()) {
+        ("GET", ["service"]) => (Kind::ListServices, "/service"),
+        ("GET", ["service", s]) => (Kind::Service(s), "/service/{serviceId}"),
+        ("GET", ["service", s, "renew"]) => {
+            (Kind::RenewDescriptions(s), "/service/{serviceId}/renew")
+        }
+        ("POST", ["service", s, "renew"]) => {
+            (Kind::CreateRenewOrder(s), "/service/{serviceId}/renew")
+        }
+        ("GET", ["me", "order", o]) => (Kind::Order(o), "/me/order/{orderId}"),
+        ("GET", ["me", "order", o, "status"]) => {
+            (Kind::OrderStatus(o), "/me/order/{orderId}/status")
+        }
+        ("GET", ["me", "order", o, "availableRegisteredPaymentMean"]) => (
+            Kind::AvailableMeans(o),
+            "/me/order/{orderId}/availableRegisteredPaymentMean",
+        ),
+        ("POST", ["me", "order", o, "payWithRegisteredPaymentMean"]) => (
+            Kind::PayWithRegisteredMean(o),
+            "/me/order/{orderId}/payWithRegisteredPaymentMean",
+        ),
+        ("POST", ["me", "order", o, "pay"]) => (Kind::Pay(o), "/me/order/{orderId}/pay"),
+        ("GET", ["me", "payment", "method"]) => (Kind::PaymentMethods, "/me/payment/method"),
+        ("GET", [product @ .., name, "serviceInfos"])
+            if !product.is_empty() && product.iter().all(|p| !p.is_empty()) =>
+        {
+            let product = product.join("/");
+            let template = format!("/{product}/{{serviceName}}/serviceInfos");
+            let name = percent_decode(name)?;
+            return Some(Matched {
+                template,
+                kind: Kind::ServiceInfos { product, name },
+            });
+        }
+        _ => return None,
+    };
+    Some(Matched {
+        template: template.to_owned(),
+        kind,
+    })
+}
+
+impl Matched<'_> {
+    /// The call, from the values of the path, the query and the body.
+    fn call(self, query: Option<&str>, body: &[u8]) -> Result<Call, HttpRefusal> {
+        Ok(match self.kind {
+            Kind::ListServices => Call::ListServices,
+            Kind::Service(id) => Call::Service {
+                id: service_id(id)?,
+            },
+            Kind::ServiceInfos { product, name } => Call::ServiceInfos {
+                product,
+                service_name: name,
+            },
+            Kind::RenewDescriptions(id) => Call::RenewDescriptions {
+                id: service_id(id)?,
+                include_options: query.is_some_and(|q| {
+                    url::form_urlencoded::parse(q.as_bytes())
+                        .any(|(k, v)| k == "includeOptions" && v == "true")
+                }),
+            },
+            Kind::CreateRenewOrder(id) => {
+                let id = service_id(id)?;
+                Call::CreateRenewOrder {
+                    id,
+                    request: renew_request(body)?,
+                }
+            }
+            Kind::Order(o) => Call::Order {
+                order_id: order_id(o)?,
+            },
+            Kind::OrderStatus(o) => Call::OrderStatus {
+                order_id: order_id(o)?,
+            },
+            Kind::AvailableMeans(o) => Call::AvailableRegisteredPaymentMeans {
+                order_id: order_id(o)?,
+            },
+            Kind::PayWithRegisteredMean(o) => {
+                let order_id = order_id(o)?;
+                let (payment_mean, payment_mean_id) = registered_mean(body)?;
+                Call::PayWithRegisteredPaymentMean {
+                    order_id,
+                    payment_mean,
+                    payment_mean_id,
+                }
+            }
+            Kind::PaymentMethods => Call::PaymentMethods,
+            Kind::Pay(o) => {
+                let order_id = order_id(o)?;
+                Call::PayWithPaymentMethod {
+                    order_id,
+                    payment_method_id: payment_method(body)?,
+                }
+            }
+        })
+    }
+}
+
+impl Call {
+    /// The call an HTTP request makes: `method`, `path_and_query` below the base URL
+    /// (percent-encoded, as sent) and the body. The inverse of [`Call::path`] and
+    /// [`Call::body`].
+    pub(crate) fn from_http(
+        method: &str,
+        path_and_query: &str,
+        body: &[u8],
+    ) -> Result<Call, HttpRefusal> {
+        let (path, query) = match path_and_query.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (path_and_query, None),
+        };
+        route(method, path)
+            .ok_or(HttpRefusal::UnknownRoute)?
+            .call(query, body)
+    }
+}
+
+/// Decodes `%XX` escapes (and nothing else: `+` stays `+`, as in a path segment).
+fn percent_decode(segment: &str) -> Option<String> {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = segment.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn service_id(text: &str) -> Result<ServiceId, HttpRefusal> {
+    text.parse()
+        .map_err(|_| HttpRefusal::NotFound("This service does not exist".into()))
+}
+
+fn order_id(text: &str) -> Result<OrderId, HttpRefusal> {
+    text.parse().map_err(|_| {
+        HttpRefusal::NotFound(format!(
+            "The requested object (orderId = {text}) does not exist"
+        ))
+    })
+}
+
+fn bad(message: impl Into<String>) -> HttpRefusal {
+    HttpRefusal::BadRequest(message.into())
+}
+
+fn object(body: &[u8]) -> Result<serde_json::Map<String, Value>, HttpRefusal> {
+    match serde_json::from_slice(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(bad("Invalid JSON received: expected an object")),
+    }
+}
+
+/// `{dryRun?, duration, services}`.
+fn renew_request(body: &[u8]) -> Result<RenewRequest, HttpRefusal> {
+    let body = object(body)?;
+    let dry_run = match body.get("dryRun") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => return Err(bad(format!("Invalid dryRun {other}: expected a boolean"))),
+    };
+    let duration: RenewPeriod = match body.get("duration") {
+        Some(Value::String(text)) => text
+            .parse()
+            .map_err(|e| bad(format!("Invalid duration: {e}")))?,
+        Some(other) => {
+            return Err(bad(format!(
+                "Invalid duration {other}: expected an ISO 8601 duration such as \"P1Y\""
+            )));
+        }
+        None => return Err(bad("Missing parameter: duration")),
+    };
+    let services: Vec<ServiceId> = match body.get("services") {
+        Some(value) => serde_json::from_value(value.clone()).map_err(|_| {
+            bad(format!(
+                "Invalid services {value}: expected an array of service ids"
+            ))
+        })?,
+        None => return Err(bad("Missing parameter: services")),
+    };
+    Ok(if dry_run {
+        RenewRequest::dry_run(duration, services)
+    } else {
+        RenewRequest::order(duration, services)
+    })
+}
+
+/// `{paymentMean, paymentMeanId?}`.
+fn registered_mean(body: &[u8]) -> Result<(PaymentMean, Option<u64>), HttpRefusal> {
+    let body = object(body)?;
+    let mean = match body.get("paymentMean") {
+        Some(Value::String(text)) => PaymentMean::from(text.as_str()),
+        _ => {
+            return Err(bad(
+                "Missing parameter: paymentMean (a billing.ReusablePaymentMeanEnum)",
+            ));
+        }
+    };
+    let mean_id = match body.get("paymentMeanId") {
+        None | Some(Value::Null) => None,
+        Some(value) => Some(
+            value
+                .as_u64()
+                .ok_or_else(|| bad(format!("Invalid paymentMeanId {value}: expected an id")))?,
+        ),
+    };
+    Ok((mean, mean_id))
+}
+
+/// `{paymentMethod: {id}}`.
+fn payment_method(body: &[u8]) -> Result<u64, HttpRefusal> {
+    object(body)?
+        .get("paymentMethod")
+        .and_then(|m| m.get("id"))
+        .and_then(Value::as_u64)
+        .ok_or_else(|| bad("Missing parameter: paymentMethod (expected {\"id\": <long>})"))
+}

@@ -1,0 +1,471 @@
+//! The API operations as data: one [`Call`] per request the crate can make, one [`Reply`]
+//! per answer, and [`Op`], the kind of a call.
+//!
+//! Every operation is one entry of a single table (`ops/table.rs`); the enums below, the
+//! typed methods of [`ServiceRenewApi`](crate::ServiceRenewApi) and of the blocking client
+//! are generated from it. What a call sends and needs is written once, here, as one
+//! `match` arm per call: its HTTP [method](Call::method), [path](Call::path),
+//! [body](Call::body), whether it [may be retried](Call::is_idempotent), the
+//! [access rule](Call::access_rule) it needs. [`AccessRule::renewal_flow`], the test
+//! doubles of `testing` and the fault matrix are derived from the same table.
+//!
+//! Implement [`ServiceRenewApi::execute`](crate::ServiceRenewApi::execute) to answer calls
+//! yourself, e.g. in a test double; match the calls you care about and keep a `_` arm for
+//! the others (`Call` is `#[non_exhaustive]`: calls added in later releases then reach
+//! that arm instead of breaking your code):
+//!
+//! ```
+//! use ovh_renew::ops::{Call, Reply};
+//! use ovh_renew::{ApiFuture, Error, ServiceId, ServiceRenewApi};
+//!
+//! struct OneService;
+//!
+//! impl ServiceRenewApi for OneService {
+//!     fn execute<'a>(&'a self, call: &'a Call) -> ApiFuture<'a, Reply> {
+//!         Box::pin(async move {
+//!             match call {
+//!                 Call::ListServices => Ok(Reply::ListServices(vec![ServiceId(42)])),
+//!                 other => Err(Error::InvalidRequest(format!("not faked: {}", other.op()))),
+//!             }
+//!         })
+//!     }
+//! }
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! assert_eq!(OneService.list_services().await.unwrap(), [ServiceId(42)]);
+//! assert!(OneService.payment_methods().await.is_err());
+//! # });
+//! ```
+
+mod table;
+
+use std::fmt;
+
+use reqwest::Method;
+use serde::Serialize;
+
+use crate::error::Error;
+// The table names its argument and answer types unqualified: every model is in scope.
+#[allow(unused_imports)]
+use crate::models::*;
+use crate::path::ApiPath;
+use crate::transport::Answer;
+
+pub(crate) use table::for_each_op;
+
+#[cfg(any(test, feature = "test-util"))]
+mod from_http;
+#[cfg(any(test, feature = "test-util"))]
+pub(crate) use from_http::{HttpRefusal, route};
+
+/// Generates [`Call`], [`Op`] and [`Reply`] from the table.
+macro_rules! define_ops {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident $( { $( $(#[$fdoc:meta])* $field:ident : $fty:ty ),* $(,)? } )?
+        => fn $fname:ident ( $( $arg:ident : $aty:ty ),* $(,)? ) -> $ret:ty = $build:expr ;
+    )*) => {
+        /// One API operation with its arguments: what
+        /// [`ServiceRenewApi::execute`](crate::ServiceRenewApi::execute) answers with a
+        /// [`Reply`]. Each variant is the call of the typed method of the same name.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub enum Call {
+            $(
+                #[doc = concat!(
+                    "[`ServiceRenewApi::", stringify!($fname), "`](crate::ServiceRenewApi::",
+                    stringify!($fname), ")."
+                )]
+                $name $( { $( $(#[$fdoc])* $field: $fty ),* } )?,
+            )*
+        }
+
+        /// The kind of a [`Call`], without its arguments: to program failures of a test
+        /// double, count calls, or list every operation ([`Op::ALL`]).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Op {
+            $(
+                #[doc = concat!(
+                    "[`ServiceRenewApi::", stringify!($fname), "`](crate::ServiceRenewApi::",
+                    stringify!($fname), ")."
+                )]
+                $name,
+            )*
+        }
+
+        /// The typed answer of a [`Call`]: the variant of the same name. Serializes as the
+        /// answer alone (`Reply::ListServices(ids)` as the array of ids, the pay calls'
+        /// `()` as `null`).
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[serde(untagged)]
+        #[non_exhaustive]
+        pub enum Reply {
+            $(
+                #[doc = concat!(
+                    "The answer of [`ServiceRenewApi::", stringify!($fname),
+                    "`](crate::ServiceRenewApi::", stringify!($fname), ")."
+                )]
+                $name($ret),
+            )*
+        }
+
+        impl Op {
+            /// Every operation, in the table's order.
+            pub const ALL: &'static [Op] = &[$(Op::$name),*];
+
+            /// The name of the typed method, e.g. `create_renew_order`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Op::$name => stringify!($fname),)*
+                }
+            }
+        }
+
+        impl Call {
+            /// Which operation this is.
+            pub fn op(&self) -> Op {
+                match self {
+                    $(Call::$name { .. } => Op::$name,)*
+                }
+            }
+        }
+
+        impl Reply {
+            /// Which operation this answers.
+            pub fn op(&self) -> Op {
+                match self {
+                    $(Reply::$name(_) => Op::$name,)*
+                }
+            }
+        }
+    };
+}
+
+for_each_op!(define_ops);
+
+impl fmt::Display for Op {
+    /// The name of the typed method, e.g. `create_renew_order`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The products of OVH's renewal guide: the `service_infos` routes
+/// [`AccessRule::renewal_flow`] grants.
+pub(crate) const GUIDE_PRODUCTS: &[&str] = &["vps", "domain", "hosting/web", "dedicated/server"];
+
+fn service_path(id: ServiceId) -> ApiPath {
+    ApiPath::new("/service").id("serviceId", id.0)
+}
+
+fn order_path(id: OrderId) -> ApiPath {
+    ApiPath::new("/me/order").id("orderId", id.0)
+}
+
+/// The `/{product}/{serviceName}/serviceInfos` path, refusing what cannot travel.
+fn service_infos_path(product: &str, service_name: &str) -> Result<ApiPath, Error> {
+    let parts: Vec<&str> = product.split('/').filter(|p| !p.is_empty()).collect();
+    let valid = |p: &&str| {
+        p.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            && *p != "."
+            && *p != ".."
+    };
+    if parts.is_empty() || !parts.iter().all(valid) {
+        return Err(Error::InvalidRequest(format!(
+            "product {product:?} is not a route such as vps, domain, hosting/web or dedicated/server"
+        )));
+    }
+    let mut path = ApiPath::new("");
+    for p in parts {
+        path = path.lit(p);
+    }
+    Ok(path
+        .segment("serviceName", service_name)?
+        .lit("serviceInfos"))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PayWithRegisteredPaymentMeanBody<'a> {
+    payment_mean: &'a PaymentMean,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payment_mean_id: Option<u64>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PayWithPaymentMethodBody {
+    payment_method: PaymentMethodRef,
+}
+
+#[derive(Serialize)]
+struct PaymentMethodRef {
+    id: u64,
+}
+
+fn json<B: Serialize + ?Sized>(body: &B) -> Result<Option<String>, Error> {
+    serde_json::to_string(body)
+        .map(Some)
+        .map_err(|e| Error::InvalidRequest(format!("cannot serialize the body: {e}")))
+}
+
+impl Call {
+    /// The HTTP method.
+    pub fn method(&self) -> Method {
+        match self {
+            Call::CreateRenewOrder { .. }
+            | Call::PayWithRegisteredPaymentMean { .. }
+            | Call::PayWithPaymentMethod { .. } => Method::POST,
+            Call::ListServices
+            | Call::Service { .. }
+            | Call::ServiceInfos { .. }
+            | Call::RenewDescriptions { .. }
+            | Call::Order { .. }
+            | Call::OrderStatus { .. }
+            | Call::AvailableRegisteredPaymentMeans { .. }
+            | Call::PaymentMethods => Method::GET,
+        }
+    }
+
+    /// The path below the base URL, with its query. [`Error::InvalidRequest`] for what
+    /// cannot travel, before anything is sent: a service name that cannot be one path
+    /// segment (empty, `.`, `..`), a product that is not a route.
+    pub fn path(&self) -> Result<ApiPath, Error> {
+        Ok(match self {
+            Call::ListServices => ApiPath::new("/service"),
+            Call::Service { id } => service_path(*id),
+            Call::ServiceInfos {
+                product,
+                service_name,
+            } => service_infos_path(product, service_name)?,
+            Call::RenewDescriptions {
+                id,
+                include_options,
+            } => service_path(*id)
+                .lit("renew")
+                .query_bool("includeOptions", *include_options),
+            Call::CreateRenewOrder { id, .. } => service_path(*id).lit("renew"),
+            Call::Order { order_id } => order_path(*order_id),
+            Call::OrderStatus { order_id } => order_path(*order_id).lit("status"),
+            Call::AvailableRegisteredPaymentMeans { order_id } => {
+                order_path(*order_id).lit("availableRegisteredPaymentMean")
+            }
+            Call::PayWithRegisteredPaymentMean { order_id, .. } => {
+                order_path(*order_id).lit("payWithRegisteredPaymentMean")
+            }
+            Call::PaymentMethods => ApiPath::new("/me/payment/method"),
+            Call::PayWithPaymentMethod { order_id, .. } => order_path(*order_id).lit("pay"),
+        })
+    }
+
+    /// The body, compact JSON; `None` for the calls that send none (every `GET`).
+    /// [`Error::InvalidRequest`] for a request refused before sending (a
+    /// [`RenewRequest`] that [`RenewRequest::validate`] refuses: an empty service list, a
+    /// zero duration).
+    pub fn body(&self) -> Result<Option<String>, Error> {
+        match self {
+            Call::CreateRenewOrder { request, .. } => {
+                request
+                    .validate()
+                    .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+                json(request)
+            }
+            Call::PayWithRegisteredPaymentMean {
+                payment_mean,
+                payment_mean_id,
+                ..
+            } => json(&PayWithRegisteredPaymentMeanBody {
+                payment_mean,
+                payment_mean_id: *payment_mean_id,
+            }),
+            Call::PayWithPaymentMethod {
+                payment_method_id, ..
+            } => json(&PayWithPaymentMethodBody {
+                payment_method: PaymentMethodRef {
+                    id: *payment_method_id,
+                },
+            }),
+            Call::ListServices
+            | Call::Service { .. }
+            | Call::ServiceInfos { .. }
+            | Call::RenewDescriptions { .. }
+            | Call::Order { .. }
+            | Call::OrderStatus { .. }
+            | Call::AvailableRegisteredPaymentMeans { .. }
+            | Call::PaymentMethods => Ok(None),
+        }
+    }
+
+    /// Whether the call may be sent again after a failure that may have reached OVH: every
+    /// `GET`, never a call that can create an order or move money (every `POST`).
+    pub fn is_idempotent(&self) -> bool {
+        self.method() == Method::GET
+    }
+
+    /// The access rule this call needs: its method and its path's rule pattern, e.g.
+    /// `POST /service/*/renew`.
+    pub fn access_rule(&self) -> Result<AccessRule, Error> {
+        Ok(AccessRule::new(
+            self.method().as_str(),
+            self.path()?.rule_path(),
+        ))
+    }
+
+    /// Method, path and body, or the reason the call is refused before sending.
+    pub(crate) fn to_http(&self) -> Result<(Method, ApiPath, Option<String>), Error> {
+        let path = self.path()?;
+        let body = self.body()?;
+        Ok((self.method(), path, body))
+    }
+
+    /// Decodes OVH's answer to this call (see [`Answer::decode`]). The pay calls accept
+    /// only `null`, an empty body or 204; a real order's answer needs a usable `orderId`.
+    pub(crate) fn decode(&self, answer: Answer, path: &ApiPath) -> Result<Reply, Error> {
+        let method = &self.method();
+        Ok(match self {
+            Call::ListServices => Reply::ListServices(answer.decode(method, path)?),
+            Call::Service { .. } => Reply::Service(answer.decode(method, path)?),
+            Call::ServiceInfos { .. } => Reply::ServiceInfos(answer.decode(method, path)?),
+            Call::RenewDescriptions { .. } => {
+                Reply::RenewDescriptions(answer.decode(method, path)?)
+            }
+            Call::CreateRenewOrder { request, .. } if request.dry_run => {
+                Reply::CreateRenewOrder(answer.decode(method, path)?)
+            }
+            Call::CreateRenewOrder { .. } => {
+                // A real order's answer must carry its id: never "order 0".
+                let created: CreatedOrder = answer.decode(method, path)?;
+                Reply::CreateRenewOrder(created.0)
+            }
+            Call::Order { .. } => Reply::Order(answer.decode(method, path)?),
+            Call::OrderStatus { .. } => Reply::OrderStatus(answer.decode(method, path)?),
+            Call::AvailableRegisteredPaymentMeans { .. } => {
+                let means: Vec<RegisteredPaymentMean> = answer.decode(method, path)?;
+                Reply::AvailableRegisteredPaymentMeans(
+                    means.into_iter().map(|m| m.payment_mean).collect(),
+                )
+            }
+            Call::PayWithRegisteredPaymentMean { .. } => {
+                Reply::PayWithRegisteredPaymentMean(answer.accept(method, path)?)
+            }
+            Call::PaymentMethods => Reply::PaymentMethods(answer.decode(method, path)?),
+            Call::PayWithPaymentMethod { .. } => {
+                Reply::PayWithPaymentMethod(answer.accept(method, path)?)
+            }
+        })
+    }
+}
+
+impl Op {
+    /// A representative call of this kind (the sandbox VPS of `testing::sandbox`, the
+    /// first order id of a sandbox account, PayPal 1234, payment method 9876543): what
+    /// [`access_rules`](Op::access_rules) is derived from, and a call to send when any
+    /// call of the kind will do (a fault matrix).
+    pub fn example(self) -> Call {
+        let (service, order) = (ServiceId(118_977_335), OrderId(300_000_001));
+        match self {
+            Op::ListServices => Call::ListServices,
+            Op::Service => Call::Service { id: service },
+            Op::ServiceInfos => Call::ServiceInfos {
+                product: GUIDE_PRODUCTS[0].to_owned(),
+                service_name: "vps-0baa4fcf.vps.ovh.net".to_owned(),
+            },
+            Op::RenewDescriptions => Call::RenewDescriptions {
+                id: service,
+                include_options: false,
+            },
+            Op::CreateRenewOrder => Call::CreateRenewOrder {
+                id: service,
+                request: RenewRequest::dry_run(
+                    crate::models::RenewPeriod::from_months(1),
+                    vec![service],
+                ),
+            },
+            Op::Order => Call::Order { order_id: order },
+            Op::OrderStatus => Call::OrderStatus { order_id: order },
+            Op::AvailableRegisteredPaymentMeans => {
+                Call::AvailableRegisteredPaymentMeans { order_id: order }
+            }
+            Op::PayWithRegisteredPaymentMean => Call::PayWithRegisteredPaymentMean {
+                order_id: order,
+                payment_mean: PaymentMean::Paypal,
+                payment_mean_id: Some(1234),
+            },
+            Op::PaymentMethods => Call::PaymentMethods,
+            Op::PayWithPaymentMethod => Call::PayWithPaymentMethod {
+                order_id: order,
+                payment_method_id: 9_876_543,
+            },
+        }
+    }
+
+    /// The access rules calls of this kind need. One rule each, except `service_infos`,
+    /// whose rule depends on the product: the four products of the renewal guide.
+    pub fn access_rules(self) -> Vec<AccessRule> {
+        let calls = match self {
+            Op::ServiceInfos => GUIDE_PRODUCTS
+                .iter()
+                .map(|product| Call::ServiceInfos {
+                    product: (*product).to_owned(),
+                    service_name: "name".to_owned(),
+                })
+                .collect(),
+            other => vec![other.example()],
+        };
+        calls
+            .iter()
+            .filter_map(|call| call.access_rule().ok())
+            .collect()
+    }
+}
+
+/// The rules of every operation, in the table's order, without the rules another rule of
+/// the list already allows (`GET /service/*` allows `GET /service/*/renew`).
+pub(crate) fn renewal_flow() -> Vec<AccessRule> {
+    let all: Vec<AccessRule> = Op::ALL.iter().flat_map(|op| op.access_rules()).collect();
+    let mut kept: Vec<AccessRule> = Vec::with_capacity(all.len());
+    for (i, rule) in all.iter().enumerate() {
+        let covered = all
+            .iter()
+            .enumerate()
+            .any(|(j, other)| j != i && other != rule && other.allows(&rule.method, &rule.path));
+        if !covered && !kept.contains(rule) {
+            kept.push(rule.clone());
+        }
+    }
+    kept
+}
+
+/// The error of a [`Reply`] that does not answer its [`Call`]: a faulty
+/// [`ServiceRenewApi::execute`](crate::ServiceRenewApi::execute).
+///
+/// For a call that may be retried, [`Error::InvalidRequest`]. For a call that can order or
+/// pay, whatever answered it may have acted: an [`Error::Decode`] (a success answer that
+/// is not the documented one), for which [`Error::may_have_been_processed`] is `true`, so
+/// that the workflow reports the order or payment as uncertain, never as not made.
+pub(crate) fn mismatch(call: &Call, reply: &Reply) -> Error {
+    let what = format!(
+        "ServiceRenewApi::execute answered {} with the reply of {}",
+        call.op(),
+        reply.op()
+    );
+    if call.is_idempotent() {
+        return Error::InvalidRequest(what);
+    }
+    use serde::de::Error as _;
+    let route = call
+        .path()
+        .map_or_else(|_| call.op().name().to_owned(), |p| p.route().to_owned());
+    Error::Decode(Box::new(crate::error::DecodeError {
+        method: call.method().to_string(),
+        route,
+        status: 200,
+        field: ".".into(),
+        query_id: None,
+        source: serde_json::Error::custom(what),
+    }))
+}
+
+#[cfg(test)]
+mod tests;

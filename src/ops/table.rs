@@ -1,0 +1,249 @@
+//! The operation table: every API call the crate models, written once.
+//!
+//! [`for_each_op!`] hands the whole table to a macro that generates code from it: the
+//! [`Call`](super::Call), [`Op`](super::Op) and [`Reply`](super::Reply) enums (in
+//! `ops`), the typed provided methods of [`ServiceRenewApi`](crate::ServiceRenewApi) (in
+//! `api`), and the typed methods of the blocking client (in `blocking`).
+//!
+//! One entry is:
+//!
+//! ```text
+//! /// The typed method's documentation.
+//! Variant { /// field docs
+//!           field: Type, ... }                      // the `Call` variant and its arguments
+//!     => fn typed_method(arg: ArgType, ...)         // the provided method on the trait
+//!     -> ReplyType                                  // what `Reply::Variant` carries
+//!     = Call::Variant { field: arg, ... };          // how the method builds its `Call`
+//! ```
+//!
+//! What each call sends, needs and answers (method, path, body, idempotency, access rule,
+//! decoding, the account simulator's handling) is a `match` arm on [`Call`](super::Call)
+//! or [`Op`](super::Op) in `ops` and `testing::account`: the compiler lists every arm a
+//! new entry needs.
+
+/// Calls `$m!` with the operation table (see the [module documentation](self)).
+macro_rules! for_each_op {
+    ($m:ident) => {
+        $m! {
+            /// `GET /service`: the ids of every service of the account.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::{OvhClient, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// for id in client.list_services().await? {
+            ///     println!("service {id}");
+            /// }
+            /// # Ok(()) }
+            /// ```
+            ListServices
+                => fn list_services() -> Vec<ServiceId> = Call::ListServices;
+
+            /// `GET /service/{serviceId}`: one service, with its route, dates and renew mode.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::{OvhClient, ServiceId, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let service = client.service(ServiceId(118_977_335)).await?;
+            /// println!("{:?} expires {:?}", service.route.url, service.expiration_date);
+            /// # Ok(()) }
+            /// ```
+            Service {
+                /// The service.
+                id: ServiceId,
+            } => fn service(id: ServiceId) -> Service = Call::Service { id };
+
+            /// `GET /{product}/{serviceName}/serviceInfos`: `product` is a fixed route such as
+            /// `vps`, `domain`, `hosting/web` or `dedicated/server` (split on `/`);
+            /// `service_name` is always sent as exactly one percent-encoded segment (empty, `.`
+            /// and `..` are refused before sending).
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::{OvhClient, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let infos = client.service_infos("vps", "vps-0baa4fcf.vps.ovh.net").await?;
+            /// println!("service id {}, expires {:?}", infos.service_id, infos.expiration);
+            /// # Ok(()) }
+            /// ```
+            ServiceInfos {
+                /// The product route, as passed (`vps`, `hosting/web`, …).
+                product: String,
+                /// The service name, as passed.
+                service_name: String,
+            } => fn service_infos(product: &'a str, service_name: &'a str) -> ServiceInfos
+                = Call::ServiceInfos {
+                    product: product.to_owned(),
+                    service_name: service_name.to_owned(),
+                };
+
+            /// `GET /service/{serviceId}/renew?includeOptions=…`: one description per offered
+            /// period, each with its strategies and prices (excluding tax).
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::{OvhClient, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let infos = client.service_infos("domain", "example.ovh").await?;
+            /// for choice in client.renew_descriptions(infos.service_id, false).await? {
+            ///     for strategy in &choice.strategies {
+            ///         println!("{}: {} ucents for {:?}", choice.renew_period, strategy.price.ucents(), strategy.services);
+            ///     }
+            /// }
+            /// # Ok(()) }
+            /// ```
+            RenewDescriptions {
+                /// The service.
+                id: ServiceId,
+                /// Whether the choices of the service's options are asked for too.
+                include_options: bool,
+            } => fn renew_descriptions(id: ServiceId, include_options: bool) -> Vec<RenewDescription>
+                = Call::RenewDescriptions { id, include_options };
+
+            /// `POST /service/{serviceId}/renew`: creates the renew order (or, with
+            /// [`RenewRequest::dry_run`], only prices it). Sent exactly once, never retried; an
+            /// empty service list is refused before sending. A real order's answer without a
+            /// usable `orderId` (missing, `null` or 0) is an [`Error::Decode`]: the order may
+            /// exist. A dry run's answer may lack it (it decodes as order 0).
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::{strategy, OvhClient, ServiceId, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let id = ServiceId(118_977_335);
+            /// let choices = client.renew_descriptions(id, false).await?;
+            /// let chosen = strategy::select_single(&choices, &"P3M".parse()?, id)?;
+            /// // Always price it first: a dry run orders nothing.
+            /// let quote = client.create_renew_order(id, &chosen.dry_run()).await?;
+            /// println!("{} ucents with tax", quote.price_with_tax.ucents());
+            /// // Then the real order, sent exactly once.
+            /// let order = client.create_renew_order(id, &chosen.order()).await?;
+            /// println!("order {}", order.order_id);
+            /// # Ok(()) }
+            /// ```
+            CreateRenewOrder {
+                /// The service of the path.
+                id: ServiceId,
+                /// The request (the body), as passed.
+                request: RenewRequest,
+            } => fn create_renew_order(id: ServiceId, request: &'a RenewRequest) -> Order
+                = Call::CreateRenewOrder { id, request: request.clone() };
+
+            /// `GET /me/order/{orderId}`.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::{OrderId, OvhClient, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let order = client.order(OrderId(300_000_001)).await?;
+            /// println!("{} ucents with tax", order.price_with_tax.ucents());
+            /// # Ok(()) }
+            /// ```
+            Order {
+                /// The order.
+                order_id: OrderId,
+            } => fn order(order_id: OrderId) -> Order = Call::Order { order_id };
+
+            /// `GET /me/order/{orderId}/status` (a bare JSON string).
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::{OrderId, OvhClient, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let status = client.order_status(OrderId(300_000_001)).await?;
+            /// println!("{status}");
+            /// # Ok(()) }
+            /// ```
+            OrderStatus {
+                /// The order.
+                order_id: OrderId,
+            } => fn order_status(order_id: OrderId) -> OrderStatus = Call::OrderStatus { order_id };
+
+            /// `GET /me/order/{orderId}/availableRegisteredPaymentMean`: the payment means this
+            /// order can be paid with.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::{OrderId, OvhClient, PaymentMean, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let means = client.available_registered_payment_means(OrderId(300_000_001)).await?;
+            /// println!("payable with PayPal: {}", means.contains(&PaymentMean::Paypal));
+            /// # Ok(()) }
+            /// ```
+            AvailableRegisteredPaymentMeans {
+                /// The order.
+                order_id: OrderId,
+            } => fn available_registered_payment_means(order_id: OrderId) -> Vec<PaymentMean>
+                = Call::AvailableRegisteredPaymentMeans { order_id };
+
+            /// `POST /me/order/{orderId}/payWithRegisteredPaymentMean` with
+            /// `{paymentMean, paymentMeanId?}`. Sent exactly once, never retried.
+            ///
+            /// `Ok(())` only for what OVH answers (`null`, an empty body, 204). Any other success
+            /// body (a captive portal's page) is an [`Error::Decode`] and a redirect an
+            /// [`Error::Redirect`]: for both, and for timeouts and broken connections,
+            /// [`Error::may_have_been_processed`] is `true`: read `GET /me/order/{orderId}/status`
+            /// ([`order_status`](Self::order_status)) before paying again.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::{OrderId, OvhClient, PaymentMean, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// client
+            ///     .pay_with_registered_payment_mean(OrderId(300_000_001), PaymentMean::Paypal, Some(1234))
+            ///     .await?;
+            /// # Ok(()) }
+            /// ```
+            PayWithRegisteredPaymentMean {
+                /// The order.
+                order_id: OrderId,
+                /// The payment mean.
+                payment_mean: PaymentMean,
+                /// Its id (`paymentMeanId`), if passed.
+                payment_mean_id: Option<u64>,
+            } => fn pay_with_registered_payment_mean(
+                order_id: OrderId,
+                payment_mean: PaymentMean,
+                payment_mean_id: Option<u64>,
+            ) -> () = Call::PayWithRegisteredPaymentMean { order_id, payment_mean, payment_mean_id };
+
+            /// `GET /me/payment/method`: the ids of the account's payment methods.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::{OvhClient, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let ids = client.payment_methods().await?;
+            /// println!("payment methods: {ids:?}");
+            /// # Ok(()) }
+            /// ```
+            PaymentMethods
+                => fn payment_methods() -> Vec<u64> = Call::PaymentMethods;
+
+            /// `POST /me/order/{orderId}/pay` with `{paymentMethod: {id}}`. Sent exactly once.
+            /// What counts as paid is as for
+            /// [`pay_with_registered_payment_mean`](Self::pay_with_registered_payment_mean).
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::{OrderId, OvhClient, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let order = OrderId(300_000_001);
+            /// if let Some(method) = client.payment_methods().await?.first() {
+            ///     client.pay_with_payment_method(order, *method).await?;
+            /// }
+            /// # Ok(()) }
+            /// ```
+            PayWithPaymentMethod {
+                /// The order.
+                order_id: OrderId,
+                /// The payment method id.
+                payment_method_id: u64,
+            } => fn pay_with_payment_method(order_id: OrderId, payment_method_id: u64) -> ()
+                = Call::PayWithPaymentMethod { order_id, payment_method_id };
+        }
+    };
+}
+
+pub(crate) use for_each_op;

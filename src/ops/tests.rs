@@ -1,0 +1,289 @@
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+
+use super::*;
+use crate::models::RenewPeriod;
+
+/// Arguments for any call; [`call_of`] picks what an operation takes.
+#[derive(Debug, Clone)]
+struct Args {
+    a: u64,
+    b: u64,
+    flag: bool,
+    product: Vec<String>,
+    name: String,
+    months: u32,
+    services: Vec<u64>,
+    mean: String,
+    mean_id: Option<u64>,
+}
+
+fn args() -> impl Strategy<Value = Args> {
+    (
+        (any::<u64>(), any::<u64>(), any::<bool>()),
+        prop::collection::vec("[a-zA-Z0-9_.-]{1,8}", 1..4),
+        any::<String>(),
+        1u32..240,
+        prop::collection::vec(any::<u64>(), 0..4),
+        "[a-zA-Z_]{1,14}",
+        prop::option::of(any::<u64>()),
+    )
+        .prop_map(
+            |((a, b, flag), product, name, months, services, mean, mean_id)| Args {
+                a,
+                b,
+                flag,
+                product,
+                name,
+                months,
+                services,
+                mean,
+                mean_id,
+            },
+        )
+}
+
+fn call_of(op: Op, x: Args) -> Call {
+    let request = || {
+        let period = RenewPeriod::from_months(x.months);
+        let services = x.services.iter().copied().map(ServiceId).collect();
+        if x.flag {
+            RenewRequest::dry_run(period, services)
+        } else {
+            RenewRequest::order(period, services)
+        }
+    };
+    match op {
+        Op::ListServices => Call::ListServices,
+        Op::Service => Call::Service { id: ServiceId(x.a) },
+        Op::ServiceInfos => Call::ServiceInfos {
+            product: x.product.join("/"),
+            service_name: x.name.clone(),
+        },
+        Op::RenewDescriptions => Call::RenewDescriptions {
+            id: ServiceId(x.a),
+            include_options: x.flag,
+        },
+        Op::CreateRenewOrder => Call::CreateRenewOrder {
+            id: ServiceId(x.a),
+            request: request(),
+        },
+        Op::Order => Call::Order {
+            order_id: OrderId(x.b),
+        },
+        Op::OrderStatus => Call::OrderStatus {
+            order_id: OrderId(x.b),
+        },
+        Op::AvailableRegisteredPaymentMeans => Call::AvailableRegisteredPaymentMeans {
+            order_id: OrderId(x.b),
+        },
+        Op::PayWithRegisteredPaymentMean => Call::PayWithRegisteredPaymentMean {
+            order_id: OrderId(x.b),
+            payment_mean: PaymentMean::from(x.mean.as_str()),
+            payment_mean_id: x.mean_id,
+        },
+        Op::PaymentMethods => Call::PaymentMethods,
+        Op::PayWithPaymentMethod => Call::PayWithPaymentMethod {
+            order_id: OrderId(x.b),
+            payment_method_id: x.a,
+        },
+    }
+}
+
+fn arb_call() -> impl Strategy<Value = Call> {
+    (prop::sample::select(Op::ALL), args()).prop_map(|(op, x)| call_of(op, x))
+}
+
+proptest! {
+    #[test]
+    fn every_call_survives_the_round_trip_through_http(call in arb_call()) {
+        let Ok((method, path, body)) = call.to_http() else {
+            // Refused before sending (a `.` service name, an empty service list): there
+            // is no request to read back.
+            return Ok(());
+        };
+        let body = body.unwrap_or_default();
+        let back = Call::from_http(method.as_str(), path.as_str(), body.as_bytes());
+        prop_assert_eq!(back, Ok(call));
+    }
+}
+
+#[test]
+fn the_round_trip_is_not_vacuous() {
+    // Most generated calls can be sent: the property above really runs.
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let mut sent = 0;
+    for _ in 0..256 {
+        let call = arb_call().new_tree(&mut runner).unwrap().current();
+        sent += usize::from(call.to_http().is_ok());
+    }
+    assert!(sent > 128, "{sent} of 256");
+}
+
+#[test]
+fn from_http_refuses_what_is_not_a_call() {
+    let refused = |m: &str, p: &str, b: &[u8]| Call::from_http(m, p, b).unwrap_err();
+    assert_eq!(
+        refused("DELETE", "/service/1", b""),
+        HttpRefusal::UnknownRoute
+    );
+    assert_eq!(refused("GET", "/auth/time", b""), HttpRefusal::UnknownRoute);
+    assert!(matches!(
+        refused("GET", "/service/abc", b""),
+        HttpRefusal::NotFound(_)
+    ));
+    assert!(matches!(
+        refused("POST", "/service/1/renew", b"[]"),
+        HttpRefusal::BadRequest(m) if m.contains("expected an object")
+    ));
+    assert!(matches!(
+        refused("POST", "/service/1/renew", br#"{"dryRun":"yes","duration":"P1M","services":[1]}"#),
+        HttpRefusal::BadRequest(m) if m.contains("dryRun")
+    ));
+    assert!(matches!(
+        refused("POST", "/me/order/1/pay", br#"{"paymentMethod":{}}"#),
+        HttpRefusal::BadRequest(_)
+    ));
+    // OVH's leniency: no dryRun is a real order.
+    assert_eq!(
+        Call::from_http(
+            "POST",
+            "/service/1/renew",
+            br#"{"duration":"P1Y","services":[1]}"#
+        ),
+        Ok(Call::CreateRenewOrder {
+            id: ServiceId(1),
+            request: RenewRequest::order("P1Y".parse().unwrap(), vec![ServiceId(1)])
+        })
+    );
+}
+
+#[test]
+fn only_gets_may_be_retried_and_only_gets_have_no_body() {
+    // The transport retries GETs only (`transport.rs`): the table must agree, and no call
+    // that can order or pay may ever count as idempotent.
+    for op in Op::ALL {
+        let call = op.example();
+        assert_eq!(call.op(), *op);
+        let is_get = call.method() == Method::GET;
+        assert_eq!(call.is_idempotent(), is_get, "{op}");
+        assert_eq!(call.body().unwrap().is_none(), is_get, "{op}");
+    }
+    let money: Vec<Op> = Op::ALL
+        .iter()
+        .copied()
+        .filter(|op| !op.example().is_idempotent())
+        .collect();
+    assert_eq!(
+        money,
+        [
+            Op::CreateRenewOrder,
+            Op::PayWithRegisteredPaymentMean,
+            Op::PayWithPaymentMethod
+        ]
+    );
+}
+
+#[test]
+fn bodies_are_compact_json_in_ovh_shapes() {
+    let body = |call: Call| call.body().unwrap().unwrap();
+    assert_eq!(
+        body(Call::PayWithRegisteredPaymentMean {
+            order_id: OrderId(1),
+            payment_mean: PaymentMean::Paypal,
+            payment_mean_id: None
+        }),
+        r#"{"paymentMean":"paypal"}"#
+    );
+    assert_eq!(
+        body(Call::PayWithPaymentMethod {
+            order_id: OrderId(1),
+            payment_method_id: 7
+        }),
+        r#"{"paymentMethod":{"id":7}}"#
+    );
+    assert_eq!(
+        body(Op::CreateRenewOrder.example()),
+        r#"{"dryRun":true,"duration":"P1M","services":[118977335]}"#
+    );
+    let empty = Call::CreateRenewOrder {
+        id: ServiceId(1),
+        request: RenewRequest::order("P1M".parse().unwrap(), vec![]),
+    };
+    assert!(matches!(empty.body(), Err(Error::InvalidRequest(_))));
+    assert!(matches!(empty.to_http(), Err(Error::InvalidRequest(_))));
+}
+
+#[test]
+fn the_renewal_flow_is_every_rule_of_the_table_and_nothing_more() {
+    let rules = renewal_flow();
+    let shown: Vec<String> = rules.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [
+            "GET /service",
+            "GET /service/*",
+            "GET /vps/*/serviceInfos",
+            "GET /domain/*/serviceInfos",
+            "GET /hosting/web/*/serviceInfos",
+            "GET /dedicated/server/*/serviceInfos",
+            "POST /service/*/renew",
+            "GET /me/order/*",
+            "POST /me/order/*/payWithRegisteredPaymentMean",
+            "GET /me/payment/method",
+            "POST /me/order/*/pay",
+        ]
+    );
+    // Every rule of every operation is allowed by the preset…
+    for op in Op::ALL {
+        for need in op.access_rules() {
+            assert!(
+                rules.iter().any(|r| r.allows(&need.method, &need.path)),
+                "{op}: {need}"
+            );
+        }
+    }
+    // …and each rule of the preset is needed: dropping any one leaves a call refused.
+    for i in 0..rules.len() {
+        let mut fewer = rules.clone();
+        let dropped = fewer.remove(i);
+        let refused = Op::ALL
+            .iter()
+            .flat_map(|op| op.access_rules())
+            .any(|need| !fewer.iter().any(|r| r.allows(&need.method, &need.path)));
+        assert!(refused, "{dropped} is not needed");
+    }
+}
+
+#[test]
+fn a_reply_to_another_call_is_an_error_that_says_what_may_have_happened() {
+    let order = Op::CreateRenewOrder.example();
+    let err = mismatch(&order, &Reply::PaymentMethods(vec![]));
+    let text = err.to_string();
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert!(err.may_have_been_processed(), "an order may exist");
+    assert!(
+        text.contains("create_renew_order")
+            && text.contains("payment_methods")
+            && text.contains("POST /service/{serviceId}/renew"),
+        "{text}"
+    );
+    assert!(text.contains("may have received and processed"), "{text}");
+    let get = mismatch(&Op::Service.example(), &Reply::PaymentMethods(vec![]));
+    assert!(matches!(get, Error::InvalidRequest(_)), "{get:?}");
+    assert!(!get.may_have_been_processed());
+    assert!(get.to_string().contains("service"), "{get}");
+}
+
+#[test]
+fn ops_are_named_after_their_methods_and_listed_once() {
+    let names: Vec<&str> = Op::ALL.iter().map(|op| op.name()).collect();
+    let mut unique = names.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), names.len());
+    assert_eq!(
+        Op::PayWithPaymentMethod.to_string(),
+        "pay_with_payment_method"
+    );
+}
