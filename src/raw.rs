@@ -29,6 +29,7 @@ use serde::de::DeserializeOwned;
 use crate::client::OvhClient;
 use crate::error::Error;
 use crate::path::ApiPath;
+use crate::transport::Request;
 
 /// Request headers a [`RawCall`] refuses, lower case, with why: the crate sets them (to
 /// authenticate, to describe the body it signs) or the HTTP stack does (framing and
@@ -218,16 +219,12 @@ impl<'a> RawCall<'a> {
                 self.path.route()
             )));
         }
-        let mut answer = self
-            .client
-            .execute_raw(
-                &self.method,
-                self.path,
-                self.body,
-                self.need_auth,
-                &self.headers,
-            )
-            .await?;
+        let request = Request {
+            authenticated: self.need_auth,
+            headers: &self.headers,
+            ..Request::new(&self.method, self.path, self.body)
+        };
+        let mut answer = self.client.inner.send(request).await?;
         let status = answer.status;
         let headers = std::mem::take(&mut answer.headers);
         let value = answer.decode(&self.method, self.path)?;
