@@ -186,7 +186,7 @@ fn snippet(body: &[u8]) -> String {
 }
 
 /// The largest answer body the client reads: 32 MiB. OVH's renewal answers are a few
-/// kilobytes; a larger body is refused ([`TransportKind::TooLarge`]) rather than held in
+/// kilobytes; a larger body is refused ([`TransportKind::TooLarge`](crate::TransportKind::TooLarge)) rather than held in
 /// memory.
 pub const MAX_ANSWER_BYTES: usize = 32 * 1024 * 1024;
 

@@ -150,7 +150,7 @@ impl OvhClient {
     /// # let _ = time; Ok(()) }
     /// ```
     pub fn raw_call<'a>(&'a self, method: Method, path: &'a ApiPath) -> RawCall<'a> {
-        RawCall::new(self, method, path)
+        RawCall::new(&self.inner, method, path)
     }
 
     /// Any API call with a JSON body (serialized once, compact, signed and sent as is).

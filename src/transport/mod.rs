@@ -232,3 +232,119 @@ impl Transport {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+
+    use super::*;
+    use crate::OvhClient;
+
+    /// A raw HTTP/1.1 server on 127.0.0.1 that answers every request with `status` and an
+    /// empty body, and counts the requests it received.
+    async fn counting_server(status: u16) -> (String, Arc<AtomicUsize>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}/1.0", listener.local_addr().unwrap());
+        let received = Arc::new(AtomicUsize::new(0));
+        let count = received.clone();
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let count = count.clone();
+                tokio::spawn(async move {
+                    let mut seen = Vec::new();
+                    let mut buf = [0u8; 4096];
+                    // The head, then the body its Content-Length announces.
+                    let head_end = loop {
+                        let Ok(n) = stream.read(&mut buf).await else {
+                            return;
+                        };
+                        if n == 0 {
+                            return;
+                        }
+                        seen.extend_from_slice(&buf[..n]);
+                        if let Some(i) = seen.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break i + 4;
+                        }
+                    };
+                    let head = String::from_utf8_lossy(&seen[..head_end]).to_ascii_lowercase();
+                    let length: usize = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .map_or(0, |v| v.trim().parse().unwrap());
+                    while seen.len() < head_end + length {
+                        let Ok(n) = stream.read(&mut buf).await else {
+                            return;
+                        };
+                        if n == 0 {
+                            return;
+                        }
+                        seen.extend_from_slice(&buf[..n]);
+                    }
+                    count.fetch_add(1, Ordering::SeqCst);
+                    let answer = format!(
+                        "HTTP/1.1 {status} Status\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    );
+                    let _ = stream.write_all(answer.as_bytes()).await;
+                    let _ = stream.shutdown().await;
+                });
+            }
+        });
+        (base, received)
+    }
+
+    fn client(base: &str) -> OvhClient {
+        OvhClient::builder()
+            .endpoint(base.parse().unwrap())
+            .credentials(Credentials::access_token("tok-s3cr3t"))
+            .retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(1)))
+            .build()
+            .unwrap()
+    }
+
+    /// Idempotency is the request's, not its method's: a PUT the call marks idempotent
+    /// (issue 16's settings change) is resent after a 503 like a GET (1 + 2 retries),
+    /// a GET the call marks not idempotent is sent once; without a mark (`call`,
+    /// `call_with_body`, `raw_call`), GET only.
+    #[tokio::test]
+    async fn retries_follow_the_calls_idempotency_not_its_method() {
+        let path = ApiPath::new("/services").id("serviceId", 42);
+        let cases: [(&str, Method, Option<bool>, usize); 4] = [
+            ("PUT marked idempotent", Method::PUT, Some(true), 3),
+            ("GET marked not idempotent", Method::GET, Some(false), 1),
+            ("PUT, idempotency from the method", Method::PUT, None, 1),
+            ("GET, idempotency from the method", Method::GET, None, 3),
+        ];
+        for (case, method, idempotent, expected) in cases {
+            let (base, received) = counting_server(503).await;
+            let client = client(&base);
+            let body = (method == Method::PUT).then(|| "{}".to_owned());
+            let mut request = Request::new(&method, &path, body);
+            if let Some(idempotent) = idempotent {
+                request.idempotent = idempotent;
+            }
+            let answer = client.inner.send(request).await.unwrap();
+            assert_eq!(answer.status, 503, "{case}");
+            assert_eq!(received.load(Ordering::SeqCst), expected, "{case}");
+        }
+    }
+
+    /// Through the public raw call: a PUT is sent once after a 503.
+    #[tokio::test]
+    async fn a_raw_put_is_sent_once_after_a_503() {
+        let (base, received) = counting_server(503).await;
+        let path = ApiPath::new("/services").id("serviceId", 42);
+        let err = client(&base)
+            .raw_call(Method::PUT, &path)
+            .body(&serde_json::json!({"renew": {"mode": "manual"}}))
+            .send::<serde_json::Value>()
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), Some(503));
+        assert_eq!(received.load(Ordering::SeqCst), 1);
+    }
+}

@@ -1,5 +1,5 @@
 //! The steps of one attempt, each small: the URL, the authentication headers, sending and
-//! reading the whole answer. What to do next is [`super::decide`]'s.
+//! reading the whole answer. What to do next is [`decide`](super::decide::decide)'s.
 
 use std::time::SystemTime;
 
