@@ -6,6 +6,7 @@ use std::pin::Pin;
 
 use crate::client::OvhClient;
 use crate::error::Error;
+use crate::transport::Request;
 // The table names its argument and answer types unqualified: every model is in scope.
 #[allow(unused_imports)]
 use crate::models::*;
@@ -81,7 +82,13 @@ impl ServiceRenewApi for OvhClient {
     fn execute<'a>(&'a self, call: &'a Call) -> ApiFuture<'a, Reply> {
         Box::pin(async move {
             let (method, path, body) = call.to_http()?;
-            let answer = OvhClient::execute(self, &method, &path, body).await?;
+            let request = Request {
+                // The call says whether it may be resent (issue 16's PUT is, like GETs).
+                idempotent: call.is_idempotent(),
+                trace: call.trace_fields(&path),
+                ..Request::new(&method, &path, body)
+            };
+            let answer = self.inner.send(request).await?;
             call.decode(answer, &path)
         })
     }

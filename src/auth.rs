@@ -9,6 +9,7 @@ use crate::credentials::Kind;
 use crate::error::Error;
 use crate::models::{AccessRule, ConsumerKeyRequest, CurrentCredential};
 use crate::path::ApiPath;
+use crate::transport::Request;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -67,7 +68,8 @@ impl OvhClient {
         .map_err(|e| Error::InvalidRequest(format!("cannot serialize the body: {e}")))?;
         let path = ApiPath::new("/auth/credential");
         let answer = self
-            .execute_unauthenticated(&Method::POST, &path, Some(body))
+            .inner
+            .send(Request::new(&Method::POST, &path, Some(body)).unauthenticated())
             .await?;
         answer.decode(&Method::POST, &path)
     }

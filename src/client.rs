@@ -9,14 +9,15 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::clock::Clock;
-use crate::config::{self, ConfigError, CredentialsProblem, ResolvedConfig};
-use crate::credentials::{Credentials, Kind};
+use crate::config::{self, ConfigError, ResolvedConfig};
+use crate::credentials::{Credentials, CredentialsProblem, Kind};
 use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::oauth2::{Now, TokenCache};
 use crate::path::ApiPath;
 use crate::raw::RawCall;
 use crate::retry::RetryPolicy;
+use crate::transport::{Auth, Request, Transport};
 
 /// Default timeout of one attempt (connect, send and read the whole answer): 60 seconds.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -43,19 +44,8 @@ pub const DEFAULT_USER_AGENT: &str = concat!("ovh-renew/", env!("CARGO_PKG_VERSI
 /// ```
 #[derive(Clone)]
 pub struct OvhClient {
-    pub(crate) inner: Arc<Inner>,
-}
-
-pub(crate) struct Inner {
-    pub(crate) http: reqwest::Client,
-    pub(crate) endpoint: Endpoint,
-    pub(crate) credentials: Credentials,
-    pub(crate) clock: Clock,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) timeout: Duration,
-    pub(crate) user_agent: reqwest::header::HeaderValue,
-    /// The OAuth2 token cache, for [`Credentials::oauth2`] only.
-    pub(crate) oauth2: Option<TokenCache>,
+    /// The one pipeline; the client adds the API's calls on top of it.
+    pub(crate) inner: Arc<Transport>,
 }
 
 impl fmt::Debug for OvhClient {
@@ -65,7 +55,10 @@ impl fmt::Debug for OvhClient {
             .field("credentials", &self.inner.credentials)
             .field(
                 "oauth2_token_url",
-                &self.inner.oauth2.as_ref().map(TokenCache::token_url),
+                &match &self.inner.auth {
+                    Auth::OAuth2(cache) => Some(cache.token_url()),
+                    Auth::Signed { .. } | Auth::Bearer(_) => None,
+                },
             )
             .field("time_delta", &self.inner.clock.cached())
             .field("retry", &self.inner.retry)
@@ -112,12 +105,12 @@ impl OvhClient {
     /// `server − local` clock difference in seconds, fetching it (`GET /auth/time`) if
     /// this client has not yet.
     pub async fn time_delta(&self) -> Result<i64, Error> {
-        Ok(self.clock_delta().await?.0)
+        Ok(self.inner.clock_delta().await?.0)
     }
 
     /// OVH's current time (Unix seconds), from an unauthenticated `GET /auth/time`.
     pub async fn server_time(&self) -> Result<i64, Error> {
-        self.fetch_server_time().await
+        self.inner.fetch_server_time().await
     }
 
     /// Any API call without a body, with the same signing, retries and errors as the
@@ -135,7 +128,7 @@ impl OvhClient {
         method: Method,
         path: &ApiPath,
     ) -> Result<T, Error> {
-        let answer = self.execute(&method, path, None).await?;
+        let answer = self.inner.send(Request::new(&method, path, None)).await?;
         answer.decode(&method, path)
     }
 
@@ -157,7 +150,7 @@ impl OvhClient {
     /// # let _ = time; Ok(()) }
     /// ```
     pub fn raw_call<'a>(&'a self, method: Method, path: &'a ApiPath) -> RawCall<'a> {
-        RawCall::new(self, method, path)
+        RawCall::new(&self.inner, method, path)
     }
 
     /// Any API call with a JSON body (serialized once, compact, signed and sent as is).
@@ -169,7 +162,10 @@ impl OvhClient {
     ) -> Result<T, Error> {
         let body = serde_json::to_string(body)
             .map_err(|e| Error::InvalidRequest(format!("cannot serialize the body: {e}")))?;
-        let answer = self.execute(&method, path, Some(body)).await?;
+        let answer = self
+            .inner
+            .send(Request::new(&method, path, Some(body)))
+            .await?;
         answer.decode(&method, path)
     }
 }
@@ -344,7 +340,7 @@ impl OvhClientBuilder {
                 ));
             }
         };
-        let oauth2 = oauth2_cache(
+        let auth = auth(
             &credentials,
             &endpoint,
             self.oauth2_token_url.as_deref(),
@@ -355,15 +351,15 @@ impl OvhClientBuilder {
             .map_err(|_| Error::InvalidRequest(format!("invalid user agent {user_agent:?}")))?;
         let http = http_client(self.http.unwrap_or_default())?;
         Ok(OvhClient {
-            inner: Arc::new(Inner {
+            inner: Arc::new(Transport {
                 http,
                 endpoint,
                 credentials,
+                auth,
                 clock: Clock::default(),
                 retry: self.retry.unwrap_or_default(),
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 user_agent,
-                oauth2,
             }),
         })
     }
@@ -382,13 +378,13 @@ pub(crate) fn http_client(builder: reqwest::ClientBuilder) -> Result<reqwest::Cl
 }
 
 /// Refuses credentials that cannot work on `endpoint` (python-ovh's rules), and builds
-/// the token cache of OAuth2 credentials.
-fn oauth2_cache(
+/// the pipeline's authentication: for OAuth2 credentials, with its token cache.
+fn auth(
     credentials: &Credentials,
     endpoint: &Endpoint,
     token_url: Option<&str>,
     now: Now,
-) -> Result<Option<TokenCache>, Error> {
+) -> Result<Auth, Error> {
     let refuse = |problem: CredentialsProblem| {
         Error::Config(ConfigError::InvalidCredentials {
             problem,
@@ -398,12 +394,23 @@ fn oauth2_cache(
     if let Some(problem) = credentials.problem() {
         return Err(refuse(problem));
     }
-    let Kind::OAuth2 {
-        client_id,
-        client_secret,
-    } = &credentials.kind
-    else {
-        return Ok(None);
+    let (client_id, client_secret) = match &credentials.kind {
+        Kind::AppKey {
+            application_key,
+            application_secret,
+            consumer_key,
+        } => {
+            return Ok(Auth::Signed {
+                application_key: application_key.clone(),
+                application_secret: application_secret.clone(),
+                consumer_key: consumer_key.clone(),
+            });
+        }
+        Kind::AccessToken { token } => return Ok(Auth::Bearer(token.clone())),
+        Kind::OAuth2 {
+            client_id,
+            client_secret,
+        } => (client_id, client_secret),
     };
     let url = match (token_url, endpoint) {
         (Some(url), _) => url,
@@ -440,12 +447,12 @@ fn oauth2_cache(
             crate::endpoint::PLAIN_HTTP
         )));
     }
-    Ok(Some(TokenCache::new(
+    Ok(Auth::OAuth2(Box::new(TokenCache::new(
         parsed,
         client_id.clone(),
         client_secret.clone(),
         now,
-    )))
+    ))))
 }
 
 #[cfg(test)]

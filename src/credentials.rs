@@ -211,8 +211,8 @@ impl Credentials {
 
     /// Checks what is wrong without an endpoint: an empty half of a pair, or an empty
     /// token. Returns the python-ovh rule that is broken.
-    pub(crate) fn problem(&self) -> Option<crate::config::CredentialsProblem> {
-        use crate::config::CredentialsProblem as P;
+    pub(crate) fn problem(&self) -> Option<CredentialsProblem> {
+        use CredentialsProblem as P;
         match &self.kind {
             Kind::AppKey {
                 application_key,
@@ -228,6 +228,44 @@ impl Credentials {
             Kind::AccessToken { token } => token.expose().is_empty().then_some(P::EmptyAccessToken),
         }
     }
+}
+
+/// A broken credentials rule (python-ovh's `InvalidConfiguration` messages, verbatim
+/// where python-ovh has one).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CredentialsProblem {
+    /// A client id without its secret, or the reverse.
+    #[error("Invalid OAuth2 config, both client_id and client_secret must be given")]
+    OAuth2HalfPair,
+    /// An application key without its secret, or the reverse.
+    #[error(
+        "Invalid authentication config, both application_key and application_secret must be given"
+    )]
+    ApplicationHalfPair,
+    /// Application keys and OAuth2 keys at once.
+    #[error("Can't use both application_key/application_secret and OAuth2 client_id/client_secret")]
+    ApplicationAndOAuth2,
+    /// An access token and another method at once (go-ovh's message). python-ovh 1.2.0
+    /// does not know access tokens: it would silently use the other method.
+    #[error(
+        "Can't use multiple authentication methods: {} (keep only one; python-ovh 1.2.0 would ignore access_token and use the other one, go-ovh refuses too)",
+        .0.join(", ")
+    )]
+    MultipleMethods(Vec<&'static str>),
+    /// An empty access token.
+    #[error("Invalid access token config, access_token must not be empty")]
+    EmptyAccessToken,
+    /// OAuth2 on an endpoint that does not offer it (kimsufi, soyoustart).
+    #[error(
+        "OAuth2 authentication is not compatible with endpoint {0} (it can only be used with ovh-eu, ovh-ca and ovh-us)"
+    )]
+    OAuth2Endpoint(String),
+    /// OAuth2 on a custom endpoint, with no token URL given.
+    #[error(
+        "OAuth2 authentication is not compatible with endpoint {0} (it can only be used with ovh-eu, ovh-ca and ovh-us), unless you give its token URL with OvhClientBuilder::oauth2_token_url"
+    )]
+    OAuth2TokenUrlRequired(String),
 }
 
 fn trimmed(s: String) -> String {
@@ -302,7 +340,7 @@ mod tests {
 
     #[test]
     fn empty_halves_are_problems() {
-        use crate::config::CredentialsProblem as P;
+        use CredentialsProblem as P;
         assert_eq!(Credentials::new("ak", "as", "").problem(), None);
         assert_eq!(
             Credentials::application("ak", " ").problem(),

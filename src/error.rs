@@ -544,15 +544,52 @@ pub enum TransportKind {
     TooLarge,
 }
 
-impl fmt::Display for TransportKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl TransportKind {
+    /// What kind of failure a reqwest error is: the one classifier of the crate (errors,
+    /// tracing events and span fields all use it).
+    pub(crate) fn of(e: &reqwest::Error) -> TransportKind {
+        if e.is_connect() {
+            TransportKind::Connect
+        } else if e.is_timeout() {
+            TransportKind::Timeout
+        } else if e.is_body() || e.is_request() || e.is_decode() {
+            TransportKind::Connection
+        } else {
+            TransportKind::Other
+        }
+    }
+
+    /// The kind's fixed label, shown by `Display` and recorded by tracing.
+    pub(crate) fn label(self) -> &'static str {
+        match self {
             TransportKind::Connect => "could not connect",
             TransportKind::Timeout => "timed out",
             TransportKind::Connection => "connection failed",
             TransportKind::Other => "HTTP transport error",
             TransportKind::TooLarge => "answer too large",
-        })
+        }
+    }
+}
+
+impl fmt::Display for TransportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+impl Error {
+    /// A fixed label for what kind of error this is (never its text, which may quote the
+    /// server): the `error` field of the tracing span.
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    pub(crate) fn label(&self) -> &'static str {
+        match self {
+            Error::Transport(t) => t.kind.label(),
+            Error::OAuth2(_) => "no oauth2 token",
+            Error::NoConsumerKey { .. } => "no consumer key",
+            Error::InvalidRequest(_) => "invalid request",
+            Error::Api(_) | Error::Decode(_) => "api error",
+            _ => "error",
+        }
     }
 }
 

@@ -12,13 +12,13 @@ use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::answer::Answer;
 use crate::config::{ConfigFile, resolve};
 use crate::models::{
     ConsumerKeyRequest, CurrentCredential, Order, OrderStatus, RegisteredPaymentMean,
     RenewDescription, Service, ServiceId, ServiceInfos,
 };
 use crate::path::ApiPath;
-use crate::transport::Answer;
 use crate::{Endpoint, RenewPeriod};
 
 fn answer(status: u16, data: &[u8]) -> Answer {

@@ -46,6 +46,7 @@
 )]
 //! - Feature `tracing`: a span per request, events for retries, clock resyncs and OAuth2
 //!   token refreshes (see [Tracing](#tracing)).
+mod answer;
 mod api;
 mod auth;
 #[cfg(feature = "blocking")]
@@ -83,10 +84,11 @@ pub mod workflow;
 #[allow(missing_docs)]
 pub mod fuzzing;
 
+pub use answer::MAX_ANSWER_BYTES;
 pub use api::{ApiFuture, ServiceRenewApi};
 pub use client::{DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, OvhClient, OvhClientBuilder};
-pub use config::{ConfigError, CredentialsProblem, ValueProblem};
-pub use credentials::Credentials;
+pub use config::{ConfigError, ValueProblem};
+pub use credentials::{Credentials, CredentialsProblem};
 pub use endpoint::{BaseUrl, BaseUrlRef, ENDPOINT_NAMES, Endpoint, EndpointError};
 pub use error::{
     ApiError, DecodeError, Error, OAuth2Error, RedirectError, TransportError, TransportKind,
@@ -96,4 +98,3 @@ pub use path::ApiPath;
 pub use raw::{RawAnswer, RawCall};
 pub use reqwest::Method;
 pub use retry::RetryPolicy;
-pub use transport::MAX_ANSWER_BYTES;

@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue, USER_AGENT};
 
+use crate::answer::read_body;
 use crate::credentials::Secret;
 use crate::error::{Error, OAuth2Error};
 use crate::scrub::Secrets;
-use crate::transport::read_body;
 
 /// A token is refreshed when it has less than this left.
 pub(crate) const REFRESH_MARGIN: Duration = Duration::from_secs(10);

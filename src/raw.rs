@@ -1,9 +1,11 @@
 //! Raw calls: any route with python-ovh's `raw_call` options (extra headers, no
 //! authentication), and the answer's headers when they matter (`X-Pagination-*`).
 //!
-//! [`OvhClient::call`] and [`OvhClient::call_with_body`] stay the short way; a
-//! [`RawCall`] ([`OvhClient::raw_call`]) goes through the same pipeline (signing, time
-//! sync, retries of GETs only, no redirect followed, typed errors) and adds:
+//! [`OvhClient::call`](crate::OvhClient::call) and
+//! [`OvhClient::call_with_body`](crate::OvhClient::call_with_body) stay the short way; a
+//! [`RawCall`] ([`OvhClient::raw_call`](crate::OvhClient::raw_call)) goes through the
+//! same pipeline (signing, time sync, retries of GETs only, no redirect followed, typed
+//! errors) and adds:
 //!
 //! - [`RawCall::header`]: extra request headers, such as `X-Pagination-Size`,
 //!   `X-Pagination-Cursor` or `X-Ovh-Batch`. They are sent as given and are not signed
@@ -26,9 +28,9 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::client::OvhClient;
 use crate::error::Error;
 use crate::path::ApiPath;
+use crate::transport::{Request, Transport};
 
 /// Request headers a [`RawCall`] refuses, lower case, with why: the crate sets them (to
 /// authenticate, to describe the body it signs) or the HTTP stack does (framing and
@@ -78,7 +80,7 @@ pub(crate) fn reserved(name: &HeaderName) -> Option<&'static str> {
         .map(|(_, why)| *why)
 }
 
-/// A raw API call being built: [`OvhClient::raw_call`], then any of
+/// A raw API call being built: [`OvhClient::raw_call`](crate::OvhClient::raw_call), then any of
 /// [`header`](Self::header), [`body`](Self::body), [`need_auth`](Self::need_auth), then
 /// [`send`](Self::send) or [`send_with_headers`](Self::send_with_headers).
 ///
@@ -106,7 +108,8 @@ pub(crate) fn reserved(name: &HeaderName) -> Option<&'static str> {
 /// ```
 #[must_use = "a raw call does nothing until it is sent"]
 pub struct RawCall<'a> {
-    client: &'a OvhClient,
+    /// The pipeline of the client that built it.
+    transport: &'a Transport,
     method: Method,
     path: &'a ApiPath,
     headers: HeaderMap,
@@ -138,9 +141,9 @@ impl fmt::Debug for RawCall<'_> {
 }
 
 impl<'a> RawCall<'a> {
-    pub(crate) fn new(client: &'a OvhClient, method: Method, path: &'a ApiPath) -> RawCall<'a> {
+    pub(crate) fn new(transport: &'a Transport, method: Method, path: &'a ApiPath) -> RawCall<'a> {
         RawCall {
-            client,
+            transport,
             method,
             path,
             headers: HeaderMap::new(),
@@ -203,7 +206,8 @@ impl<'a> RawCall<'a> {
     }
 
     /// Sends the call and decodes the answer into `T` (`()` for `null` or nothing,
-    /// `serde_json::Value` for anything), with the errors of [`OvhClient::call`].
+    /// `serde_json::Value` for anything), with the errors of
+    /// [`OvhClient::call`](crate::OvhClient::call).
     pub async fn send<T: DeserializeOwned>(self) -> Result<T, Error> {
         Ok(self.send_with_headers().await?.value)
     }
@@ -218,16 +222,12 @@ impl<'a> RawCall<'a> {
                 self.path.route()
             )));
         }
-        let mut answer = self
-            .client
-            .execute_raw(
-                &self.method,
-                self.path,
-                self.body,
-                self.need_auth,
-                &self.headers,
-            )
-            .await?;
+        let request = Request {
+            authenticated: self.need_auth,
+            headers: &self.headers,
+            ..Request::new(&self.method, self.path, self.body)
+        };
+        let mut answer = self.transport.send(request).await?;
         let status = answer.status;
         let headers = std::mem::take(&mut answer.headers);
         let value = answer.decode(&self.method, self.path)?;

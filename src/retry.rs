@@ -11,7 +11,12 @@ use std::time::Duration;
 ///
 /// Only GET: HEAD, POST, PUT, DELETE and every other method are **never** resent
 /// automatically (a renew order or a payment could happen twice), and neither is a
-/// request answered with a redirect (3xx, never followed). Below this policy nothing is
+/// request answered with a redirect (3xx, never followed) or a too-large answer. Whether
+/// a request may be resent is the call's
+/// ([`Call::is_idempotent`](crate::ops::Call::is_idempotent), today exactly the GETs);
+/// [`OvhClient::call`](crate::OvhClient::call),
+/// [`call_with_body`](crate::OvhClient::call_with_body) and
+/// [`raw_call`](crate::OvhClient::raw_call) resend GETs only. Below this policy nothing is
 /// replayed either: the crate's `reqwest::Client` has `retry(reqwest::retry::never())`,
 /// so an HTTP/2 `REFUSED_STREAM` or `GOAWAY` does not resend a request behind its back. The two exceptions are answers OVH sends before processing
 /// anything: `QUERY_TIME_OUT`, after which the client syncs its clock once and resends

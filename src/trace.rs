@@ -22,9 +22,9 @@
 
 use std::future::Future;
 
+use crate::answer::Answer;
 use crate::error::Error;
 use crate::path::ApiPath;
-use crate::transport::Answer;
 
 #[cfg(feature = "tracing")]
 pub(crate) use on::*;
@@ -51,7 +51,71 @@ mod on {
 
     use super::{Answer, ApiPath, Error, Future, RetryCause};
     use crate::error::TransportKind;
-    use crate::transport::transport_kind;
+
+    /// The span fields of one request: its route template and the ids it is about. Built
+    /// by [`Call::trace_fields`](crate::ops::Call::trace_fields) for the operation
+    /// table's calls, and from the path's parameters for other requests
+    /// ([`TraceFields::from_path`]). Empty without the feature.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub(crate) struct TraceFields {
+        /// The route template, e.g. `/service/{serviceId}/renew`.
+        pub(crate) route: String,
+        /// `service_id`, `order_id`, `service_name`: those the request is about.
+        pub(crate) ids: Vec<(&'static str, TraceValue)>,
+    }
+
+    /// The value of an id field: a number when it is one.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub(crate) enum TraceValue {
+        /// A numeric id (service id, order id).
+        Id(u64),
+        /// Any other value (a service name as it travels, percent-encoded).
+        Text(String),
+    }
+
+    impl TraceFields {
+        /// The route of `path`, without ids.
+        pub(crate) fn route(path: &ApiPath) -> TraceFields {
+            TraceFields {
+                route: path.route().to_owned(),
+                ids: Vec::new(),
+            }
+        }
+
+        /// The fields a path carries: its route, and its `serviceId`, `orderId` and
+        /// `serviceName` parameters (for requests that are not a
+        /// [`Call`](crate::ops::Call)).
+        pub(crate) fn from_path(path: &ApiPath) -> TraceFields {
+            let mut fields = TraceFields::route(path);
+            for (name, value) in path.params() {
+                let field = match name {
+                    "serviceId" => "service_id",
+                    "orderId" => "order_id",
+                    "serviceName" => "service_name",
+                    _ => continue,
+                };
+                let value = value
+                    .parse::<u64>()
+                    .map_or_else(|_| TraceValue::Text(value.to_owned()), TraceValue::Id);
+                fields.ids.push((field, value));
+            }
+            fields
+        }
+
+        /// Adds a numeric id field.
+        pub(crate) fn id(mut self, field: &'static str, id: u64) -> TraceFields {
+            self.ids.push((field, TraceValue::Id(id)));
+            self
+        }
+
+        /// Adds `field` with the value of the path's `{param}`, as sent.
+        pub(crate) fn param(mut self, field: &'static str, path: &ApiPath, param: &str) -> Self {
+            if let Some((_, value)) = path.params().find(|(name, _)| *name == param) {
+                self.ids.push((field, TraceValue::Text(value.to_owned())));
+            }
+            self
+        }
+    }
 
     /// The span of one request, and when it started.
     pub(crate) struct RequestSpan {
@@ -63,12 +127,12 @@ mod on {
     pub(crate) struct AttemptClock(Instant);
 
     impl RequestSpan {
-        pub(crate) fn new(method: &reqwest::Method, path: &ApiPath) -> RequestSpan {
+        pub(crate) fn new(method: &reqwest::Method, fields: &TraceFields) -> RequestSpan {
             let span = tracing::info_span!(
                 target: "ovh_renew",
                 "ovh_request",
                 method = %method,
-                path = %path.route(),
+                path = %fields.route,
                 service_id = Empty,
                 order_id = Empty,
                 service_name = Empty,
@@ -79,16 +143,12 @@ mod on {
                 error = Empty,
             );
             if !span.is_disabled() {
-                for (name, value) in path.params() {
-                    let field = match name {
-                        "serviceId" => "service_id",
-                        "orderId" => "order_id",
-                        "serviceName" => "service_name",
-                        _ => continue,
-                    };
-                    match value.parse::<u64>() {
-                        Ok(id) => span.record(field, id),
-                        Err(_) => span.record(field, tracing::field::display(value)),
+                for (field, value) in &fields.ids {
+                    match value {
+                        TraceValue::Id(id) => span.record(*field, *id),
+                        TraceValue::Text(text) => {
+                            span.record(*field, tracing::field::display(text))
+                        }
                     };
                 }
             }
@@ -125,7 +185,7 @@ mod on {
         }
 
         pub(crate) fn no_answer(&self, attempt: u32, e: &reqwest::Error) {
-            let kind = transport_kind(e);
+            let kind = TransportKind::of(e);
             tracing::debug!(target: "ovh_renew", attempt, kind = %kind, "transport error");
         }
 
@@ -136,7 +196,7 @@ mod on {
                     tracing::info!(target: "ovh_renew", attempt, status, delay_ms, "retrying");
                 }
                 RetryCause::Transport(e) => {
-                    let kind = transport_kind(e);
+                    let kind = TransportKind::of(e);
                     tracing::info!(target: "ovh_renew", attempt, kind = %kind, delay_ms, "retrying");
                 }
             }
@@ -175,7 +235,7 @@ mod on {
                     }
                 }
                 Err(e) => {
-                    span.record("error", tracing::field::display(error_label(e)));
+                    span.record("error", tracing::field::display(e.label()));
                 }
             }
         }
@@ -184,23 +244,6 @@ mod on {
     /// An OAuth2 token was fetched (the token itself is never recorded).
     pub(crate) fn token_fetched(expires_in: Option<u64>) {
         tracing::debug!(target: "ovh_renew", expires_in, "oauth2 token fetched");
-    }
-
-    fn error_label(e: &Error) -> &'static str {
-        match e {
-            Error::Transport(t) => match t.kind {
-                TransportKind::Connect => "could not connect",
-                TransportKind::Timeout => "timed out",
-                TransportKind::Connection => "connection failed",
-                TransportKind::TooLarge => "answer too large",
-                _ => "transport error",
-            },
-            Error::OAuth2(_) => "no oauth2 token",
-            Error::NoConsumerKey { .. } => "no consumer key",
-            Error::InvalidRequest(_) => "invalid request",
-            Error::Api(_) | Error::Decode(_) => "api error",
-            _ => "error",
-        }
     }
 
     fn millis(d: Duration) -> u64 {
@@ -214,13 +257,38 @@ mod off {
 
     use super::{Answer, ApiPath, Error, Future, RetryCause};
 
+    /// Nothing without the feature.
+    pub(crate) struct TraceFields;
+
+    impl TraceFields {
+        #[inline(always)]
+        pub(crate) fn route(_: &ApiPath) -> TraceFields {
+            TraceFields
+        }
+
+        #[inline(always)]
+        pub(crate) fn from_path(_: &ApiPath) -> TraceFields {
+            TraceFields
+        }
+
+        #[inline(always)]
+        pub(crate) fn id(self, _: &'static str, _: u64) -> TraceFields {
+            self
+        }
+
+        #[inline(always)]
+        pub(crate) fn param(self, _: &'static str, _: &ApiPath, _: &str) -> TraceFields {
+            self
+        }
+    }
+
     pub(crate) struct RequestSpan;
 
     pub(crate) struct AttemptClock;
 
     impl RequestSpan {
         #[inline(always)]
-        pub(crate) fn new(_: &reqwest::Method, _: &ApiPath) -> RequestSpan {
+        pub(crate) fn new(_: &reqwest::Method, _: &TraceFields) -> RequestSpan {
             RequestSpan
         }
 

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use super::Setting;
+pub use crate::credentials::CredentialsProblem;
 use crate::endpoint::{ENDPOINT_NAMES, EndpointError};
 
 /// How the standard file chain is described in error messages (highest priority first).
@@ -134,44 +135,6 @@ pub enum ConfigError {
         /// The I/O error, as text.
         reason: String,
     },
-}
-
-/// A broken credentials rule (python-ovh's `InvalidConfiguration` messages, verbatim
-/// where python-ovh has one).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum CredentialsProblem {
-    /// A client id without its secret, or the reverse.
-    #[error("Invalid OAuth2 config, both client_id and client_secret must be given")]
-    OAuth2HalfPair,
-    /// An application key without its secret, or the reverse.
-    #[error(
-        "Invalid authentication config, both application_key and application_secret must be given"
-    )]
-    ApplicationHalfPair,
-    /// Application keys and OAuth2 keys at once.
-    #[error("Can't use both application_key/application_secret and OAuth2 client_id/client_secret")]
-    ApplicationAndOAuth2,
-    /// An access token and another method at once (go-ovh's message). python-ovh 1.2.0
-    /// does not know access tokens: it would silently use the other method.
-    #[error(
-        "Can't use multiple authentication methods: {} (keep only one; python-ovh 1.2.0 would ignore access_token and use the other one, go-ovh refuses too)",
-        .0.join(", ")
-    )]
-    MultipleMethods(Vec<&'static str>),
-    /// An empty access token.
-    #[error("Invalid access token config, access_token must not be empty")]
-    EmptyAccessToken,
-    /// OAuth2 on an endpoint that does not offer it (kimsufi, soyoustart).
-    #[error(
-        "OAuth2 authentication is not compatible with endpoint {0} (it can only be used with ovh-eu, ovh-ca and ovh-us)"
-    )]
-    OAuth2Endpoint(String),
-    /// OAuth2 on a custom endpoint, with no token URL given.
-    #[error(
-        "OAuth2 authentication is not compatible with endpoint {0} (it can only be used with ovh-eu, ovh-ca and ovh-us), unless you give its token URL with OvhClientBuilder::oauth2_token_url"
-    )]
-    OAuth2TokenUrlRequired(String),
 }
 
 /// Why a configured value cannot be used ([`ConfigError::InvalidValue`]).

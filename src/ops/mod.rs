@@ -45,10 +45,11 @@ use serde::Serialize;
 
 use crate::error::Error;
 // The table names its argument and answer types unqualified: every model is in scope.
+use crate::answer::Answer;
 #[allow(unused_imports)]
 use crate::models::*;
 use crate::path::ApiPath;
-use crate::transport::Answer;
+use crate::trace::TraceFields;
 
 pub(crate) use table::for_each_op;
 
@@ -301,6 +302,26 @@ impl Call {
     /// `GET`, never a call that can create an order or move money (every `POST`).
     pub fn is_idempotent(&self) -> bool {
         self.method() == Method::GET
+    }
+
+    /// The tracing span fields of this call: the route template of `path` (this call's
+    /// [`path`](Call::path)) and the ids the call is about, from its typed arguments
+    /// (the service name as it travels in the path, percent-encoded, so that it cannot
+    /// break a log line).
+    pub(crate) fn trace_fields(&self, path: &ApiPath) -> TraceFields {
+        let fields = TraceFields::route(path);
+        match self {
+            Call::Service { id }
+            | Call::RenewDescriptions { id, .. }
+            | Call::CreateRenewOrder { id, .. } => fields.id("service_id", id.0),
+            Call::Order { order_id }
+            | Call::OrderStatus { order_id }
+            | Call::AvailableRegisteredPaymentMeans { order_id }
+            | Call::PayWithRegisteredPaymentMean { order_id, .. }
+            | Call::PayWithPaymentMethod { order_id, .. } => fields.id("order_id", order_id.0),
+            Call::ServiceInfos { .. } => fields.param("service_name", path, "serviceName"),
+            Call::ListServices | Call::PaymentMethods => fields,
+        }
     }
 
     /// The access rule this call needs: its method and its path's rule pattern, e.g.

@@ -287,3 +287,34 @@ fn ops_are_named_after_their_methods_and_listed_once() {
         "pay_with_payment_method"
     );
 }
+
+/// The span fields of every call come from the call: the route, and the service id or
+/// order id it is about (the same fields the path's parameters gave before), and a
+/// service name as it travels (percent-encoded, so it cannot break a log line).
+#[cfg(feature = "tracing")]
+#[test]
+fn span_fields_come_from_the_call() {
+    use crate::trace::{TraceFields, TraceValue};
+    for op in Op::ALL {
+        let call = op.example();
+        let path = call.path().unwrap();
+        let fields = call.trace_fields(&path);
+        assert_eq!(fields, TraceFields::from_path(&path), "{op}");
+        assert_eq!(fields.route, path.route(), "{op}");
+    }
+    let order = Call::OrderStatus {
+        order_id: OrderId(7),
+    };
+    let fields = order.trace_fields(&order.path().unwrap());
+    assert_eq!(fields.ids, [("order_id", TraceValue::Id(7))]);
+    let infos = Call::ServiceInfos {
+        product: "hosting/web".into(),
+        service_name: "a b\nc".into(),
+    };
+    let fields = infos.trace_fields(&infos.path().unwrap());
+    assert_eq!(fields.route, "/hosting/web/{serviceName}/serviceInfos");
+    assert_eq!(
+        fields.ids,
+        [("service_name", TraceValue::Text("a%20b%0Ac".into()))]
+    );
+}
