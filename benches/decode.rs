@@ -1,4 +1,4 @@
-//! Target 2: decoding each recorded response fixture (`tests/fixtures/index.json`) into
+//! Target 2: decoding each recorded response fixture (`src/testing/fixtures/index.json`) into
 //! its typed model, against decoding it into `serde_json::Value`, in MB/s. Target: typed
 //! at least as fast as `Value`, both plain `serde_json` and the client's own decode path.
 //!
@@ -49,7 +49,7 @@ const FIXTURES: &[(&str, &str)] = &[
 ];
 
 fn fixture(name: &str) -> Vec<u8> {
-    let p = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let p = format!("{}/src/testing/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
 }
 

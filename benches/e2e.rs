@@ -546,7 +546,7 @@ fn main() {
     let mode = Mode::from_args();
     let body = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/renew_descriptions_vps.json"
+        "/src/testing/fixtures/renew_descriptions_vps.json"
     ))
     .expect("fixture");
     let server = Server::start(body);

@@ -21,7 +21,7 @@ use crate::support::{RawReply, RawRequest, RawServer, fixture};
 const VPS_ID: ServiceId = ServiceId(118977335);
 const DOMAIN_ID: ServiceId = ServiceId(29162449);
 const HOSTING_ID: ServiceId = ServiceId(29162512);
-/// `orderId` of tests/fixtures/renew_order_vps.json.
+/// `orderId` of src/testing/fixtures/renew_order_vps.json.
 const VPS_ORDER: OrderId = OrderId(214110657);
 const PAY: &str = "/1.0/me/order/214110657/payWithRegisteredPaymentMean";
 

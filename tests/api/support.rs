@@ -51,7 +51,7 @@ pub fn now() -> i64 {
 
 /// The bytes of a recorded fixture, verbatim.
 pub fn fixture(name: &str) -> Vec<u8> {
-    let p = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let p = format!("{}/src/testing/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
 }
 

@@ -16,7 +16,7 @@ fn period(text: &str) -> RenewPeriod {
 }
 
 fn fixture<T: serde::de::DeserializeOwned>(name: &str) -> T {
-    let p = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let p = format!("{}/src/testing/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap()
 }
 
@@ -68,7 +68,7 @@ async fn vps_flow(api: &dyn ServiceRenewApi) -> (Order, Order, OrderStatus) {
 }
 
 fn assert_vps_flow_outcome(dry: &Order, order: &Order, status: &OrderStatus) {
-    // Prices as in tests/fixtures/renew_order_vps.json: 103.50 + 20.70 = 124.20 EUR.
+    // Prices as in src/testing/fixtures/renew_order_vps.json: 103.50 + 20.70 = 124.20 EUR.
     let recorded: Order = fixture("renew_order_vps.json");
     for o in [dry, order] {
         assert_eq!(
