@@ -195,12 +195,10 @@ mod tests {
     /// The files of `dir`, sorted by name. Panics, naming `dir`, if it cannot be read: a
     /// missing folder must fail the test that expected inputs there, never skip them.
     fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-        let entries = std::fs::read_dir(dir)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+        let entries =
+            std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
         let mut out: Vec<(String, Vec<u8>)> = entries
-            .map(|entry| {
-                entry.unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-            })
+            .map(|entry| entry.unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display())))
             .filter(|e| e.path().is_file())
             .map(|e| {
                 let path = e.path();

@@ -23,11 +23,10 @@ use chrono::{Datelike, Days, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
 
 use crate::models::{
-    BillingState, CurrencyCode, KeyValue, PaymentMean, RenewDescription, RenewMode, RenewPeriod,
-    Price, RenewStrategy, RenewalType, ResourceState, Service, ServiceDetail, ServiceId, ServiceInfos,
-    ServiceRenew, ServiceStatus,
+    BillingState, CurrencyCode, KeyValue, PaymentMean, Price, RenewDescription, RenewMode,
+    RenewPeriod, RenewStrategy, RenewalType, ResourceState, Service, ServiceDetail, ServiceId,
+    ServiceInfos, ServiceRenew, ServiceStatus,
 };
-
 
 /// Name of the sandbox VPS (`vps`, automatic renewal).
 pub const VPS_NAME: &str = "vps-0baa4fcf.vps.ovh.net";

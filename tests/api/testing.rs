@@ -1059,3 +1059,102 @@ async fn fake_works_as_arc_dyn_across_spawned_tasks() {
     let debug = format!("{fake:?}");
     assert!(debug.contains("FakeRenewApi"), "{debug}");
 }
+
+/// `fail_when(…).times(n)` fails exactly the next `n` calls its predicate matches, then
+/// lets them through; calls it does not match are answered; every call is recorded.
+#[tokio::test]
+async fn fail_when_times_fails_exactly_n_matching_calls() {
+    let fake = FakeRenewApi::sandbox();
+    let busy = fake
+        .fail_when(|c| c.op() == Op::OrderStatus)
+        .times(2)
+        .with(|| api_error(503, "", "Service Unavailable"));
+    let order = fake
+        .create_renew_order(
+            sandbox::VPS_ID,
+            &RenewRequest::order(period("P1M"), vec![sandbox::VPS_ID]),
+        )
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        let err = fake.order_status(order.order_id).await.unwrap_err();
+        assert_eq!(err.status(), Some(503));
+        assert_eq!(err.api().unwrap().route, "/me/order/{orderId}/status");
+    }
+    assert_eq!(
+        fake.order_status(order.order_id).await.unwrap(),
+        OrderStatus::NotPaid
+    );
+    assert_eq!(busy.fired(), 2);
+    assert_eq!(fake.count(Op::OrderStatus), 3);
+    assert_eq!(fake.calls().len(), 4);
+}
+
+/// A rule matches on the call's arguments: only the named service fails, by default with
+/// a connection error that never reached OVH, for as long as the rule lasts.
+#[tokio::test]
+async fn fail_when_matches_arguments_and_defaults_to_a_connection_error() {
+    let fake = FakeRenewApi::sandbox();
+    let down = fake.fail_when(
+        |c| matches!(c, Call::ServiceInfos { service_name, .. } if service_name == sandbox::DOMAIN_NAME),
+    );
+    for _ in 0..3 {
+        let err = fake
+            .service_infos("domain", sandbox::DOMAIN_NAME)
+            .await
+            .unwrap_err();
+        let Error::Transport(t) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(t.kind, TransportKind::Connect);
+        assert_eq!(t.route, "/domain/{serviceName}/serviceInfos");
+        assert!(!err.may_have_been_processed());
+    }
+    let vps = fake.service_infos("vps", sandbox::VPS_NAME).await.unwrap();
+    assert_eq!(vps.service_id, sandbox::VPS_ID);
+    assert_eq!(down.fired(), 3);
+    let down = down.times(0);
+    fake.service_infos("domain", sandbox::DOMAIN_NAME)
+        .await
+        .unwrap();
+    assert_eq!(down.fired(), 3);
+}
+
+/// Without `after_effect` a failed order is not created and a failed payment not
+/// recorded; with it, both exist although the calls failed.
+#[tokio::test]
+async fn fail_when_fails_before_or_after_the_effect() {
+    let fake = FakeRenewApi::sandbox();
+    let request = RenewRequest::order(period("P1M"), vec![sandbox::VPS_ID]);
+    let refused = fake
+        .fail_when(|c| matches!(c, Call::CreateRenewOrder { .. }))
+        .times(1);
+    assert!(
+        fake.create_renew_order(sandbox::VPS_ID, &request)
+            .await
+            .is_err()
+    );
+    assert_eq!((refused.fired(), fake.orders().len()), (1, 0));
+
+    let lost = fake
+        .fail_when(|c| matches!(c, Call::PayWithPaymentMethod { .. }))
+        .times(1)
+        .with(|| transport_error(TransportKind::Timeout, true))
+        .after_effect();
+    let order = fake
+        .create_renew_order(sandbox::VPS_ID, &request)
+        .await
+        .unwrap();
+    let err = fake
+        .pay_with_payment_method(order.order_id, 9_876_543)
+        .await
+        .unwrap_err();
+    assert!(err.may_have_been_processed());
+    assert_eq!(lost.fired(), 1);
+    assert_eq!(
+        fake.payments().len(),
+        1,
+        "paid although the answer was lost"
+    );
+    assert_eq!(fake.orders().len(), 1);
+}

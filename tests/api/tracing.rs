@@ -296,7 +296,10 @@ async fn a_subscriber_changes_nothing_on_the_wire() {
     assert_eq!(comparable(&received[0]), comparable(&received[1]));
     assert!(received[1].header("x-ovh-signature").is_some());
     let text = out.text();
-    assert!(text.contains("path=/service"), "the subscriber saw the request: {text}");
+    assert!(
+        text.contains("path=/service"),
+        "the subscriber saw the request: {text}"
+    );
 }
 
 /// A request that never gets an answer: each attempt is an event with the failure's kind,
