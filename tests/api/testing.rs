@@ -1158,3 +1158,100 @@ async fn fail_when_fails_before_or_after_the_effect() {
     );
     assert_eq!(fake.orders().len(), 1);
 }
+
+/// With OAuth2 credentials the mock serves a token endpoint, checks the client's Basic
+/// authentication there and the bearer token on every call; a revoked token costs one
+/// new token and one resend; a wrong client secret gets no token and no answer.
+#[tokio::test]
+async fn mock_ovh_serves_oauth2_clients_a_token_and_checks_the_bearer() {
+    let mock = MockOvh::builder()
+        .credentials(Credentials::oauth2(
+            "mock-client",
+            "SECRET-mock-client-secret",
+        ))
+        .start()
+        .await;
+    let client = mock.client();
+    assert_eq!(client.list_services().await.unwrap().len(), 5);
+    client.service(sandbox::VPS_ID).await.unwrap();
+    assert_eq!(mock.tokens_issued(), 1, "the token is cached");
+
+    mock.revoke_tokens();
+    assert_eq!(client.list_services().await.unwrap().len(), 5);
+    assert_eq!(mock.tokens_issued(), 2, "one new token after the 401");
+    let statuses: Vec<(Option<String>, u16)> = mock
+        .requests()
+        .into_iter()
+        .map(|r| (r.route, r.status))
+        .filter(|(route, _)| route.as_deref() != Some("/auth/time"))
+        .collect();
+    let token = Some("/auth/oauth2/token".to_owned());
+    let list = Some("/service".to_owned());
+    assert_eq!(
+        statuses,
+        [
+            (token.clone(), 200),
+            (list.clone(), 200),
+            (Some("/service/{serviceId}".to_owned()), 200),
+            (list.clone(), 401),
+            (token, 200),
+            (list, 200),
+        ]
+    );
+
+    let wrong = mock
+        .client_builder()
+        .credentials(Credentials::oauth2("mock-client", "SECRET-wrong"))
+        .oauth2_token_url(&mock.oauth2_token_url())
+        .build()
+        .unwrap();
+    let before = mock.requests().len();
+    let err = wrong.list_services().await.unwrap_err();
+    assert!(!err.to_string().contains("SECRET-"), "{err}");
+    assert_eq!(mock.tokens_issued(), 2);
+    let after: Vec<_> = mock.requests().into_iter().skip(before).collect();
+    assert!(
+        after
+            .iter()
+            .all(|r| r.route.as_deref() == Some("/auth/oauth2/token") && r.status == 401),
+        "{after:?}"
+    );
+
+    // A signed client is refused by an OAuth2 account.
+    let signed = mock
+        .client_builder()
+        .credentials(Credentials::new("ak", "SECRET-as", "SECRET-ck"))
+        .build()
+        .unwrap();
+    assert_eq!(
+        signed.list_services().await.unwrap_err().status(),
+        Some(401)
+    );
+}
+
+/// With a static bearer token the mock accepts that token and refuses any other with a
+/// 401 that the client reports, once (a static token cannot be renewed).
+#[tokio::test]
+async fn mock_ovh_checks_a_static_bearer_token() {
+    let mock = MockOvh::builder()
+        .credentials(Credentials::access_token("SECRET-static-mock-token"))
+        .start()
+        .await;
+    assert_eq!(mock.client().list_services().await.unwrap().len(), 5);
+    let wrong = mock
+        .client_builder()
+        .credentials(Credentials::access_token("SECRET-other-token"))
+        .build()
+        .unwrap();
+    let err = wrong.list_services().await.unwrap_err();
+    assert_eq!(err.status(), Some(401));
+    assert!(err.is_invalid_credential(), "{err}");
+    assert!(!format!("{err} {err:?}").contains("SECRET-"), "{err:?}");
+    let refused = mock
+        .requests()
+        .iter()
+        .filter(|r| r.is("GET", "/service") && r.status == 401)
+        .count();
+    assert_eq!(refused, 1);
+    assert_eq!(mock.tokens_issued(), 0);
+}
