@@ -48,10 +48,9 @@ const FIXTURES: &[(&str, &str)] = &[
     ("payment_method_list.json", "Vec<u64>"),
 ];
 
-fn fixture(name: &str) -> Vec<u8> {
-    let p = format!("{}/src/testing/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
-}
+#[path = "../tests/common/fixtures.rs"]
+mod fixtures;
+use fixtures::fixture;
 
 fn value(bytes: &[u8]) -> serde_json::Value {
     serde_json::from_slice(bytes).expect("valid JSON")

@@ -161,9 +161,11 @@ fn substitute(text: &str, from: &str, to: &str) -> String {
     text.replace(from, to)
 }
 
+#[path = "../tests/common/fixtures.rs"]
+mod fixtures;
+
 fn fixture(name: &str) -> String {
-    let path = format!("{}/src/testing/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    String::from_utf8(fixtures::fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 struct Server {

@@ -42,6 +42,13 @@ pub fn basic(id: &str, secret: &str) -> String {
     out
 }
 
+/// A successful OAuth2 token answer, as OVH's token endpoint gives it.
+pub fn token_answer(token: &str, expires_in: u64) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(serde_json::json!({
+        "access_token": token, "token_type": "Bearer", "expires_in": expires_in, "scope": "all"
+    }))
+}
+
 pub fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -50,10 +57,9 @@ pub fn now() -> i64 {
 }
 
 /// The bytes of a recorded fixture, verbatim.
-pub fn fixture(name: &str) -> Vec<u8> {
-    let p = format!("{}/src/testing/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
-}
+#[path = "../common/fixtures.rs"]
+mod fixtures;
+pub use fixtures::{fixture, fixture_as};
 
 pub fn json_fixture(status: u16, name: &str) -> ResponseTemplate {
     ResponseTemplate::new(status)

@@ -15,10 +15,7 @@ fn period(text: &str) -> RenewPeriod {
     text.parse().unwrap()
 }
 
-fn fixture<T: serde::de::DeserializeOwned>(name: &str) -> T {
-    let p = format!("{}/src/testing/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap()
-}
+use crate::support::fixture_as as fixture;
 
 async fn json_of<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> T {
     serde_json::from_slice(&response.bytes().await.unwrap()).unwrap()
