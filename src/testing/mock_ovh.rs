@@ -583,7 +583,8 @@ fn issue_token(state: &mut State, method: &str, request: &Request) -> (u16, Valu
     if method != "POST" {
         return oauth_error(405, "invalid_request", "the token endpoint takes a POST");
     }
-    let expected = format!("Basic {}", basic(client_id, client_secret.expose()));
+    let pair = format!("{client_id}:{}", client_secret.expose());
+    let expected = format!("Basic {}", crate::scrub::base64(pair.as_bytes()));
     if header(request, "authorization") != Some(expected.as_str()) {
         return oauth_error(
             401,
@@ -620,25 +621,6 @@ fn issue_token(state: &mut State, method: &str, request: &Request) -> (u16, Valu
             "scope": "all",
         }),
     )
-}
-
-/// The HTTP Basic credentials of `id:secret` (RFC 7617: padded base64).
-fn basic(id: &str, secret: &str) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let bytes = format!("{id}:{secret}").into_bytes();
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let byte = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
-        let n = (byte(0) << 16) | (byte(1) << 8) | byte(2);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 fn body_bytes(value: &Value) -> Vec<u8> {
