@@ -146,7 +146,10 @@ impl FailRule {
 ///
 /// It records every [`Call`] with its arguments, and can be told to fail the next call of
 /// an [`Op`] with an error you build (see [`api_error`](super::api_error) and
-/// [`transport_error`](super::transport_error)). Clones share one state, so keep a clone to
+/// [`transport_error`](super::transport_error)), or, with
+/// [`fail_when`](Self::fail_when), the calls a predicate matches, `n` times (a
+/// [`FailRule`]), so that a test needs no wrapper of its own to fail, say, the real order
+/// after its dry run. Clones share one state, so keep a clone to
 /// inspect after handing one to the code under test, as `&dyn ServiceRenewApi` or
 /// `Arc<dyn ServiceRenewApi>`.
 ///
