@@ -1,4 +1,4 @@
-//! Target 2: decoding each recorded response fixture (`tests/fixtures/index.json`) into
+//! Target 2: decoding each recorded response fixture (`src/testing/fixtures/index.json`) into
 //! its typed model, against decoding it into `serde_json::Value`, in MB/s. Target: typed
 //! at least as fast as `Value`, both plain `serde_json` and the client's own decode path.
 //!
@@ -48,10 +48,9 @@ const FIXTURES: &[(&str, &str)] = &[
     ("payment_method_list.json", "Vec<u64>"),
 ];
 
-fn fixture(name: &str) -> Vec<u8> {
-    let p = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
-}
+#[path = "../tests/common/fixtures.rs"]
+mod fixtures;
+use fixtures::fixture;
 
 fn value(bytes: &[u8]) -> serde_json::Value {
     serde_json::from_slice(bytes).expect("valid JSON")

@@ -21,8 +21,8 @@
 //! and `/1.0/auth/time` with the current Unix time, and keeps every connection open.
 
 mod common;
-#[path = "common/server.rs"]
-mod server;
+#[path = "../tests/common/raw_http.rs"]
+mod raw_http;
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -84,16 +84,18 @@ impl Server {
     fn start(body: Vec<u8>) -> Server {
         let counts = Arc::new(Counts::default());
         let c = counts.clone();
-        let mut renew = format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\n\
-             X-Ovh-QueryID: EU.ext-bench.0\r\nContent-Length: {}\r\n\r\n",
-            body.len()
-        )
-        .into_bytes();
-        renew.extend_from_slice(&body);
+        let renew = raw_http::answer(
+            200,
+            "OK",
+            &[
+                ("Content-Type", "application/json; charset=utf-8"),
+                ("X-Ovh-QueryID", "EU.ext-bench.0"),
+            ],
+            &body,
+        );
         let answer_len = renew.len();
         let renew: Arc<[u8]> = renew.into();
-        let spawned = server::spawn(move |stream| {
+        let spawned = raw_http::spawn(move |stream| {
             c.connections.fetch_add(1, Ordering::Relaxed);
             serve(stream, c.clone(), renew.clone())
         });
@@ -106,6 +108,9 @@ impl Server {
     }
 }
 
+/// The content type of the bench's JSON answers.
+const JSON: &[(&str, &str)] = &[("Content-Type", "application/json; charset=utf-8")];
+
 /// One keep-alive connection: answers every complete request in the buffer (pipelining
 /// included), then reads more, until the peer closes.
 async fn serve(mut stream: TcpStream, counts: Arc<Counts>, renew: Arc<[u8]>) {
@@ -113,14 +118,9 @@ async fn serve(mut stream: TcpStream, counts: Arc<Counts>, renew: Arc<[u8]>) {
     let mut buf: Vec<u8> = Vec::with_capacity(8 * 1024);
     let mut out: Vec<u8> = Vec::with_capacity(8 * 1024);
     loop {
-        while let Some(head_end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let Some((target, content_length, client)) = parse_head(&buf[..head_end]) else {
-                return;
-            };
-            let total = head_end + 4 + content_length;
-            if buf.len() < total {
-                break;
-            }
+        while let raw_http::Parsed::Request(request, total) = raw_http::parse(&buf) {
+            let client = client_class(request.header("user-agent").as_deref());
+            let target = request.target;
             let route = if target == "/1.0/auth/time" {
                 0
             } else if target == RENEW_TARGET {
@@ -132,27 +132,12 @@ async fn serve(mut stream: TcpStream, counts: Arc<Counts>, renew: Arc<[u8]>) {
             match route {
                 0 => {
                     let now = unix_now().to_string();
-                    out.extend_from_slice(
-                        format!(
-                            "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\n\
-                             Content-Length: {}\r\n\r\n{now}",
-                            now.len()
-                        )
-                        .as_bytes(),
-                    );
+                    out.extend_from_slice(&raw_http::answer(200, "OK", JSON, now.as_bytes()));
                 }
                 1 => out.extend_from_slice(&renew),
                 _ => {
                     let body = br#"{"class":"Client::NotFound","message":"Got an invalid (or empty) URL"}"#;
-                    out.extend_from_slice(
-                        format!(
-                            "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n\
-                             Content-Length: {}\r\n\r\n",
-                            body.len()
-                        )
-                        .as_bytes(),
-                    );
-                    out.extend_from_slice(body);
+                    out.extend_from_slice(&raw_http::answer(404, "Not Found", JSON, body));
                 }
             }
             buf.drain(..total);
@@ -170,33 +155,15 @@ async fn serve(mut stream: TcpStream, counts: Arc<Counts>, renew: Arc<[u8]>) {
     }
 }
 
-/// The request target, `Content-Length` and client class of a request head.
-fn parse_head(head: &[u8]) -> Option<(String, usize, usize)> {
-    let head = std::str::from_utf8(head).ok()?;
-    let mut lines = head.split("\r\n");
-    let mut request_line = lines.next()?.split(' ');
-    let _method = request_line.next()?;
-    let target = request_line.next()?.to_owned();
-    let mut content_length = 0;
-    let mut client = 1; // no User-Agent: raw reqwest sends none
-    for line in lines {
-        let (name, value) = line.split_once(':')?;
-        let value = value.trim();
-        if name.eq_ignore_ascii_case("content-length") {
-            content_length = value.parse().ok()?;
-        } else if name.eq_ignore_ascii_case("user-agent") {
-            client = if value.starts_with("ovh-renew/") {
-                0
-            } else if value.starts_with("python-requests/") {
-                2
-            } else if value.starts_with("bench-floor/") {
-                3
-            } else {
-                4
-            };
-        }
+/// The client class of a request, from its `User-Agent`.
+fn client_class(user_agent: Option<&str>) -> usize {
+    match user_agent {
+        None => 1, // raw reqwest sends none
+        Some(ua) if ua.starts_with("ovh-renew/") => 0,
+        Some(ua) if ua.starts_with("python-requests/") => 2,
+        Some(ua) if ua.starts_with("bench-floor/") => 3,
+        Some(_) => 4,
     }
-    Some((target, content_length, client))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -546,7 +513,7 @@ fn main() {
     let mode = Mode::from_args();
     let body = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/renew_descriptions_vps.json"
+        "/src/testing/fixtures/renew_descriptions_vps.json"
     ))
     .expect("fixture");
     let server = Server::start(body);

@@ -27,8 +27,8 @@
 //! 0 else]; a mismatch, or a plan that is not n ready lines, exits with status 1.
 
 mod common;
-#[path = "common/server.rs"]
-mod server;
+#[path = "../tests/common/raw_http.rs"]
+mod raw_http;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -98,15 +98,17 @@ impl State {
     fn answer(&self, target: &str, out: &mut Vec<u8>) {
         let (route, status, body) = self.route(target);
         self.requests[route].fetch_add(1, Ordering::Relaxed);
-        out.extend_from_slice(
-            format!(
-                "HTTP/1.1 {status}\r\nContent-Type: application/json; charset=utf-8\r\n\
-                 X-Ovh-QueryID: EU.ext-bench.{route}\r\nContent-Length: {}\r\n\r\n",
-                body.len()
-            )
-            .as_bytes(),
-        );
-        out.extend_from_slice(body.as_bytes());
+        let (code, reason) = status.split_once(' ').unwrap_or((status, ""));
+        let query_id = format!("EU.ext-bench.{route}");
+        out.extend_from_slice(&raw_http::answer(
+            code.parse().unwrap_or(500),
+            reason,
+            &[
+                ("Content-Type", "application/json; charset=utf-8"),
+                ("X-Ovh-QueryID", &query_id),
+            ],
+            body.as_bytes(),
+        ));
     }
 
     fn route(&self, target: &str) -> (usize, &'static str, String) {
@@ -159,9 +161,11 @@ fn substitute(text: &str, from: &str, to: &str) -> String {
     text.replace(from, to)
 }
 
+#[path = "../tests/common/fixtures.rs"]
+mod fixtures;
+
 fn fixture(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    String::from_utf8(fixtures::fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 struct Server {
@@ -194,7 +198,7 @@ impl Server {
         });
 
         let s = state.clone();
-        let port = server::spawn(move |stream| {
+        let port = raw_http::spawn(move |stream| {
             s.connections.fetch_add(1, Ordering::Relaxed);
             serve(stream, s.clone())
         })
@@ -211,14 +215,8 @@ async fn serve(mut stream: TcpStream, state: Arc<State>) {
     let mut buf: Vec<u8> = Vec::with_capacity(8 * 1024);
     let mut out: Vec<u8> = Vec::with_capacity(8 * 1024);
     loop {
-        while let Some(head_end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let Some((target, content_length)) = parse_head(&buf[..head_end]) else {
-                return;
-            };
-            let total = head_end + 4 + content_length;
-            if buf.len() < total {
-                break;
-            }
+        while let raw_http::Parsed::Request(request, total) = raw_http::parse(&buf) {
+            let target = request.target;
             let received = Instant::now();
             state.answer(&target, &mut out);
             buf.drain(..total);
@@ -236,21 +234,6 @@ async fn serve(mut stream: TcpStream, state: Arc<State>) {
             Ok(_) => {}
         }
     }
-}
-
-/// The request target and `Content-Length` of a request head.
-fn parse_head(head: &[u8]) -> Option<(String, usize)> {
-    let head = std::str::from_utf8(head).ok()?;
-    let mut lines = head.split("\r\n");
-    let target = lines.next()?.split(' ').nth(1)?.to_owned();
-    let mut content_length = 0;
-    for line in lines {
-        let (name, value) = line.split_once(':')?;
-        if name.eq_ignore_ascii_case("content-length") {
-            content_length = value.trim().parse().ok()?;
-        }
-    }
-    Some((target, content_length))
 }
 
 // ---------------------------------------------------------------------------------------

@@ -192,32 +192,37 @@ mod tests {
 
     use super::*;
 
+    /// The files of `dir`, sorted by name. Panics, naming `dir`, if it cannot be read: a
+    /// missing folder must fail the test that expected inputs there, never skip them.
     fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-        let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-            .map(|entries| {
-                entries
-                    .filter_map(Result::ok)
-                    .filter(|e| e.path().is_file())
-                    .map(|e| {
-                        let name = e.file_name().to_string_lossy().into_owned();
-                        (name, std::fs::read(e.path()).unwrap())
-                    })
-                    .collect()
+        let entries =
+            std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+        let mut out: Vec<(String, Vec<u8>)> = entries
+            .map(|entry| entry.unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display())))
+            .filter(|e| e.path().is_file())
+            .map(|e| {
+                let path = e.path();
+                let bytes = std::fs::read(&path)
+                    .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+                (e.file_name().to_string_lossy().into_owned(), bytes)
             })
-            .unwrap_or_default();
+            .collect();
         out.sort();
         out
     }
 
+    /// The recorded OVH payloads, `src/testing/fixtures/*.json` (the one copy of each,
+    /// shipped with the `testing` module; see its `index.json`).
     fn fixtures() -> Vec<(String, Vec<u8>)> {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/testing/fixtures");
         files(&dir)
             .into_iter()
             .filter(|(name, _)| name.ends_with(".json"))
             .collect()
     }
 
-    /// Every input a fuzzer found (crash or not) is replayed through its target.
+    /// Every input a fuzzer found (crash or not) and the hand-written seeds are replayed
+    /// through their target. Each target's folder must exist and hold at least one input.
     #[test]
     fn fuzz_regressions_stay_fixed() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
@@ -229,7 +234,13 @@ mod tests {
             ("ovh_conf", ovh_conf),
         ];
         for (target, run) in targets {
-            for (name, bytes) in files(&root.join(target)) {
+            let inputs = files(&root.join(target));
+            assert!(
+                !inputs.is_empty(),
+                "{} holds no input: keep at least one seed per target",
+                root.join(target).display()
+            );
+            for (name, bytes) in inputs {
                 let outcome = std::panic::catch_unwind(|| run(&bytes));
                 assert!(outcome.is_ok(), "{target}/{name} panics again");
             }
@@ -240,9 +251,16 @@ mod tests {
     #[test]
     fn fixtures_pass_every_decoder() {
         let all = fixtures();
-        assert!(all.len() > 30);
-        for (_, bytes) in all {
-            decode_models(&bytes);
+        assert!(
+            all.len() > 30,
+            "expected the recorded payloads (over 30 JSON files) in {}/src/testing/fixtures, \
+             found {}",
+            env!("CARGO_MANIFEST_DIR"),
+            all.len()
+        );
+        for (name, bytes) in all {
+            let outcome = std::panic::catch_unwind(|| decode_models(&bytes));
+            assert!(outcome.is_ok(), "fixture {name} fails a decoder");
         }
     }
 
@@ -354,10 +372,12 @@ mod tests {
             endpoint(text.as_bytes());
         }
 
+        /// Arbitrary `ovh.conf` lines (sections, keys, comments, any text, and the bytes a
+        /// parser trips on: BOM, CR, NUL, stray brackets) resolve or give a typed error.
         #[test]
         fn any_ovh_conf_resolves_or_errors(
             lines in prop::collection::vec(
-                "\\[[a-z-]{0,10}\\]|[a-z_]{0,18} ?[=:] ?[a-z0-9:/.-]{0,20}|[;#].{0,8}|\\PC{0,12}",
+                "\\[[a-z-]{0,10}\\]|[a-z_]{0,18} ?[=:] ?[a-z0-9:/.-]{0,20}|[;#].{0,8}|\\PC{0,12}|[\u{feff}\r\0=:\\[\\]]{1,4}",
                 0..10,
             )
         ) {

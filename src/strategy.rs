@@ -570,7 +570,7 @@ mod tests {
                 $name,
                 include_str!(concat!(
                     env!("CARGO_MANIFEST_DIR"),
-                    "/tests/fixtures/",
+                    "/src/testing/fixtures/",
                     $name,
                     ".json"
                 )),

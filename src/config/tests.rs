@@ -568,54 +568,6 @@ fn no_endpoint_means_env_credentials_only() {
 }
 
 #[test]
-fn arbitrary_input_never_panics() {
-    let pieces = [
-        "[",
-        "]",
-        "=",
-        ":",
-        ";",
-        "#",
-        "\n",
-        "\r",
-        " ",
-        "\u{feff}",
-        "é",
-        "\u{fffd}",
-        "a",
-        "ovh-eu",
-        "default",
-        "endpoint",
-        "[default]",
-        "[ovh-eu]",
-        "https://",
-        "\0",
-    ];
-    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-    for _ in 0..3000 {
-        let mut contents = String::new();
-        for _ in 0..(state % 24) {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            contents.push_str(pieces[(state >> 33) as usize % pieces.len()]);
-        }
-        let files = [ConfigFile {
-            path: LOCAL.into(),
-            local: true,
-            contents: contents.into_bytes(),
-        }];
-        if let Ok(config) = resolve(&HashMap::new(), &files) {
-            let _ = (
-                config.endpoint(),
-                config.credentials(),
-                format!("{config:?}"),
-            );
-        }
-    }
-}
-
-#[test]
 fn only_ovh_variables_are_kept_from_the_environment() {
     let env = [
         ("OVH_ENDPOINT", "ovh-eu"),

@@ -5,12 +5,12 @@ use std::fmt::Debug;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-/// Contents of `tests/fixtures/NAME.json`.
+/// Contents of `src/testing/fixtures/NAME.json`.
 macro_rules! fixture {
     ($name:literal) => {
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/",
+            "/src/testing/fixtures/",
             $name,
             ".json"
         ))

@@ -11,12 +11,12 @@ use chrono::{Days, Utc};
 use sha1::{Digest, Sha1};
 
 use crate::models::{
-    CurrencyCode, Order, OrderId, OrderStatus, PaymentMean, Price, RegisteredPaymentMean,
+    CurrencyCode, Order, OrderId, OrderStatus, PaymentMean, RegisteredPaymentMean,
     RenewDescription, RenewPeriod, Service, ServiceId, ServiceInfos,
 };
 use crate::ops::{Call, Reply};
 
-use super::sandbox::{self, SandboxService, normalize_product};
+use super::sandbox::{self, SandboxService, normalize_product, price};
 
 /// The first order id a mock account hands out.
 pub(crate) const FIRST_ORDER_ID: u64 = 300_000_001;
@@ -206,20 +206,6 @@ fn http_code(status: u16) -> String {
         _ => "Error",
     };
     format!("{status} {reason}")
-}
-
-/// A price of `ucents` with display text computed in integers (`"124.20 €"`).
-pub(crate) fn price(ucents: i64, currency: &CurrencyCode) -> Price {
-    let magnitude = i128::from(ucents).abs();
-    let units = magnitude / 100_000_000;
-    let cents = magnitude % 100_000_000 / 1_000_000;
-    let sign = if ucents < 0 { "-" } else { "" };
-    let text = match currency {
-        CurrencyCode::Points => format!("{sign}{units} PTS"),
-        CurrencyCode::Eur => format!("{sign}{units}.{cents:02} €"),
-        other => format!("{sign}{units}.{cents:02} {other}"),
-    };
-    Price::from_ucents(ucents, currency.clone()).with_text(text)
 }
 
 /// 20 % of `ucents`, rounded half away from zero, in integers.

@@ -24,10 +24,120 @@ struct Failure {
     make: ErrorFactory,
 }
 
+type CallPredicate = Box<dyn Fn(&Call) -> bool + Send + Sync>;
+
+/// A rule of [`FakeRenewApi::fail_when`]: which calls it fails, how many more, how.
+struct Rule {
+    matches: CallPredicate,
+    /// Calls it still fails; `None`: every matching call.
+    remaining: Option<usize>,
+    after_effect: bool,
+    make: ErrorFactory,
+    /// Calls it failed so far.
+    fired: usize,
+}
+
 struct State {
     account: Account,
     calls: Vec<Call>,
     failures: VecDeque<Failure>,
+    rules: Vec<Arc<Mutex<Rule>>>,
+}
+
+/// Locks a rule, surviving a test that panicked while holding it.
+fn lock_rule(rule: &Mutex<Rule>) -> MutexGuard<'_, Rule> {
+    rule.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A failure rule of a [`FakeRenewApi`], returned by
+/// [`fail_when`](FakeRenewApi::fail_when): it fails the calls its predicate matches.
+///
+/// It is in force from the moment `fail_when` returns; its setters change it in place
+/// (they take and return the rule, so they chain):
+///
+/// * [`times(n)`](Self::times): fail only the next `n` matching calls (default: every
+///   matching call, until changed);
+/// * [`with(make)`](Self::with): the error, built on each failure (default: a
+///   [`transport_error`](super::transport_error) of kind
+///   [`Connect`](crate::TransportKind::Connect) that never reached OVH);
+/// * [`after_effect()`](Self::after_effect): the call takes effect first (the order is
+///   created, the payment recorded), then fails: an answer lost on its way back.
+///
+/// [`fired`](Self::fired) counts the calls it failed. Rules are tried after the
+/// [`fail_next`](FakeRenewApi::fail_next) queue, in the order they were made; the first
+/// one that matches and has calls left fails the call. A failed call is still recorded in
+/// [`calls`](FakeRenewApi::calls).
+///
+/// ```
+/// use ovh_renew::ops::Call;
+/// use ovh_renew::testing::{transport_error, FakeRenewApi};
+/// use ovh_renew::{RenewRequest, ServiceId, ServiceRenewApi, TransportKind};
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let fake = FakeRenewApi::sandbox();
+/// // The first real order (not its dry run) is created, then its answer is lost.
+/// let lost = fake
+///     .fail_when(|c| matches!(c, Call::CreateRenewOrder { request, .. } if !request.is_dry_run()))
+///     .times(1)
+///     .with(|| transport_error(TransportKind::Timeout, true))
+///     .after_effect();
+/// let vps = ServiceId(118977335);
+/// let services = vec![vps];
+/// let period: ovh_renew::RenewPeriod = "P1M".parse().unwrap();
+///
+/// let dry = RenewRequest::dry_run(period.clone(), services.clone());
+/// fake.create_renew_order(vps, &dry).await.unwrap();
+/// let order = RenewRequest::order(period, services);
+/// let err = fake.create_renew_order(vps, &order).await.unwrap_err();
+/// assert!(err.may_have_been_processed());
+/// assert_eq!(fake.orders().len(), 1, "the order exists although its answer was lost");
+/// assert_eq!(lost.fired(), 1);
+/// // Used up: the next order goes through.
+/// fake.create_renew_order(vps, &order).await.unwrap();
+/// assert_eq!((fake.orders().len(), lost.fired()), (2, 1));
+/// # });
+/// ```
+#[must_use = "the rule is in force already; keep it to change it or read `fired`"]
+pub struct FailRule {
+    rule: Arc<Mutex<Rule>>,
+}
+
+impl fmt::Debug for FailRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rule = lock_rule(&self.rule);
+        f.debug_struct("FailRule")
+            .field("remaining", &rule.remaining)
+            .field("after_effect", &rule.after_effect)
+            .field("fired", &rule.fired)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FailRule {
+    /// Fails only the next `n` matching calls (`0` disables the rule).
+    pub fn times(self, n: usize) -> Self {
+        lock_rule(&self.rule).remaining = Some(n);
+        self
+    }
+
+    /// The error of each failure, built by `make` (see [`api_error`](super::api_error)
+    /// and [`transport_error`](super::transport_error); an empty method and route are
+    /// filled in with the failed call's, as with [`FakeRenewApi::fail_next`]).
+    pub fn with(self, make: impl Fn() -> Error + Send + Sync + 'static) -> Self {
+        lock_rule(&self.rule).make = Box::new(make);
+        self
+    }
+
+    /// The call takes effect (order created, payment recorded) before it fails.
+    pub fn after_effect(self) -> Self {
+        lock_rule(&self.rule).after_effect = true;
+        self
+    }
+
+    /// How many calls this rule failed so far.
+    pub fn fired(&self) -> usize {
+        lock_rule(&self.rule).fired
+    }
 }
 
 /// An in-memory [`ServiceRenewApi`]: the same account as [`MockOvh`](super::MockOvh)
@@ -36,7 +146,10 @@ struct State {
 ///
 /// It records every [`Call`] with its arguments, and can be told to fail the next call of
 /// an [`Op`] with an error you build (see [`api_error`](super::api_error) and
-/// [`transport_error`](super::transport_error)). Clones share one state, so keep a clone to
+/// [`transport_error`](super::transport_error)), or, with
+/// [`fail_when`](Self::fail_when), the calls a predicate matches, `n` times (a
+/// [`FailRule`]), so that a test needs no wrapper of its own to fail, say, the real order
+/// after its dry run. Clones share one state, so keep a clone to
 /// inspect after handing one to the code under test, as `&dyn ServiceRenewApi` or
 /// `Arc<dyn ServiceRenewApi>`.
 ///
@@ -82,6 +195,7 @@ impl fmt::Debug for FakeRenewApi {
             .field("services", &state.account.list_services())
             .field("calls", &state.calls.len())
             .field("pending_failures", &state.failures.len())
+            .field("rules", &state.rules.len())
             .finish_non_exhaustive()
     }
 }
@@ -110,6 +224,7 @@ impl FakeRenewApi {
                 account,
                 calls: Vec::new(),
                 failures: VecDeque::new(),
+                rules: Vec::new(),
             })),
             answered: Arc::new(AtomicU64::new(0)),
         }
@@ -150,6 +265,24 @@ impl FakeRenewApi {
     /// created, the payment recorded) and then fails: an answer lost on its way back.
     pub fn fail_next_after_effect(&self, op: Op, make: impl Fn() -> Error + Send + Sync + 'static) {
         self.program(op, true, Box::new(make));
+    }
+
+    /// Fails the calls `matches` accepts, as the returned [`FailRule`] says: every one
+    /// until told otherwise with [`times`](FailRule::times), with a connection error until
+    /// told otherwise with [`with`](FailRule::with). Match on the [`Call`] and its
+    /// arguments, e.g. `|c| matches!(c, Call::PayOrder { .. })` or
+    /// `|c| c.op() == Op::OrderStatus`. The predicate runs while the fake is locked: it
+    /// must not call the fake.
+    pub fn fail_when(&self, matches: impl Fn(&Call) -> bool + Send + Sync + 'static) -> FailRule {
+        let rule = Arc::new(Mutex::new(Rule {
+            matches: Box::new(matches),
+            remaining: None,
+            after_effect: false,
+            make: Box::new(|| super::transport_error(crate::TransportKind::Connect, false)),
+            fired: 0,
+        }));
+        self.lock().rules.push(rule.clone());
+        FailRule { rule }
     }
 
     fn program(&self, op: Op, after_effect: bool, make: ErrorFactory) {
@@ -198,13 +331,17 @@ impl FakeRenewApi {
             .position(|f| f.op == op)
             .and_then(|at| state.failures.remove(at));
         let failure = match failure {
-            Some(f) if !f.after_effect => return Err(complete((f.make)(), &verb, &path)),
+            Some(f) => Some((f.after_effect, f.make())),
+            None => state.rules.iter().find_map(|rule| fire(rule, call)),
+        };
+        let failure = match failure {
+            Some((false, error)) => return Err(complete(error, &verb, &path)),
             other => other,
         };
         let result = state.account.handle(call);
         drop(state);
-        if let Some(f) = failure {
-            return Err(complete((f.make)(), &verb, &path));
+        if let Some((_, error)) = failure {
+            return Err(complete(error, &verb, &path));
         }
         result.map_err(|refusal| {
             let n = self.answered.fetch_add(1, Ordering::Relaxed) + 1;
@@ -216,6 +353,26 @@ impl FakeRenewApi {
             )
         })
     }
+}
+
+impl Failure {
+    fn make(&self) -> Error {
+        (self.make)()
+    }
+}
+
+/// If `rule` matches `call` and has calls left: counts the failure and returns whether it
+/// comes after the effect, and the error.
+fn fire(rule: &Mutex<Rule>, call: &Call) -> Option<(bool, Error)> {
+    let mut rule = lock_rule(rule);
+    if rule.remaining == Some(0) || !(rule.matches)(call) {
+        return None;
+    }
+    if let Some(left) = rule.remaining.as_mut() {
+        *left -= 1;
+    }
+    rule.fired += 1;
+    Some((rule.after_effect, (rule.make)()))
 }
 
 /// Fills in the method and route of an error built without them.

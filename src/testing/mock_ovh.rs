@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use serde_json::Value;
+use sha1::{Digest, Sha1};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use crate::client::{OvhClient, OvhClientBuilder};
@@ -82,7 +83,6 @@ impl Failure {
     }
 }
 
-#[derive(Debug)]
 struct State {
     account: Account,
     credentials: Credentials,
@@ -90,7 +90,27 @@ struct State {
     failures: VecDeque<Failure>,
     requests: Vec<RecordedRequest>,
     answered: u64,
+    /// OAuth2 access tokens handed out by `POST /auth/oauth2/token`, oldest first;
+    /// only those not revoked are accepted.
+    tokens: Vec<String>,
+    /// How many of `tokens` were revoked (the oldest ones).
+    revoked: usize,
 }
+
+impl fmt::Debug for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never the tokens: they are secrets.
+        f.debug_struct("State")
+            .field("credentials", &self.credentials)
+            .field("skew", &self.skew)
+            .field("requests", &self.requests.len())
+            .field("tokens_issued", &self.tokens.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The path of the mock's OAuth2 token endpoint (outside `/1.0`, as OVH's is).
+const TOKEN_PATH: &str = "/auth/oauth2/token";
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
     // A test that panicked while holding the lock must not take every later test down.
@@ -120,7 +140,12 @@ impl MockOvhBuilder {
         self
     }
 
-    /// Accepts these credentials instead of the `MOCK_*` ones.
+    /// Accepts these credentials instead of the `MOCK_*` ones: signed ones
+    /// ([`Credentials::new`]) are checked header by header and signature by signature;
+    /// with [`Credentials::oauth2`] the mock serves an OAuth2 token endpoint
+    /// (`POST /auth/oauth2/token`, client authenticated by HTTP Basic) and accepts only the
+    /// bearer tokens it handed out; with [`Credentials::access_token`] it accepts only
+    /// that bearer token.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
@@ -146,6 +171,8 @@ impl MockOvhBuilder {
             failures: VecDeque::new(),
             requests: Vec::new(),
             answered: 0,
+            tokens: Vec::new(),
+            revoked: 0,
         }));
         let server = MockServer::start().await;
         Mock::given(wiremock::matchers::any())
@@ -211,11 +238,37 @@ impl MockOvh {
             Ok(endpoint) => endpoint,
             Err(e) => panic!("MockOvh's base URL is not an endpoint: {e}"),
         };
-        OvhClient::builder()
+        let credentials = self.credentials();
+        let oauth2 = credentials.is_oauth2();
+        let builder = OvhClient::builder()
             .endpoint(endpoint)
-            .credentials(self.credentials())
+            .credentials(credentials)
             .timeout(Duration::from_secs(10))
-            .retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(5)))
+            .retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(5)));
+        if oauth2 {
+            builder.oauth2_token_url(&self.oauth2_token_url())
+        } else {
+            builder
+        }
+    }
+
+    /// The URL of the mock's OAuth2 token endpoint (used by
+    /// [`client_builder`](Self::client_builder) with OAuth2 credentials), e.g.
+    /// `http://127.0.0.1:41234/auth/oauth2/token`.
+    pub fn oauth2_token_url(&self) -> String {
+        format!("{}{TOKEN_PATH}", self.server.uri())
+    }
+
+    /// How many OAuth2 access tokens the mock handed out.
+    pub fn tokens_issued(&self) -> usize {
+        lock(&self.state).tokens.len()
+    }
+
+    /// Makes every OAuth2 token handed out so far invalid, as if it expired on OVH's
+    /// side: the next call with one gets a 401, and a client fetches a new token.
+    pub fn revoke_tokens(&self) {
+        let mut state = lock(&self.state);
+        state.revoked = state.tokens.len();
     }
 
     /// A client configured for this mock (see [`client_builder`](Self::client_builder)).
@@ -351,20 +404,46 @@ fn signed_url(request: &Request) -> String {
     url
 }
 
-/// Checks the `X-Ovh-*` headers exactly as OVH does, in OVH's order.
-fn check_signature(state: &State, request: &Request) -> Result<(), Refusal> {
-    let Kind::AppKey {
-        application_key,
-        application_secret,
-        consumer_key: Some(consumer_key),
-    } = &state.credentials.kind
-    else {
-        // The mock only speaks OVH request signing.
-        return Err(Refusal::code(
-            403,
-            "INVALID_KEY",
-            "This application key is invalid",
-        ));
+/// The refusal of a call without the expected bearer token.
+fn bad_bearer() -> Refusal {
+    Refusal::code(401, "INVALID_CREDENTIAL", "This credential is not valid")
+}
+
+/// The token of an `Authorization: Bearer …` header.
+fn bearer(request: &Request) -> Option<&str> {
+    header(request, "authorization")?.strip_prefix("Bearer ")
+}
+
+/// Checks how a call is authenticated: the `X-Ovh-*` headers exactly as OVH does, in
+/// OVH's order, or the bearer token of OAuth2 and static-token credentials.
+fn check_auth(state: &State, request: &Request) -> Result<(), Refusal> {
+    let (application_key, application_secret, consumer_key) = match &state.credentials.kind {
+        Kind::AppKey {
+            application_key,
+            application_secret,
+            consumer_key: Some(consumer_key),
+        } => (application_key, application_secret, consumer_key),
+        Kind::AppKey { .. } => {
+            // No consumer key: no call can be signed for this account.
+            return Err(Refusal::code(
+                403,
+                "INVALID_KEY",
+                "This application key is invalid",
+            ));
+        }
+        Kind::OAuth2 { .. } => {
+            let valid = &state.tokens[state.revoked..];
+            return match bearer(request) {
+                Some(token) if valid.iter().any(|t| t == token) => Ok(()),
+                _ => Err(bad_bearer()),
+            };
+        }
+        Kind::AccessToken { token } => {
+            return match bearer(request) {
+                Some(sent) if sent == token.expose() => Ok(()),
+                _ => Err(bad_bearer()),
+            };
+        }
     };
     if header(request, "X-Ovh-Application") != Some(application_key.as_str()) {
         return Err(Refusal::code(
@@ -405,6 +484,10 @@ impl Router {
     fn answer(state: &mut State, request: &Request) -> (u16, Vec<u8>, Option<String>) {
         let method = request.method.as_str().to_ascii_uppercase();
         let full_path = request.url.path();
+        if full_path == TOKEN_PATH {
+            let (status, body) = issue_token(state, &method, request);
+            return (status, body_bytes(&body), Some(TOKEN_PATH.to_owned()));
+        }
         let Some(path) = full_path
             .strip_prefix("/1.0")
             .filter(|p| p.starts_with('/'))
@@ -418,7 +501,7 @@ impl Router {
         let Some(matched) = route(&method, path) else {
             return (404, not_found_body(path), None);
         };
-        if let Err(refusal) = check_signature(state, request) {
+        if let Err(refusal) = check_auth(state, request) {
             return (
                 refusal.status,
                 body_bytes(&refusal.body()),
@@ -476,6 +559,70 @@ impl Router {
         }
     }
 }
+/// `POST /auth/oauth2/token` of OAuth2 credentials: the client authenticated by HTTP
+/// Basic, `grant_type=client_credentials` in a form body; answers a new token valid for an
+/// hour, or OAuth2's error object.
+fn issue_token(state: &mut State, method: &str, request: &Request) -> (u16, Value) {
+    let oauth_error = |status: u16, error: &str, description: &str| {
+        (
+            status,
+            serde_json::json!({"error": error, "error_description": description}),
+        )
+    };
+    let Kind::OAuth2 {
+        client_id,
+        client_secret,
+    } = &state.credentials.kind
+    else {
+        return oauth_error(
+            401,
+            "invalid_client",
+            "ovhcloud oauth2 client does not exists",
+        );
+    };
+    if method != "POST" {
+        return oauth_error(405, "invalid_request", "the token endpoint takes a POST");
+    }
+    let pair = format!("{client_id}:{}", client_secret.expose());
+    let expected = format!("Basic {}", crate::scrub::base64(pair.as_bytes()));
+    if header(request, "authorization") != Some(expected.as_str()) {
+        return oauth_error(
+            401,
+            "invalid_client",
+            "ovhcloud oauth2 client does not exists",
+        );
+    }
+    let form = String::from_utf8_lossy(&request.body);
+    if !form
+        .split('&')
+        .any(|pair| pair == "grant_type=client_credentials")
+    {
+        return oauth_error(
+            400,
+            "unsupported_grant_type",
+            "grant_type must be client_credentials",
+        );
+    }
+    let mut digest = Sha1::new();
+    digest.update(format!(
+        "{}:{}:{}",
+        local_unix(),
+        state.tokens.len(),
+        state.answered
+    ));
+    let token = format!("mock-oauth2-token-{}", hex::encode(digest.finalize()));
+    state.tokens.push(token.clone());
+    (
+        200,
+        serde_json::json!({
+            "access_token": token,
+            "token_type": "Bearer",
+            "expires_in": 3600,
+            "scope": "all",
+        }),
+    )
+}
+
 fn body_bytes(value: &Value) -> Vec<u8> {
     serde_json::to_vec(value).unwrap_or_default()
 }

@@ -138,8 +138,15 @@
 //!
 //! # What `MockOvh` serves
 //!
-//! Every route below `/1.0` except `/auth/time` must be signed with
-//! [`MockOvh::credentials`]; the checks run in OVH's order and answer OVH's bodies:
+//! Every route below `/1.0` except `/auth/time` must be authenticated with
+//! [`MockOvh::credentials`]. With OAuth2 credentials
+//! ([`MockOvhBuilder::credentials`]`(Credentials::oauth2(..))`) the mock also serves
+//! `POST /auth/oauth2/token` ([`MockOvh::oauth2_token_url`], the client authenticated by
+//! HTTP Basic) and accepts only the `Authorization: Bearer` tokens it handed out (see
+//! [`MockOvh::tokens_issued`], [`MockOvh::revoke_tokens`]); with
+//! `Credentials::access_token(..)` it accepts only that token. A missing or wrong bearer
+//! token is a 401 `INVALID_CREDENTIAL`. Signed credentials (the default) are checked in
+//! OVH's order, answering OVH's bodies:
 //!
 //! | problem | status | body |
 //! |---|---|---|
@@ -189,7 +196,7 @@ pub mod sandbox;
 use std::time::SystemTime;
 
 pub use account::{MockOrder, PaidWith, RecordedDryRun, RecordedPayment};
-pub use fake::FakeRenewApi;
+pub use fake::{FailRule, FakeRenewApi};
 pub use mock_ovh::{
     MOCK_APPLICATION_KEY, MOCK_APPLICATION_SECRET, MOCK_CONSUMER_KEY, MockOvh, MockOvhBuilder,
     RecordedRequest,

@@ -10,7 +10,7 @@
 //! | VPS automated backup | option of the VPS | [`VPS_BACKUP_ID`] | with the VPS | option | none of its own |
 //!
 //! Prices are excluding tax; orders add 20 % tax. `GET /service` lists the five ids in the
-//! order of `tests/fixtures/service_list.json`. The recorded fixtures expired in 2023–2025;
+//! order of `src/testing/fixtures/service_list.json`. The recorded fixtures expired in 2023–2025;
 //! the sandbox moves every expiration (and next billing) date so that an expiry planner
 //! run today sees the domain and the hosting (manual renewal) expiring within two weeks,
 //! and the VPS and the dedicated server (automatic renewal) expiring soon too. Everything
@@ -23,12 +23,10 @@ use chrono::{Datelike, Days, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
 
 use crate::models::{
-    BillingState, CurrencyCode, KeyValue, PaymentMean, RenewDescription, RenewMode, RenewPeriod,
-    RenewStrategy, RenewalType, ResourceState, Service, ServiceDetail, ServiceId, ServiceInfos,
-    ServiceRenew, ServiceStatus,
+    BillingState, CurrencyCode, KeyValue, PaymentMean, Price, RenewDescription, RenewMode,
+    RenewPeriod, RenewStrategy, RenewalType, ResourceState, Service, ServiceDetail, ServiceId,
+    ServiceInfos, ServiceRenew, ServiceStatus,
 };
-
-use super::account::price;
 
 /// Name of the sandbox VPS (`vps`, automatic renewal).
 pub const VPS_NAME: &str = "vps-0baa4fcf.vps.ovh.net";
@@ -67,7 +65,7 @@ pub const DEFAULT_PAYMENT_MEANS: [PaymentMean; 3] = [
 ];
 
 /// Payment method ids of a new account (`GET /me/payment/method`), as in
-/// `tests/fixtures/payment_method_list.json`.
+/// `src/testing/fixtures/payment_method_list.json`.
 pub const DEFAULT_PAYMENT_METHODS: [u64; 1] = [9_876_543];
 
 /// One service of a sandbox account: what `serviceInfos`, `GET /service/{serviceId}` and
@@ -255,6 +253,20 @@ pub fn services_as_of(today: NaiveDate) -> Vec<SandboxService> {
     ]
 }
 
+/// A price of `ucents` with display text computed in integers (`"124.20 €"`).
+pub(crate) fn price(ucents: i64, currency: &CurrencyCode) -> Price {
+    let magnitude = i128::from(ucents).abs();
+    let units = magnitude / 100_000_000;
+    let cents = magnitude % 100_000_000 / 1_000_000;
+    let sign = if ucents < 0 { "-" } else { "" };
+    let text = match currency {
+        CurrencyCode::Points => format!("{sign}{units} PTS"),
+        CurrencyCode::Eur => format!("{sign}{units}.{cents:02} €"),
+        other => format!("{sign}{units}.{cents:02} {other}"),
+    };
+    Price::from_ucents(ucents, currency.clone()).with_text(text)
+}
+
 /// Decodes an embedded fixture. They are compiled in and decoded by the crate's own tests,
 /// so a failure here is a bug of this crate, not of its user.
 fn fixture<T: DeserializeOwned>(name: &str, json: &str) -> T {
@@ -270,7 +282,7 @@ macro_rules! fixture {
             $name,
             include_str!(concat!(
                 env!("CARGO_MANIFEST_DIR"),
-                "/tests/fixtures/",
+                "/src/testing/fixtures/",
                 $name,
                 ".json"
             )),

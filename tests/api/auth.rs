@@ -30,18 +30,14 @@ fn assert_no_auth_secret(text: &str) {
     }
 }
 
-fn token_answer(token: &str, expires_in: u64) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(serde_json::json!({
-        "access_token": token, "token_type": "Bearer", "expires_in": expires_in, "scope": "all"
-    }))
-}
-
 /// No `X-Ovh-*` header at all (no application key, consumer, timestamp nor signature).
 fn no_ovh_headers(req: &Request) -> bool {
     req.headers
         .keys()
         .all(|name| !name.as_str().starts_with("x-ovh-"))
 }
+
+use crate::support::token_answer;
 
 fn bearer(token: &str) -> wiremock::matchers::HeaderExactMatcher {
     header("authorization", format!("Bearer {token}").as_str())
@@ -60,10 +56,7 @@ impl Ovh {
 
     /// The token endpoint as OVH's: form body, JSON accepted, HTTP Basic client auth.
     async fn mount_token(&self, answer: ResponseTemplate, times: Option<u64>, expect: u64) {
-        let basic = format!(
-            "Basic {}",
-            base64_encode(format!("{CLIENT_ID}:{CLIENT_SECRET}").as_bytes())
-        );
+        let basic = format!("Basic {}", crate::support::basic(CLIENT_ID, CLIENT_SECRET));
         let mock = Mock::given(method("POST"))
             .and(path("/oauth2/token"))
             .and(header("content-type", "application/x-www-form-urlencoded"))
@@ -80,25 +73,6 @@ impl Ovh {
             .mount(&self.server)
             .await;
     }
-}
-
-fn base64_encode(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, b)| acc | u32::from(*b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@
 #![cfg(feature = "test-util")]
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use ovh_renew::ops::{Call, Op, Reply};
@@ -21,7 +21,7 @@ use crate::support::{RawReply, RawRequest, RawServer, fixture};
 const VPS_ID: ServiceId = ServiceId(118977335);
 const DOMAIN_ID: ServiceId = ServiceId(29162449);
 const HOSTING_ID: ServiceId = ServiceId(29162512);
-/// `orderId` of tests/fixtures/renew_order_vps.json.
+/// `orderId` of src/testing/fixtures/renew_order_vps.json.
 const VPS_ORDER: OrderId = OrderId(214110657);
 const PAY: &str = "/1.0/me/order/214110657/payWithRegisteredPaymentMean";
 
@@ -38,15 +38,14 @@ fn fidelity() -> PaymentChoice {
 }
 
 /// A `ServiceRenewApi` over a `FakeRenewApi` that lies where told: a duplicated
-/// `GET /service`, rewritten dry-run or real-order answers, a lost real-order answer.
+/// `GET /service`, rewritten dry-run or real-order answers. (Lost answers are the fake's
+/// own `fail_when` rules.)
 #[derive(Default)]
 struct Liar {
     api: FakeRenewApi,
     list: Option<Vec<ServiceId>>,
     dry_run: Option<fn(Order) -> Order>,
     order: Option<fn(Order) -> Order>,
-    /// The next real order is created, then its answer is lost (a timeout).
-    lose_next_order: AtomicBool,
 }
 
 impl Liar {
@@ -69,11 +68,6 @@ impl ServiceRenewApi for Liar {
                 let rewrite = if request.is_dry_run() {
                     self.dry_run
                 } else {
-                    if self.lose_next_order.swap(false, Ordering::SeqCst) {
-                        self.api.fail_next_after_effect(Op::CreateRenewOrder, || {
-                            transport_error(TransportKind::Timeout, true)
-                        });
-                    }
                     self.order
                 };
                 Box::pin(async move {
@@ -224,8 +218,15 @@ async fn a_hosting_line_then_a_bundle_line_skips_the_bundle() {
 async fn an_uncertain_bundle_order_counts_as_may_have_ordered_its_hosting() {
     let liar = Liar::new(FakeRenewApi::sandbox());
     let plan = bundle_plan(&liar).await;
-    liar.lose_next_order.store(true, Ordering::SeqCst);
+    // The next real order is created, then its answer is lost (a timeout).
+    let lost = liar
+        .api
+        .fail_when(|c| matches!(c, Call::CreateRenewOrder { request, .. } if !request.is_dry_run()))
+        .times(1)
+        .with(|| transport_error(TransportKind::Timeout, true))
+        .after_effect();
     let results = execute_plan(&liar, &plan, Some(&fidelity())).await;
+    assert_eq!(lost.fired(), 1);
     assert!(matches!(
         results[0].outcome,
         Some(Err(RenewError::OrderUncertain { .. }))

@@ -15,9 +15,7 @@ fn compact(name: &str) -> String {
     serde_json::to_string(&value).unwrap()
 }
 
-fn decode<T: serde::de::DeserializeOwned>(name: &str) -> T {
-    serde_json::from_slice(&fixture(name)).unwrap()
-}
+use crate::support::fixture_as as decode;
 
 /// Mounts a signed GET answering `file` verbatim, expected once.
 async fn get_once(ovh: &Ovh, wire_path: &str, file: &str) {
@@ -125,6 +123,10 @@ async fn service_infos_refuses_names_and_products_that_cannot_travel() {
     }
 }
 
+/// A hostile service name travels as exactly one percent-encoded path segment, through
+/// the typed call and through a raw call built with `ApiPath::segment` (one encoder):
+/// each wire path is hit exactly twice. (Any name, by property:
+/// `hardening::any_service_name_is_refused_or_arrives_as_exactly_one_segment`.)
 #[tokio::test]
 async fn hostile_service_names_travel_as_one_segment_of_service_infos() {
     let ovh = Ovh::start(0, 1).await;
@@ -135,13 +137,21 @@ async fn hostile_service_names_travel_as_one_segment_of_service_infos() {
         ("a#b", "/1.0/vps/a%23b/serviceInfos"),
         ("%2e%2e", "/1.0/vps/%252e%252e/serviceInfos"),
         ("dömäin.ovh", "/1.0/vps/d%C3%B6m%C3%A4in.ovh/serviceInfos"),
+        ("vps-ünï", "/1.0/vps/vps-%C3%BCn%C3%AF/serviceInfos"),
     ];
     for (_, wire) in table {
-        get_once(&ovh, wire, "vps_service_infos.json").await;
+        ovh.mount_signed("GET", wire, "vps_service_infos.json", 2)
+            .await;
     }
     let client = ovh.client();
     for (name, _) in table {
-        client.service_infos("vps", name).await.unwrap();
+        let typed = client.service_infos("vps", name).await.unwrap();
+        let p = ApiPath::new("/vps")
+            .segment("serviceName", name)
+            .unwrap()
+            .lit("serviceInfos");
+        let raw: ServiceInfos = client.call(Method::GET, &p).await.unwrap();
+        assert_eq!(raw, typed, "{name}");
     }
 }
 

@@ -42,6 +42,13 @@ pub fn basic(id: &str, secret: &str) -> String {
     out
 }
 
+/// A successful OAuth2 token answer, as OVH's token endpoint gives it.
+pub fn token_answer(token: &str, expires_in: u64) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(serde_json::json!({
+        "access_token": token, "token_type": "Bearer", "expires_in": expires_in, "scope": "all"
+    }))
+}
+
 pub fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -50,10 +57,9 @@ pub fn now() -> i64 {
 }
 
 /// The bytes of a recorded fixture, verbatim.
-pub fn fixture(name: &str) -> Vec<u8> {
-    let p = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
-}
+#[path = "../common/fixtures.rs"]
+mod fixtures;
+pub use fixtures::{fixture, fixture_as};
 
 pub fn json_fixture(status: u16, name: &str) -> ResponseTemplate {
     ResponseTemplate::new(status)
@@ -210,72 +216,9 @@ pub enum RawReply {
     Bytes(Vec<u8>),
 }
 
-/// One request as it arrived on the wire.
-#[derive(Clone, Debug)]
-pub struct RawRequest {
-    pub method: String,
-    /// The request target exactly as sent (`/1.0/vps/a%2Fb/serviceInfos`).
-    pub target: String,
-    /// The whole head (request line and headers) as received.
-    pub head: String,
-    /// The body as received (`content-length` bytes).
-    pub body: Vec<u8>,
-}
-
-impl RawRequest {
-    /// The value of header `name` (case-insensitive), if sent.
-    pub fn header(&self, name: &str) -> Option<String> {
-        self.head
-            .lines()
-            .skip(1)
-            .filter_map(|l| l.split_once(':'))
-            .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.trim().to_owned())
-    }
-}
-
-/// Reads one HTTP/1.1 request from `sock` (head, then `content-length` bytes of body),
-/// keeping what arrived beyond it in `buf` for the next one. `None` once the peer closes
-/// or the connection fails. The one request reader of every raw server in these tests.
-pub async fn read_request(
-    sock: &mut tokio::net::TcpStream,
-    buf: &mut Vec<u8>,
-) -> Option<RawRequest> {
-    use tokio::io::AsyncReadExt;
-    let head_end = loop {
-        if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at + 4;
-        }
-        let mut chunk = [0u8; 8192];
-        match sock.read(&mut chunk).await {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-    let length = head
-        .lines()
-        .filter_map(|l| l.split_once(':'))
-        .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.trim().parse::<usize>().ok())
-        .unwrap_or(0);
-    while buf.len() < head_end + length {
-        let mut chunk = [0u8; 8192];
-        match sock.read(&mut chunk).await {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
-    }
-    let body = buf[head_end..head_end + length].to_vec();
-    buf.drain(..head_end + length);
-    let mut line = head.lines().next().unwrap_or("").split(' ');
-    Some(RawRequest {
-        method: line.next().unwrap_or("").to_owned(),
-        target: line.next().unwrap_or("").to_owned(),
-        head,
-        body,
-    })
-}
+#[path = "../common/raw_http.rs"]
+mod raw_http;
+pub use raw_http::{RawRequest, read_request};
 
 /// A raw HTTP/1.1 server on a TCP port, for what wiremock cannot do: drop a connection
 /// mid-body, stall, count TCP connections, and see request targets byte for byte.
@@ -334,12 +277,12 @@ impl RawServer {
                         };
                         match reply {
                             RawReply::Full(status, body) => {
-                                let mut out = format!(
-                                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-                                    body.len()
-                                )
-                                .into_bytes();
-                                out.extend_from_slice(&body);
+                                let out = raw_http::answer(
+                                    status,
+                                    "X",
+                                    &[("content-type", "application/json")],
+                                    &body,
+                                );
                                 if sock.write_all(&out).await.is_err() {
                                     return;
                                 }

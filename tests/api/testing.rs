@@ -15,10 +15,7 @@ fn period(text: &str) -> RenewPeriod {
     text.parse().unwrap()
 }
 
-fn fixture<T: serde::de::DeserializeOwned>(name: &str) -> T {
-    let p = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap()
-}
+use crate::support::fixture_as as fixture;
 
 async fn json_of<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> T {
     serde_json::from_slice(&response.bytes().await.unwrap()).unwrap()
@@ -68,7 +65,7 @@ async fn vps_flow(api: &dyn ServiceRenewApi) -> (Order, Order, OrderStatus) {
 }
 
 fn assert_vps_flow_outcome(dry: &Order, order: &Order, status: &OrderStatus) {
-    // Prices as in tests/fixtures/renew_order_vps.json: 103.50 + 20.70 = 124.20 EUR.
+    // Prices as in src/testing/fixtures/renew_order_vps.json: 103.50 + 20.70 = 124.20 EUR.
     let recorded: Order = fixture("renew_order_vps.json");
     for o in [dry, order] {
         assert_eq!(
@@ -1058,4 +1055,200 @@ async fn fake_works_as_arc_dyn_across_spawned_tasks() {
     // Debug is short and safe.
     let debug = format!("{fake:?}");
     assert!(debug.contains("FakeRenewApi"), "{debug}");
+}
+
+/// `fail_when(…).times(n)` fails exactly the next `n` calls its predicate matches, then
+/// lets them through; calls it does not match are answered; every call is recorded.
+#[tokio::test]
+async fn fail_when_times_fails_exactly_n_matching_calls() {
+    let fake = FakeRenewApi::sandbox();
+    let busy = fake
+        .fail_when(|c| c.op() == Op::OrderStatus)
+        .times(2)
+        .with(|| api_error(503, "", "Service Unavailable"));
+    let order = fake
+        .create_renew_order(
+            sandbox::VPS_ID,
+            &RenewRequest::order(period("P1M"), vec![sandbox::VPS_ID]),
+        )
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        let err = fake.order_status(order.order_id).await.unwrap_err();
+        assert_eq!(err.status(), Some(503));
+        assert_eq!(err.api().unwrap().route, "/me/order/{orderId}/status");
+    }
+    assert_eq!(
+        fake.order_status(order.order_id).await.unwrap(),
+        OrderStatus::NotPaid
+    );
+    assert_eq!(busy.fired(), 2);
+    assert_eq!(fake.count(Op::OrderStatus), 3);
+    assert_eq!(fake.calls().len(), 4);
+}
+
+/// A rule matches on the call's arguments: only the named service fails, by default with
+/// a connection error that never reached OVH, for as long as the rule lasts.
+#[tokio::test]
+async fn fail_when_matches_arguments_and_defaults_to_a_connection_error() {
+    let fake = FakeRenewApi::sandbox();
+    let down = fake.fail_when(
+        |c| matches!(c, Call::ServiceInfos { service_name, .. } if service_name == sandbox::DOMAIN_NAME),
+    );
+    for _ in 0..3 {
+        let err = fake
+            .service_infos("domain", sandbox::DOMAIN_NAME)
+            .await
+            .unwrap_err();
+        let Error::Transport(t) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(t.kind, TransportKind::Connect);
+        assert_eq!(t.route, "/domain/{serviceName}/serviceInfos");
+        assert!(!err.may_have_been_processed());
+    }
+    let vps = fake.service_infos("vps", sandbox::VPS_NAME).await.unwrap();
+    assert_eq!(vps.service_id, sandbox::VPS_ID);
+    assert_eq!(down.fired(), 3);
+    let down = down.times(0);
+    fake.service_infos("domain", sandbox::DOMAIN_NAME)
+        .await
+        .unwrap();
+    assert_eq!(down.fired(), 3);
+}
+
+/// Without `after_effect` a failed order is not created and a failed payment not
+/// recorded; with it, both exist although the calls failed.
+#[tokio::test]
+async fn fail_when_fails_before_or_after_the_effect() {
+    let fake = FakeRenewApi::sandbox();
+    let request = RenewRequest::order(period("P1M"), vec![sandbox::VPS_ID]);
+    let refused = fake
+        .fail_when(|c| matches!(c, Call::CreateRenewOrder { .. }))
+        .times(1);
+    assert!(
+        fake.create_renew_order(sandbox::VPS_ID, &request)
+            .await
+            .is_err()
+    );
+    assert_eq!((refused.fired(), fake.orders().len()), (1, 0));
+
+    let lost = fake
+        .fail_when(|c| matches!(c, Call::PayWithPaymentMethod { .. }))
+        .times(1)
+        .with(|| transport_error(TransportKind::Timeout, true))
+        .after_effect();
+    let order = fake
+        .create_renew_order(sandbox::VPS_ID, &request)
+        .await
+        .unwrap();
+    let err = fake
+        .pay_with_payment_method(order.order_id, 9_876_543)
+        .await
+        .unwrap_err();
+    assert!(err.may_have_been_processed());
+    assert_eq!(lost.fired(), 1);
+    assert_eq!(
+        fake.payments().len(),
+        1,
+        "paid although the answer was lost"
+    );
+    assert_eq!(fake.orders().len(), 1);
+}
+
+/// With OAuth2 credentials the mock serves a token endpoint, checks the client's Basic
+/// authentication there and the bearer token on every call; a revoked token costs one
+/// new token and one resend; a wrong client secret gets no token and no answer.
+#[tokio::test]
+async fn mock_ovh_serves_oauth2_clients_a_token_and_checks_the_bearer() {
+    let mock = MockOvh::builder()
+        .credentials(Credentials::oauth2(
+            "mock-client",
+            "SECRET-mock-client-secret",
+        ))
+        .start()
+        .await;
+    let client = mock.client();
+    assert_eq!(client.list_services().await.unwrap().len(), 5);
+    client.service(sandbox::VPS_ID).await.unwrap();
+    assert_eq!(mock.tokens_issued(), 1, "the token is cached");
+
+    mock.revoke_tokens();
+    assert_eq!(client.list_services().await.unwrap().len(), 5);
+    assert_eq!(mock.tokens_issued(), 2, "one new token after the 401");
+    let statuses: Vec<(Option<String>, u16)> = mock
+        .requests()
+        .into_iter()
+        .map(|r| (r.route, r.status))
+        .filter(|(route, _)| route.as_deref() != Some("/auth/time"))
+        .collect();
+    let token = Some("/auth/oauth2/token".to_owned());
+    let list = Some("/service".to_owned());
+    assert_eq!(
+        statuses,
+        [
+            (token.clone(), 200),
+            (list.clone(), 200),
+            (Some("/service/{serviceId}".to_owned()), 200),
+            (list.clone(), 401),
+            (token, 200),
+            (list, 200),
+        ]
+    );
+
+    let wrong = mock
+        .client_builder()
+        .credentials(Credentials::oauth2("mock-client", "SECRET-wrong"))
+        .oauth2_token_url(&mock.oauth2_token_url())
+        .build()
+        .unwrap();
+    let before = mock.requests().len();
+    let err = wrong.list_services().await.unwrap_err();
+    assert!(!err.to_string().contains("SECRET-"), "{err}");
+    assert_eq!(mock.tokens_issued(), 2);
+    let after: Vec<_> = mock.requests().into_iter().skip(before).collect();
+    assert!(
+        after
+            .iter()
+            .all(|r| r.route.as_deref() == Some("/auth/oauth2/token") && r.status == 401),
+        "{after:?}"
+    );
+
+    // A signed client is refused by an OAuth2 account.
+    let signed = mock
+        .client_builder()
+        .credentials(Credentials::new("ak", "SECRET-as", "SECRET-ck"))
+        .build()
+        .unwrap();
+    assert_eq!(
+        signed.list_services().await.unwrap_err().status(),
+        Some(401)
+    );
+}
+
+/// With a static bearer token the mock accepts that token and refuses any other with a
+/// 401 that the client reports, once (a static token cannot be renewed).
+#[tokio::test]
+async fn mock_ovh_checks_a_static_bearer_token() {
+    let mock = MockOvh::builder()
+        .credentials(Credentials::access_token("SECRET-static-mock-token"))
+        .start()
+        .await;
+    assert_eq!(mock.client().list_services().await.unwrap().len(), 5);
+    let wrong = mock
+        .client_builder()
+        .credentials(Credentials::access_token("SECRET-other-token"))
+        .build()
+        .unwrap();
+    let err = wrong.list_services().await.unwrap_err();
+    assert_eq!(err.status(), Some(401));
+    assert!(err.is_invalid_credential(), "{err}");
+    assert!(!format!("{err} {err:?}").contains("SECRET-"), "{err:?}");
+    let refused = mock
+        .requests()
+        .iter()
+        .filter(|r| r.is("GET", "/service") && r.status == 401)
+        .count();
+    assert_eq!(refused, 1);
+    assert_eq!(mock.tokens_issued(), 0);
 }

@@ -262,13 +262,44 @@ async fn oauth2_token_fetches_and_refusals_are_events_without_the_token() {
     }
 }
 
-/// Nothing is recorded when no subscriber listens, and requests work the same.
+/// A subscriber changes nothing on the wire: the same call, made without and then with a
+/// subscriber, sends the same request line, the same headers (only the timestamp and the
+/// signature, which sign it, differ) and the same body, and gets the same answer; only
+/// the run with a subscriber writes anything.
 #[tokio::test]
-async fn without_a_subscriber_requests_are_unchanged() {
-    let mock = MockOvh::start().await;
-    let client = mock.client();
-    let ids = client.list_services().await.unwrap();
-    assert!(!ids.is_empty());
+async fn a_subscriber_changes_nothing_on_the_wire() {
+    use crate::support::{RawReply, RawServer};
+    let server = RawServer::start(|_| RawReply::Full(200, b"[118977335, 42]".to_vec())).await;
+    let client = server.builder().build().unwrap();
+
+    let quiet = client.list_services().await.unwrap();
+    let (out, guard) = capture();
+    let traced = client.list_services().await.unwrap();
+    drop(guard);
+
+    assert_eq!(quiet, traced);
+    assert_eq!(quiet, [ServiceId(118_977_335), ServiceId(42)]);
+    let received = server.received();
+    assert_eq!(received.len(), 2, "one request per call");
+    let comparable = |r: &crate::support::RawRequest| {
+        let mut headers: Vec<String> = r
+            .head
+            .lines()
+            .skip(1)
+            .filter(|l| !l.is_empty())
+            .map(str::to_ascii_lowercase)
+            .filter(|l| !l.starts_with("x-ovh-timestamp") && !l.starts_with("x-ovh-signature"))
+            .collect();
+        headers.sort();
+        (r.method.clone(), r.target.clone(), headers, r.body.clone())
+    };
+    assert_eq!(comparable(&received[0]), comparable(&received[1]));
+    assert!(received[1].header("x-ovh-signature").is_some());
+    let text = out.text();
+    assert!(
+        text.contains("path=/service"),
+        "the subscriber saw the request: {text}"
+    );
 }
 
 /// A request that never gets an answer: each attempt is an event with the failure's kind,

@@ -2,7 +2,7 @@
 //! `MockOvh` (over HTTP), including a failure at every step.
 #![cfg(feature = "test-util")]
 
-use ovh_renew::ops::{Call, Op, Reply};
+use ovh_renew::ops::{Call, Op};
 use ovh_renew::planner::{PeriodChoice, PlanOptions, PlanOutcome, execute_plan, plan};
 use ovh_renew::testing::{FakeRenewApi, MockOvh, PaidWith, api_error, transport_error};
 use ovh_renew::workflow::{
@@ -285,14 +285,23 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
         let api = FakeRenewApi::sandbox();
         let options = vps_order();
         let err = if row.skip == 1 {
-            // Arm the failure for the real order, after the workflow's own dry run.
-            let arming = Arming {
-                api: &api,
-                method: row.method,
-                make: row.error,
-                after_effect: row.after_effect,
+            // Fail the real order (not the workflow's own dry run before it), once.
+            let method = row.method;
+            let rule = api
+                .fail_when(move |c| {
+                    c.op() == method
+                        && matches!(c, Call::CreateRenewOrder { request, .. } if !request.is_dry_run())
+                })
+                .times(1)
+                .with(row.error);
+            let rule = if row.after_effect {
+                rule.after_effect()
+            } else {
+                rule
             };
-            renew(&arming, &options).await.unwrap_err()
+            let err = renew(&api, &options).await.unwrap_err();
+            assert_eq!(rule.fired(), 1, "row {i}: the real order failed");
+            err
         } else {
             if row.after_effect {
                 api.fail_next_after_effect(row.method, row.error);
@@ -327,30 +336,6 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
                 "row {i}: {text}"
             );
         }
-    }
-}
-
-/// A `ServiceRenewApi` wrapper that arms a failure on the second `create_renew_order`
-/// (the real order, after the dry run).
-struct Arming<'a> {
-    api: &'a FakeRenewApi,
-    method: Op,
-    make: fn() -> Error,
-    after_effect: bool,
-}
-
-impl ServiceRenewApi for Arming<'_> {
-    fn execute<'a>(&'a self, call: &'a Call) -> ApiFuture<'a, Reply> {
-        if let Call::CreateRenewOrder { request, .. } = call {
-            if !request.is_dry_run() && self.method == Op::CreateRenewOrder {
-                if self.after_effect {
-                    self.api.fail_next_after_effect(self.method, self.make);
-                } else {
-                    self.api.fail_next(self.method, self.make);
-                }
-            }
-        }
-        self.api.execute(call)
     }
 }
 
