@@ -564,17 +564,10 @@ mod tests {
     use proptest::prelude::*;
     use proptest::sample::select as pick;
 
+    /// `(name, contents)` of a recorded fixture.
     macro_rules! fixture {
         ($name:literal) => {
-            (
-                $name,
-                include_str!(concat!(
-                    env!("CARGO_MANIFEST_DIR"),
-                    "/src/testing/fixtures/",
-                    $name,
-                    ".json"
-                )),
-            )
+            ($name, crate::models::test_support::fixture!($name))
         };
     }
 

@@ -25,7 +25,7 @@ mod serde_helpers;
 mod service;
 mod service_infos;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 
 pub use credential::{AccessRule, ConsumerKeyRequest, CredentialStatus, CurrentCredential};
 pub use ids::{OrderId, ParseIdError, ServiceId};
