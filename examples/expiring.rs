@@ -144,7 +144,7 @@ async fn main() -> ExitCode {
                 route,
                 expires,
                 period.as_str(),
-                common::price(&strategy.price)
+                strategy.price
             ),
             PlanOutcome::Failed(f) => println!(
                 "{:<11} {:<28} {:<28} {:<10} FAILED at {}: {}",

@@ -142,7 +142,7 @@ async fn main() -> ExitCode {
                     println!(
                         "  {:<5} {:>14}  services [{}]",
                         d.renew_period.as_str(),
-                        common::price(&s.price),
+                        s.price,
                         ids.join(", ")
                     );
                 }
@@ -157,21 +157,18 @@ async fn main() -> ExitCode {
                 "chosen: {} for services [{}], {} excluding tax",
                 report.period,
                 ids.join(", "),
-                common::price(&report.strategy.price)
+                report.strategy.price
             );
             println!(
                 "dry run: {} without tax, {} tax, {} with tax",
-                common::price(&report.dry_run.price_without_tax),
-                common::price(&report.dry_run.tax),
-                common::price(&report.dry_run.price_with_tax)
+                report.dry_run.price_without_tax, report.dry_run.tax, report.dry_run.price_with_tax
             );
             match &report.order {
                 None => println!("dry run only: nothing was ordered (add --order to order)"),
                 Some(order) => {
                     println!(
                         "order: {} created, {} with tax",
-                        order.order_id,
-                        common::price(&order.price_with_tax)
+                        order.order_id, order.price_with_tax
                     );
                     match &report.payment {
                         Some(p) => println!("payment: paid with {p}"),

@@ -1,8 +1,9 @@
-//! Shared by the examples: money formatting, the client (real or sandbox), error output.
+//! Shared by the examples: totals formatting (prices show themselves: `Price`'s
+//! `Display`), the client (real or sandbox), error output.
 
 #![allow(dead_code)]
 
-use ovh_renew::{OvhClient, Price};
+use ovh_renew::OvhClient;
 
 /// Formats exact micro-cents as a decimal amount with 2 digits (rounded half away from
 /// zero), using integer arithmetic only.
@@ -17,14 +18,6 @@ pub fn amount(ucents: i128) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     let cents = cents.unsigned_abs();
     format!("{sign}{}.{:02}", cents / 100, cents % 100)
-}
-
-/// `12.34 EUR`, from the price's exact micro-cents.
-pub fn price(p: &Price) -> String {
-    let currency = p.currency_code.as_ref().map_or("", |c| c.as_str());
-    format!("{} {currency}", amount(i128::from(p.ucents())))
-        .trim_end()
-        .to_owned()
 }
 
 /// The client: an in-process sandbox OVH, or the real one from the environment/ovh.conf.

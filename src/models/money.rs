@@ -147,23 +147,58 @@ impl Amount {
 impl fmt::Display for Amount {
     /// The exact decimal amount, at least two fractional digits, then the currency code:
     /// `34.50 EUR`, `0.00000001 USD`, `-1.99 EUR`, `0.00 points`.
+    /// Width and alignment apply to the whole text (`{:>14}`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.ucents < 0 { "-" } else { "" };
-        let abs = self.ucents.unsigned_abs();
-        let per_unit = 10u64.pow(UCENTS_PER_UNIT_DIGITS as u32);
-        let fraction = format!("{:08}", abs % per_unit);
-        let trimmed = fraction.trim_end_matches('0');
-        let shown = if trimmed.len() < 2 {
-            &fraction[..2]
-        } else {
-            trimmed
-        };
-        write!(
-            f,
-            "{sign}{}.{shown} {}",
-            abs / per_unit,
+        f.pad(&format!(
+            "{} {}",
+            ucents_text(self.ucents),
             self.currency.as_str()
-        )
+        ))
+    }
+}
+
+/// Exact micro-cents as a decimal amount with at least two fractional digits (`34.50`,
+/// `0.00000001`, `-1.99`), with integer arithmetic only.
+fn ucents_text(ucents: i64) -> String {
+    let sign = if ucents < 0 { "-" } else { "" };
+    let abs = ucents.unsigned_abs();
+    let per_unit = 10u64.pow(UCENTS_PER_UNIT_DIGITS as u32);
+    let fraction = format!("{:08}", abs % per_unit);
+    let trimmed = fraction.trim_end_matches('0');
+    let shown = if trimmed.len() < 2 {
+        &fraction[..2]
+    } else {
+        trimmed
+    };
+    format!("{sign}{}.{shown}", abs / per_unit)
+}
+
+impl fmt::Display for Price {
+    /// The exact amount from its micro-cents, then the currency code, as [`Amount`] shows
+    /// it: `103.50 EUR`, `0.00000001 USD`; without a currency code, the amount alone. Never
+    /// from the float `value`, except for a price built in code whose `value` does not fit
+    /// `i64` micro-cents (impossible in a decoded price), shown as `~1e300` and the currency.
+    ///
+    /// ```
+    /// use ovh_renew::models::{CurrencyCode, Price};
+    ///
+    /// assert_eq!(Price::from_ucents(10_350_000_000, CurrencyCode::Eur).to_string(), "103.50 EUR");
+    /// // 0.1 + 0.2 in f64 is 0.30000000000000004; the micro-cents are exact.
+    /// assert_eq!(Price::new(0.3, CurrencyCode::Usd).to_string(), "0.30 USD");
+    /// assert_eq!(Price::new(1.23456789, CurrencyCode::Points).to_string(), "1.23456789 points");
+    /// // Width and alignment apply to the whole text.
+    /// assert_eq!(format!("[{:>12}]", Price::new(34.5, CurrencyCode::Eur)), "[   34.50 EUR]");
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = match self.checked_ucents() {
+            Some(ucents) => ucents_text(ucents),
+            None => format!("~{:e}", self.value),
+        };
+        if let Some(currency) = &self.currency_code {
+            text.push(' ');
+            text.push_str(currency.as_str());
+        }
+        f.pad(&text)
     }
 }
 
@@ -401,6 +436,36 @@ mod tests {
 
     fn eur(value: f64) -> Price {
         Price::new(value, CurrencyCode::Eur)
+    }
+
+    /// Prices show their exact micro-cents, never the float, whatever the digits.
+    #[test]
+    fn prices_display_their_exact_amount_and_currency() {
+        let no_currency = Price {
+            currency_code: None,
+            ..Price::from_ucents(-199_000_000, CurrencyCode::Eur)
+        };
+        for (price, shown) in [
+            (
+                Price::from_ucents(10_350_000_000, CurrencyCode::Eur),
+                "103.50 EUR",
+            ),
+            (Price::from_ucents(0, CurrencyCode::Points), "0.00 points"),
+            (Price::from_ucents(1, CurrencyCode::Usd), "0.00000001 USD"),
+            (eur(37.87), "37.87 EUR"),
+            // 0.1 + 0.2 is 0.30000000000000004 in f64: rounded at the micro-cent.
+            (eur(0.1 + 0.2), "0.30 EUR"),
+            // priceInUcents wins over a value that disagrees with it.
+            (eur(1.0).with_ucents(123_456_789), "1.23456789 EUR"),
+            (no_currency, "-1.99"),
+            (
+                Price::from_ucents(i64::MIN, CurrencyCode::Eur),
+                "-92233720368.54775808 EUR",
+            ),
+            (eur(1e300), "~1e300 EUR"),
+        ] {
+            assert_eq!(price.to_string(), shown);
+        }
     }
 
     #[test]
