@@ -48,8 +48,9 @@ pub enum Error {
     Endpoint(#[from] EndpointError),
     /// A request was refused before anything was sent (an empty service list, a service
     /// name that cannot travel as one path segment, …).
-    #[error("invalid request, nothing was sent: {0}")]
-    InvalidRequest(String),
+    /// See [`RefusedRequest::kind`] for what was refused.
+    #[error(transparent)]
+    InvalidRequest(RefusedRequest),
     /// A call that must be signed was made with [`Credentials::application`](crate::Credentials::application),
     /// which has no consumer key (python-ovh: `InvalidKey`). Nothing was sent.
     #[error(
@@ -242,7 +243,7 @@ impl Error {
             })),
             Error::Config(e) => Error::Config(e.clone()),
             Error::Endpoint(e) => Error::Endpoint(e.clone()),
-            Error::InvalidRequest(m) => Error::InvalidRequest(m.clone()),
+            Error::InvalidRequest(r) => Error::InvalidRequest(r.clone()),
             Error::NoConsumerKey { method, route } => Error::NoConsumerKey {
                 method: method.clone(),
                 route: route.clone(),
@@ -255,6 +256,101 @@ impl Error {
                 source: o.source.as_ref().map(copy),
             })),
             Error::BlockingInAsync => Error::BlockingInAsync,
+        }
+    }
+}
+
+/// What kind of request was refused before anything was sent ([`RefusedRequest::kind`]).
+///
+/// Match on it rather than on the message; new kinds may be added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RequestProblem {
+    /// A value cannot travel as one path segment (empty, `.`, `..`), or a part of the
+    /// path comes after its query.
+    PathSegment,
+    /// A product route is not one such as `vps`, `domain`, `hosting/web`.
+    Product,
+    /// A [`RenewRequest`](crate::models::RenewRequest) that
+    /// [`RenewRequest::validate`](crate::models::RenewRequest::validate) refuses.
+    RenewRequest,
+    /// A request body could not be serialized to JSON.
+    Serialization,
+    /// A credential (or the application key) holds characters a header cannot carry.
+    HeaderValue,
+    /// A consumer key was requested without any access rule.
+    NoAccessRules,
+    /// A consumer key was requested with credentials that have no application key
+    /// (OAuth2, access token).
+    NoApplicationKey,
+    /// A payment was given for a dry run (`order(false)`).
+    PaymentForDryRun,
+    /// A payment choice that cannot be used as given: a registered mean without its
+    /// id, a mean this crate does not know, a payment method the account does not have.
+    PaymentChoice,
+    /// A [`ServiceRenewApi::execute`](crate::ServiceRenewApi::execute) answered a call
+    /// that may be retried with the reply of another call. (For a call that can order
+    /// or pay, the error is [`Error::Decode`] instead: it may have acted.)
+    MismatchedReply,
+    /// A raw call ([`RawCall`](crate::RawCall)) was given a header it may not set, or
+    /// one that is not valid.
+    RefusedHeader,
+    /// The URL is longer than the HTTP stack can send.
+    UrlTooLong,
+    /// The URL or the request could not be built from the endpoint and path.
+    Url,
+    /// The call is not supported by this implementation (e.g. a test fake that does not
+    /// handle it).
+    Unsupported,
+}
+
+/// A request refused before anything was sent ([`Error::InvalidRequest`]): its
+/// [`kind`](Self::kind) and a message saying what to change.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid request, nothing was sent: {message}")]
+pub struct RefusedRequest {
+    kind: RequestProblem,
+    message: String,
+}
+
+impl RefusedRequest {
+    /// A refusal of this kind, with a message (never a secret). For implementations of
+    /// [`ServiceRenewApi`](crate::ServiceRenewApi) that refuse a call themselves.
+    pub fn new(kind: RequestProblem, message: impl Into<String>) -> RefusedRequest {
+        RefusedRequest {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// What was refused.
+    pub fn kind(&self) -> RequestProblem {
+        self.kind
+    }
+
+    /// What was wrong, and what to change.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl From<RefusedRequest> for Error {
+    fn from(e: RefusedRequest) -> Self {
+        Error::InvalidRequest(e)
+    }
+}
+
+impl Error {
+    /// A refusal before sending (see [`RefusedRequest`]).
+    pub(crate) fn refused(kind: RequestProblem, message: impl Into<String>) -> Error {
+        Error::InvalidRequest(RefusedRequest::new(kind, message))
+    }
+
+    /// The kind of a request refused before sending, for [`Error::InvalidRequest`].
+    pub fn request_problem(&self) -> Option<RequestProblem> {
+        match self {
+            Error::InvalidRequest(r) => Some(r.kind),
+            _ => None,
         }
     }
 }
@@ -746,7 +842,12 @@ mod tests {
             query_id: Some("EU.q".into()),
             source: serde_json::from_str::<i64>("{}").unwrap_err(),
         });
-        for original in [transport, oauth2, decode, Error::InvalidRequest("x".into())] {
+        for original in [
+            transport,
+            oauth2,
+            decode,
+            Error::from(RefusedRequest::new(RequestProblem::PathSegment, "x")),
+        ] {
             let shared = original.into_shared();
             for copy in [shared.duplicate(), shared.duplicate().duplicate()] {
                 assert_eq!(chain(&copy), chain(&shared));

@@ -31,7 +31,7 @@ use std::time::SystemTime;
 use serde::{Deserialize, Serialize};
 
 use crate::api::ServiceRenewApi;
-use crate::error::Error;
+use crate::error::{Error, RequestProblem};
 use crate::models::{
     Amount, AmountError, Order, OrderId, OrderStatus, PaymentMean, RenewDescription, RenewPeriod,
     RenewRequest, RenewStrategy, ServiceId,
@@ -545,19 +545,21 @@ fn needs_mean_id(mean: &PaymentMean) -> bool {
 
 /// What can be refused about the payment choice before anything is sent.
 fn check_payment_choice(options: &RenewOptions) -> Result<(), RenewError> {
-    let refuse = |step, text: String| RenewError::NothingOrdered {
+    let refuse = |step, kind, text: String| RenewError::NothingOrdered {
         step,
-        source: Error::InvalidRequest(text),
+        source: Error::refused(kind, text),
     };
     match &options.payment {
         None => Ok(()),
         // Paying needs an order: refuse rather than silently drop the payment.
         Some(_) if !options.order => Err(refuse(
             Step::Pay,
+            RequestProblem::PaymentForDryRun,
             "a payment was given for a dry run: set order(true) to order and pay".into(),
         )),
         Some(PaymentChoice::Registered { mean, id: None }) if needs_mean_id(mean) => Err(refuse(
             Step::CheckPaymentMean,
+            RequestProblem::PaymentChoice,
             format!(
                 "{mean} needs the id of the registered {mean} (OVH requires paymentMeanId for bankAccount, creditCard and paypal): pass it as {mean}:<id>"
             ),
@@ -567,6 +569,7 @@ fn check_payment_choice(options: &RenewOptions) -> Result<(), RenewError> {
         {
             Err(refuse(
                 Step::CheckPaymentMean,
+                RequestProblem::PaymentChoice,
                 format!(
                     "{mean:?} is not a payment mean this crate knows (names are case-sensitive: paypal and PAYPAL differ); use a known one, or allow it with RenewOptions::allow_unknown_payment_mean(true)",
                     mean = mean.as_str()
@@ -687,7 +690,8 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
             .map_err(before(Step::CheckPaymentMean))?;
         if !methods.contains(method_id) {
             let listed: Vec<String> = methods.iter().map(u64::to_string).collect();
-            return Err(before(Step::CheckPaymentMean)(Error::InvalidRequest(
+            return Err(before(Step::CheckPaymentMean)(Error::refused(
+                RequestProblem::PaymentChoice,
                 format!(
                     "payment method {method_id} is not one of the account's payment methods (GET /me/payment/method lists: {})",
                     if listed.is_empty() {

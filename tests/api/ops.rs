@@ -30,7 +30,11 @@ impl ServiceRenewApi for TwoArms {
                         serde_json::from_slice(&fixture("renew_order_vps.json")).unwrap(),
                     ))
                 }
-                other => Err(Error::InvalidRequest(format!("not faked: {}", other.op()))),
+                other => Err(RefusedRequest::new(
+                    RequestProblem::Unsupported,
+                    format!("not faked: {}", other.op()),
+                )
+                .into()),
             }
         })
     }
@@ -122,7 +126,11 @@ async fn a_reply_to_another_call_is_a_typed_error_never_a_panic() {
     assert!(err.may_have_been_processed(), "{err:?}");
     assert!(err.to_string().contains("create_renew_order"), "{err}");
     let err = api.order_status(OrderId(1)).await.unwrap_err();
-    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+    assert_eq!(
+        err.request_problem(),
+        Some(RequestProblem::MismatchedReply),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("order_status"), "{err}");
     // The matching call is answered.
     assert_eq!(api.list_services().await.unwrap(), [ServiceId(1)]);
