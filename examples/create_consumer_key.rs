@@ -75,7 +75,13 @@ async fn main() -> ExitCode {
     {
         Ok(request) => request,
         Err(err) => {
+            // Display is one level: the causes are in the chain.
             eprintln!("error: {err}");
+            let mut source = std::error::Error::source(&err);
+            while let Some(s) = source {
+                eprintln!("  caused by: {s}");
+                source = s.source();
+            }
             return ExitCode::FAILURE;
         }
     };

@@ -355,6 +355,19 @@ impl Error {
     }
 }
 
+/// The error and its causes as a chain printer shows them (`a: b: c`).
+#[cfg(test)]
+pub(crate) fn chain_text(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
 type BoxedSource = Box<dyn std::error::Error + Send + Sync>;
 
 /// An error source shared by the copies of one error (see [`Error::duplicate`]): it shows
@@ -600,7 +613,7 @@ impl From<RedirectError> for Error {
 /// The request could not be completed at the transport level.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "{kind} on {method} {route}: {source}{}{}",
+    "{kind} on {method} {route}{}{}",
     if *may_have_been_processed { "; the server may have received and processed the request" } else { "; the request never reached the server" },
     if *attempts > 1 { format!(" (after {attempts} attempts)") } else { String::new() }
 )]
@@ -692,7 +705,7 @@ impl Error {
 /// A success answer whose body does not match the documented shape.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "cannot decode the answer of {method} {route} (status {status}) at `{field}`: {source}{}{}",
+    "cannot decode the answer of {method} {route} (status {status}) at `{field}`{}{}",
     if method == "GET" { "" } else { "; the server may have received and processed the request: before sending it again, check what happened (an order: GET /me/order; a payment: GET /me/order/{orderId}/status)" },
     query_id.as_deref().map(|q| format!(" (X-Ovh-QueryID: {q})")).unwrap_or_default()
 )]
@@ -750,7 +763,7 @@ impl fmt::Display for OAuth2Error {
         }
         match (self.status, &self.source) {
             (Some(status), _) => write!(f, " (status {status} from {})", self.token_url)?,
-            (None, Some(source)) => write!(f, " (calling {}: {source})", self.token_url)?,
+            (None, Some(_)) => write!(f, " (calling {})", self.token_url)?,
             (None, None) => write!(f, " (from {})", self.token_url)?,
         }
         if matches!(self.status, Some(400 | 401)) {

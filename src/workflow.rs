@@ -378,7 +378,7 @@ pub struct RenewReport {
 #[non_exhaustive]
 pub enum RenewError {
     /// A step before the order failed: **nothing was ordered**.
-    #[error("{step} failed; nothing was ordered: {source}")]
+    #[error("{step} failed; nothing was ordered")]
     NothingOrdered {
         /// The failing step.
         step: Step,
@@ -387,7 +387,7 @@ pub enum RenewError {
         source: Error,
     },
     /// No strategy fits the request: **nothing was ordered**.
-    #[error("no matching renewal strategy; nothing was ordered: {0}")]
+    #[error("no matching renewal strategy; nothing was ordered")]
     Selection(#[from] SelectionError),
     /// A price is not the approved one (amount or currency). Before the order
     /// ([`PriceStage::Plan`], [`Strategy`](PriceStage::Strategy),
@@ -417,7 +417,7 @@ pub enum RenewError {
     /// order (no answer, a 5xx, an answer that cannot be read, or an answer without a
     /// usable order id). It was **not** resent.
     #[error(
-        "creating the order failed and the order may or may not exist: check GET /me/order for orders created since {} before trying again: {source}",
+        "creating the order failed and the order may or may not exist: check GET /me/order for orders created since {} before trying again",
         rfc3339(*attempted_at)
     )]
     OrderUncertain {
@@ -430,7 +430,7 @@ pub enum RenewError {
     /// The order exists and is **unpaid**: a later step failed, and OVH certainly did not
     /// take a payment (a refused payment is a 4xx answer, or a request that never left).
     #[error(
-        "order {order_id} was created but is unpaid: {step} failed: {source}; check it (GET /me/order/{order_id}) and pay it, or let it expire unpaid"
+        "order {order_id} was created but is unpaid: {step} failed; check it (GET /me/order/{order_id}) and pay it, or let it expire unpaid"
     )]
     OrderUnpaid {
         /// The order.
@@ -445,7 +445,7 @@ pub enum RenewError {
     /// whether OVH took the payment (no answer, a 5xx or 3xx, an answer that cannot be
     /// read). It was **not** resent: read the order status before paying again.
     #[error(
-        "order {order_id} exists and paying it failed at {}: OVH may have taken the payment, which was not resent; read GET /me/order/{order_id}/status (ServiceRenewApi::order_status) before paying again: {source}",
+        "order {order_id} exists and paying it failed at {}: OVH may have taken the payment, which was not resent; read GET /me/order/{order_id}/status (ServiceRenewApi::order_status) before paying again",
         rfc3339(*attempted_at)
     )]
     PaymentUncertain {
@@ -469,7 +469,7 @@ pub enum RenewError {
         available: Vec<PaymentMean>,
     },
     /// The order was paid, but reading its status failed.
-    #[error("order {order_id} was paid, but reading its status failed: {source}")]
+    #[error("order {order_id} was paid, but reading its status failed")]
     StatusUnknown {
         /// The order.
         order_id: OrderId,

@@ -29,7 +29,7 @@ pub enum ConfigError {
     },
     /// The configured endpoint text is neither a known name nor a usable URL (see the
     /// source error for the text and the valid names).
-    #[error("invalid OVH endpoint in {origin}: {source}")]
+    #[error("invalid OVH endpoint in {origin}")]
     InvalidEndpoint {
         /// Where the text came from, e.g. `env OVH_ENDPOINT` or `./ovh.conf [default]`.
         origin: String,

@@ -266,7 +266,7 @@ fn the_renewal_flow_is_every_rule_of_the_table_and_nothing_more() {
 fn a_reply_to_another_call_is_an_error_that_says_what_may_have_happened() {
     let order = Op::CreateRenewOrder.example();
     let err = mismatch(&order, &Reply::PaymentMethods(vec![]));
-    let text = err.to_string();
+    let text = crate::error::chain_text(&err);
     assert!(matches!(err, Error::Decode(_)), "{err:?}");
     assert!(err.may_have_been_processed(), "an order may exist");
     assert!(

@@ -63,7 +63,7 @@ async fn a_fake_implementing_execute_alone_drives_the_renewal_dry_run() {
     let err = renew(&fake, &options.clone().order(true))
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("not faked"), "{err}");
+    assert!(crate::support::chain(&err).contains("not faked"), "{err}");
     assert_eq!(
         fake.seen
             .lock()
@@ -124,7 +124,10 @@ async fn a_reply_to_another_call_is_a_typed_error_never_a_panic() {
         .unwrap_err();
     // Whatever answered may have created the order: never "nothing happened".
     assert!(err.may_have_been_processed(), "{err:?}");
-    assert!(err.to_string().contains("create_renew_order"), "{err}");
+    assert!(
+        crate::support::chain(&err).contains("create_renew_order"),
+        "{err}"
+    );
     let err = api.order_status(OrderId(1)).await.unwrap_err();
     assert_eq!(
         err.request_problem(),

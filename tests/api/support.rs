@@ -406,3 +406,16 @@ impl H2Server {
         self.streams.lock().unwrap().clone()
     }
 }
+
+/// The error and its causes, each once, as a chain printer shows them (`a: b: c`):
+/// `Display` holds one level, `source()` the rest.
+pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}

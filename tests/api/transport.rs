@@ -538,5 +538,5 @@ async fn an_answer_over_the_size_limit_is_refused_and_not_retried() {
         panic!("{err:?}")
     };
     assert_eq!(t.kind, TransportKind::TooLarge);
-    assert!(err.to_string().contains("larger than"), "{err}");
+    assert!(crate::support::chain(&err).contains("larger than"), "{err}");
 }
