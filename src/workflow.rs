@@ -391,9 +391,9 @@ pub enum RenewError {
     Selection(#[from] SelectionError),
     /// A price is not the approved one (amount or currency). Before the order
     /// ([`PriceStage::Plan`], [`Strategy`](PriceStage::Strategy),
-    /// [`DryRun`](PriceStage::DryRun)): **nothing was ordered**. For
-    /// [`PriceStage::Order`] it is the cause inside [`RenewError::OrderUnpaid`]: the order
-    /// exists and was **not paid**.
+    /// [`DryRun`](PriceStage::DryRun)): **nothing was ordered**. (The real order's price
+    /// is checked too: a mismatch there is [`RenewError::OrderUnpaid`] with
+    /// [`UnpaidCause::PriceChanged`].)
     #[error("{}", price_changed(*stage, expected, actual))]
     PriceChanged {
         /// Which price was checked.
@@ -404,8 +404,8 @@ pub enum RenewError {
         actual: Amount,
     },
     /// A price cannot be compared (no currency, or beyond `i64` micro-cents). Before the
-    /// order: **nothing was ordered**; for [`PriceStage::Order`], the cause inside
-    /// [`RenewError::OrderUnpaid`].
+    /// order: **nothing was ordered**. (For the real order's price:
+    /// [`RenewError::OrderUnpaid`] with [`UnpaidCause::PriceUnreadable`].)
     #[error("{stage} cannot be checked: {reason}{}", if stage.before_order() { "; nothing was ordered" } else { "; the order was not paid" })]
     PriceUnreadable {
         /// Which price.
@@ -437,9 +437,9 @@ pub enum RenewError {
         order_id: OrderId,
         /// The failing step.
         step: Step,
-        /// The cause.
+        /// Why it was not paid.
         #[source]
-        source: Box<RenewError>,
+        source: UnpaidCause,
     },
     /// The order exists and the payment request failed in a way that leaves it unknown
     /// whether OVH took the payment (no answer, a 5xx or 3xx, an answer that cannot be
@@ -457,6 +457,43 @@ pub enum RenewError {
         #[source]
         source: Error,
     },
+    /// The order was paid, but reading its status failed.
+    #[error("order {order_id} was paid, but reading its status failed")]
+    StatusUnknown {
+        /// The order.
+        order_id: OrderId,
+        /// The cause.
+        #[source]
+        source: Error,
+    },
+}
+
+/// Why an order was left unpaid ([`RenewError::OrderUnpaid`]): OVH certainly did not
+/// take a payment.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum UnpaidCause {
+    /// An API call failed: OVH refused it (a 4xx), or it never left.
+    #[error(transparent)]
+    Api(Error),
+    /// The real order's price (without tax) is not its dry run's (amount or currency).
+    #[error("{}", price_changed(PriceStage::Order, expected, actual))]
+    PriceChanged {
+        /// The dry run's amount.
+        expected: Amount,
+        /// What the order asks.
+        actual: Amount,
+    },
+    /// The real order's price cannot be compared (no currency, or beyond `i64`
+    /// micro-cents).
+    #[error(
+        "{} cannot be checked: {reason}; the order was not paid",
+        PriceStage::Order
+    )]
+    PriceUnreadable {
+        /// Why it cannot be compared.
+        reason: AmountError,
+    },
     /// The requested registered payment mean is not available for this order.
     #[error(
         "{requested} is not available for this order (available: {})",
@@ -468,18 +505,6 @@ pub enum RenewError {
         /// What OVH lists.
         available: Vec<PaymentMean>,
     },
-    /// The order was paid, but reading its status failed.
-    #[error("order {order_id} was paid, but reading its status failed")]
-    StatusUnknown {
-        /// The order.
-        order_id: OrderId,
-        /// The cause.
-        #[source]
-        source: Error,
-    },
-    /// An API call failed (used as the cause inside [`RenewError::OrderUnpaid`]).
-    #[error(transparent)]
-    Api(Error),
 }
 
 impl RenewError {
@@ -723,15 +748,19 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
     let unpaid = |step, source| RenewError::OrderUnpaid {
         order_id,
         step,
-        source: Box::new(source),
+        source,
     };
-    let billed = amount_at(&order.price_without_tax, PriceStage::Order);
+    let billed = order.price_without_tax.amount();
     report.order = Some(order);
     match billed {
-        Err(cause) => return Err(unpaid(Step::CheckOrderPrice, cause)),
+        Err(reason) => {
+            return Err(unpaid(
+                Step::CheckOrderPrice,
+                UnpaidCause::PriceUnreadable { reason },
+            ));
+        }
         Ok(billed) if billed != quoted => {
-            let cause = RenewError::PriceChanged {
-                stage: PriceStage::Order,
+            let cause = UnpaidCause::PriceChanged {
                 expected: quoted,
                 actual: billed,
             };
@@ -746,10 +775,10 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
                 let available = api
                     .available_registered_payment_means(order_id)
                     .await
-                    .map_err(|e| unpaid(Step::CheckPaymentMean, RenewError::Api(e)))?;
+                    .map_err(|e| unpaid(Step::CheckPaymentMean, UnpaidCause::Api(e)))?;
                 report.steps.push(Step::CheckPaymentMean);
                 if !available.contains(mean) {
-                    let cause = RenewError::PaymentMeanUnavailable {
+                    let cause = UnpaidCause::PaymentMeanUnavailable {
                         requested: mean.clone(),
                         available: available.clone(),
                     };
@@ -782,7 +811,7 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
         Err(source) if report.payment.is_some() => {
             Err(RenewError::StatusUnknown { order_id, source })
         }
-        Err(source) => Err(unpaid(Step::ReadStatus, RenewError::Api(source))),
+        Err(source) => Err(unpaid(Step::ReadStatus, UnpaidCause::Api(source))),
     }
 }
 
@@ -815,7 +844,7 @@ fn payment_failure(order_id: OrderId, source: Error, attempted_at: SystemTime) -
         RenewError::OrderUnpaid {
             order_id,
             step: Step::Pay,
-            source: Box::new(RenewError::Api(source)),
+            source: UnpaidCause::Api(source),
         }
     } else {
         RenewError::PaymentUncertain {

@@ -13,7 +13,9 @@ use std::time::Duration;
 use ovh_renew::ops::{Call, Op, Reply};
 use ovh_renew::planner::{LineSkip, PeriodChoice, PlanOptions, PlanOutcome, execute_plan, plan};
 use ovh_renew::testing::{FakeRenewApi, MockOvh, SandboxService, api_error, transport_error};
-use ovh_renew::workflow::{PaymentChoice, PriceStage, RenewError, RenewOptions, Step, renew};
+use ovh_renew::workflow::{
+    PaymentChoice, PriceStage, RenewError, RenewOptions, Step, UnpaidCause, renew,
+};
 use ovh_renew::*;
 
 use crate::support::{RawReply, RawRequest, RawServer, fixture};
@@ -651,12 +653,7 @@ async fn a_real_order_priced_differently_from_its_dry_run_is_left_unpaid_with_it
         (*order_id, *step),
         (OrderId(123456789), Step::CheckOrderPrice)
     );
-    let RenewError::PriceChanged {
-        stage: PriceStage::Order,
-        expected,
-        actual,
-    } = &**source
-    else {
+    let UnpaidCause::PriceChanged { expected, actual } = source else {
         panic!("{source:?}")
     };
     assert_eq!(*expected, eur(10_350_000_000));
@@ -688,7 +685,7 @@ async fn a_real_order_100_times_its_dry_run_or_in_another_currency_is_not_paid()
         let err = renew(&liar, &options).await.unwrap_err();
         assert!(
             matches!(&err, RenewError::OrderUnpaid { step: Step::CheckOrderPrice, source, .. }
-                if matches!(**source, RenewError::PriceChanged { stage: PriceStage::Order, .. })),
+                if matches!(source, UnpaidCause::PriceChanged { .. })),
             "{err:?}"
         );
         assert_eq!(liar.api.orders().len(), 1);

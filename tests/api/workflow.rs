@@ -6,7 +6,7 @@ use ovh_renew::ops::{Call, Op};
 use ovh_renew::planner::{PeriodChoice, PlanOptions, PlanOutcome, execute_plan, plan};
 use ovh_renew::testing::{FakeRenewApi, MockOvh, PaidWith, api_error, transport_error};
 use ovh_renew::workflow::{
-    PaymentChoice, PriceStage, RenewError, RenewOptions, ServiceRef, Step, renew,
+    PaymentChoice, PriceStage, RenewError, RenewOptions, ServiceRef, Step, UnpaidCause, renew,
 };
 use ovh_renew::*;
 
@@ -352,10 +352,7 @@ async fn an_unavailable_payment_mean_is_refused_before_paying_and_leaves_the_ord
     else {
         panic!("{err:?}")
     };
-    assert!(matches!(
-        **source,
-        RenewError::PaymentMeanUnavailable { .. }
-    ));
+    assert!(matches!(source, UnpaidCause::PaymentMeanUnavailable { .. }));
     assert_eq!(Some(*order_id), api.orders().first().map(|o| o.order_id));
     assert!(crate::support::chain(&err).contains("bankAccount"), "{err}");
     assert_eq!(api.count(Op::PayWithRegisteredPaymentMean), 0);
