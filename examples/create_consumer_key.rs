@@ -82,6 +82,9 @@ async fn main() -> ExitCode {
                 eprintln!("  caused by: {s}");
                 source = s.source();
             }
+            if let Some(hint) = err.api().and_then(ovh_renew::ApiError::hint) {
+                eprintln!("hint: {hint}");
+            }
             return ExitCode::FAILURE;
         }
     };

@@ -467,7 +467,9 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// What to do about it, when the crate knows.
+    /// What to do about it, when the crate knows. Not part of `Display` (which says what
+    /// happened in one clause): print it next to the error, e.g.
+    /// `if let Some(hint) = err.api().and_then(ApiError::hint) { eprintln!("hint: {hint}") }`.
     pub fn hint(&self) -> Option<String> {
         let code = self.error_code.as_deref().unwrap_or("");
         let iam = self
@@ -536,9 +538,6 @@ impl fmt::Display for ApiError {
                 write!(f, "{k}={v}")?;
             }
             f.write_str("]")?;
-        }
-        if let Some(hint) = self.hint() {
-            write!(f, "; {hint}")?;
         }
         if let Some(q) = &self.query_id {
             write!(f, " (X-Ovh-QueryID: {q})")?;
@@ -825,6 +824,33 @@ mod tests {
             source = s.source();
         }
         out
+    }
+
+    /// An API error's `Display` is one clause (status, route, class/code, message, query
+    /// id); the advice is `hint()` only.
+    #[test]
+    fn api_error_display_leaves_the_advice_to_hint() {
+        let e = ApiError {
+            method: "POST".into(),
+            route: "/service/{serviceId}/renew".into(),
+            rule_path: "/service/*/renew".into(),
+            status: 403,
+            class: None,
+            error_code: Some("NOT_GRANTED_CALL".into()),
+            message: "This call has not been granted".into(),
+            details: BTreeMap::new(),
+            query_id: Some("EU.q1".into()),
+            ovh_body: true,
+        };
+        let hint = e.hint().unwrap();
+        assert!(
+            hint.contains("lacks the access rule POST /service/*/renew"),
+            "{hint}"
+        );
+        assert_eq!(
+            e.to_string(),
+            "OVH API error 403 on POST /service/{serviceId}/renew (NOT_GRANTED_CALL): This call has not been granted (X-Ovh-QueryID: EU.q1)"
+        );
     }
 
     /// Each caller that waited on a failed fetch gets a copy that shows, chains and

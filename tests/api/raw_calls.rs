@@ -622,7 +622,7 @@ async fn forbidden_errors_say_what_to_check() {
         .await
         .unwrap_err();
     assert!(err.is_forbidden());
-    let text = err.to_string();
+    let text = crate::support::with_hint(&err);
     assert!(text.contains("FORBIDDEN") && text.contains("IAM"), "{text}");
     assert_no_secret(&text);
 }

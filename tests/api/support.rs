@@ -419,3 +419,11 @@ pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     }
     out
 }
+
+/// What a program shows for an API error: its `Display` and, apart, its hint.
+pub fn with_hint(e: &ovh_renew::Error) -> String {
+    match e.api().and_then(ovh_renew::ApiError::hint) {
+        Some(hint) => format!("{e}; hint: {hint}"),
+        None => e.to_string(),
+    }
+}
