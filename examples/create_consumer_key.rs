@@ -75,7 +75,16 @@ async fn main() -> ExitCode {
     {
         Ok(request) => request,
         Err(err) => {
+            // Display is one level: the causes are in the chain.
             eprintln!("error: {err}");
+            let mut source = std::error::Error::source(&err);
+            while let Some(s) = source {
+                eprintln!("  caused by: {s}");
+                source = s.source();
+            }
+            if let Some(hint) = err.api().and_then(ovh_renew::ApiError::hint) {
+                eprintln!("hint: {hint}");
+            }
             return ExitCode::FAILURE;
         }
     };

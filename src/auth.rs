@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::client::OvhClient;
 use crate::credentials::Kind;
-use crate::error::Error;
+use crate::error::{Error, RequestProblem};
 use crate::models::{AccessRule, ConsumerKeyRequest, CurrentCredential};
 use crate::path::ApiPath;
 use crate::transport::Request;
@@ -51,21 +51,27 @@ impl OvhClient {
         redirection: Option<&str>,
     ) -> Result<ConsumerKeyRequest, Error> {
         if !matches!(self.inner.credentials.kind, Kind::AppKey { .. }) {
-            return Err(Error::InvalidRequest(
-                "a consumer key is requested with an application key: use Credentials::application(application_key, application_secret); OAuth2 and access-token credentials need none".into(),
+            return Err(Error::refused(
+                RequestProblem::NoApplicationKey,
+                "a consumer key is requested with an application key: use Credentials::application(application_key, application_secret); OAuth2 and access-token credentials need none",
             ));
         }
         if rules.is_empty() {
-            return Err(Error::InvalidRequest(
-                "a consumer key needs at least one access rule, e.g. AccessRule::renewal_flow()"
-                    .into(),
+            return Err(Error::refused(
+                RequestProblem::NoAccessRules,
+                "a consumer key needs at least one access rule, e.g. AccessRule::renewal_flow()",
             ));
         }
         let body = serde_json::to_string(&CredentialRequest {
             access_rules: rules,
             redirection,
         })
-        .map_err(|e| Error::InvalidRequest(format!("cannot serialize the body: {e}")))?;
+        .map_err(|e| {
+            Error::refused(
+                RequestProblem::Serialization,
+                format!("cannot serialize the body: {e}"),
+            )
+        })?;
         let path = ApiPath::new("/auth/credential");
         let answer = self
             .inner

@@ -106,7 +106,9 @@ struct Runtime {
 impl Runtime {
     fn new() -> Result<Runtime, Error> {
         let failed = |e: std::io::Error| {
-            Error::InvalidRequest(format!("cannot start the blocking client's runtime: {e}"))
+            Error::from(crate::config::ConfigError::Runtime {
+                reason: e.to_string(),
+            })
         };
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_io()

@@ -12,7 +12,7 @@ use crate::clock::Clock;
 use crate::config::{self, ConfigError, ResolvedConfig};
 use crate::credentials::{Credentials, CredentialsProblem, Kind};
 use crate::endpoint::Endpoint;
-use crate::error::Error;
+use crate::error::{Error, RequestProblem};
 use crate::oauth2::{Now, TokenCache};
 use crate::path::ApiPath;
 use crate::raw::RawCall;
@@ -160,8 +160,12 @@ impl OvhClient {
         path: &ApiPath,
         body: &B,
     ) -> Result<T, Error> {
-        let body = serde_json::to_string(body)
-            .map_err(|e| Error::InvalidRequest(format!("cannot serialize the body: {e}")))?;
+        let body = serde_json::to_string(body).map_err(|e| {
+            Error::refused(
+                RequestProblem::Serialization,
+                format!("cannot serialize the body: {e}"),
+            )
+        })?;
         let answer = self
             .inner
             .send(Request::new(&method, path, Some(body)))
@@ -325,19 +329,14 @@ impl OvhClientBuilder {
             (Some(e), _) => e,
             (None, Some(cfg)) => cfg.endpoint()?,
             (None, None) => {
-                return Err(Error::InvalidRequest(format!(
-                    "no endpoint given: call .endpoint(...) with one of {} or a base URL, or use OvhClientBuilder::from_env()",
-                    crate::endpoint::ENDPOINT_NAMES.join(", ")
-                )));
+                return Err(ConfigError::NoEndpointGiven.into());
             }
         };
         let credentials = match (self.credentials, &config) {
             (Some(c), _) => c,
             (None, Some(cfg)) => cfg.credentials()?,
             (None, None) => {
-                return Err(Error::InvalidRequest(
-                    "no credentials given: call .credentials(Credentials::new(application_key, application_secret, consumer_key)) (or Credentials::application, Credentials::oauth2, Credentials::access_token), or use OvhClientBuilder::from_env()".into(),
-                ));
+                return Err(ConfigError::NoCredentialsGiven.into());
             }
         };
         let auth = auth(
@@ -347,8 +346,11 @@ impl OvhClientBuilder {
             self.now.unwrap_or_else(crate::oauth2::system_now),
         )?;
         let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
-        let user_agent = reqwest::header::HeaderValue::from_str(user_agent)
-            .map_err(|_| Error::InvalidRequest(format!("invalid user agent {user_agent:?}")))?;
+        let user_agent = reqwest::header::HeaderValue::from_str(user_agent).map_err(|_| {
+            ConfigError::InvalidUserAgent {
+                user_agent: user_agent.to_owned(),
+            }
+        })?;
         let http = http_client(self.http.unwrap_or_default())?;
         Ok(OvhClient {
             inner: Arc::new(Transport {
@@ -374,7 +376,12 @@ pub(crate) fn http_client(builder: reqwest::ClientBuilder) -> Result<reqwest::Cl
         .redirect(reqwest::redirect::Policy::none())
         .retry(reqwest::retry::never())
         .build()
-        .map_err(|e| Error::InvalidRequest(format!("cannot build the HTTP client: {e}")))
+        .map_err(|e| {
+            ConfigError::HttpClient {
+                reason: e.to_string(),
+            }
+            .into()
+        })
 }
 
 /// Refuses credentials that cannot work on `endpoint` (python-ovh's rules), and builds
@@ -437,15 +444,16 @@ fn auth(
     });
     let Some(parsed) = parsed else {
         // The text is not echoed: it may hold credentials.
-        return Err(Error::InvalidRequest(
-            "invalid OAuth2 token URL: an https:// URL with a host and without user or password is required".into(),
-        ));
+        return Err(ConfigError::InvalidTokenUrl {
+            reason: "an https:// URL with a host and without user or password is required".into(),
+        }
+        .into());
     };
     if parsed.scheme() == "http" && !crate::endpoint::is_loopback(&parsed) {
-        return Err(Error::InvalidRequest(format!(
-            "invalid OAuth2 token URL: {}",
-            crate::endpoint::PLAIN_HTTP
-        )));
+        return Err(ConfigError::InvalidTokenUrl {
+            reason: crate::endpoint::PLAIN_HTTP.into(),
+        }
+        .into());
     }
     Ok(Auth::OAuth2(Box::new(TokenCache::new(
         parsed,

@@ -46,9 +46,7 @@ impl Clock {
         if let Some(known) = self.known() {
             return Ok(known);
         }
-        self.fetch_once(seen, &mut failure, fetch).await?;
-        self.known()
-            .ok_or_else(|| Error::InvalidRequest("clock state lost".into()))
+        self.fetch_once(seen, &mut failure, fetch).await
     }
 
     /// Fetches the delta again, unless another task already did since `seen_generation`
@@ -63,7 +61,7 @@ impl Clock {
         if self.generation.load(Ordering::Acquire) != seen_generation {
             return Ok(());
         }
-        self.fetch_once(seen, &mut failure, fetch).await
+        self.fetch_once(seen, &mut failure, fetch).await.map(|_| ())
     }
 
     /// With the lock held: the error of a fetch that completed after `seen` (one this
@@ -73,7 +71,7 @@ impl Clock {
         seen: u64,
         failure: &mut Option<(u64, Error)>,
         fetch: F,
-    ) -> Result<(), Error>
+    ) -> Result<(i64, u64), Error>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<i64, Error>>,
@@ -87,9 +85,8 @@ impl Clock {
         let outcome = fetch().await;
         let result = match outcome {
             Ok(server_time) => {
-                self.store(server_time);
                 *failure = None;
-                Ok(())
+                Ok(self.store(server_time))
             }
             Err(e) => {
                 let e = e.into_shared();
@@ -113,10 +110,11 @@ impl Clock {
         }
     }
 
-    fn store(&self, server_time: i64) {
+    /// Stores the delta to `server_time` and returns it with its new generation.
+    fn store(&self, server_time: i64) -> (i64, u64) {
         let delta = server_time.saturating_sub(local_unix());
         self.delta.store(delta, Ordering::Relaxed);
-        self.generation.fetch_add(1, Ordering::Release);
+        (delta, self.generation.fetch_add(1, Ordering::Release) + 1)
     }
 }
 
@@ -139,7 +137,10 @@ mod tests {
                     .delta(|| async move {
                         calls.fetch_add(1, Ordering::SeqCst);
                         let _ = hold.await;
-                        Err::<i64, _>(Error::InvalidRequest("boom".into()))
+                        Err::<i64, _>(Error::from(crate::error::RefusedRequest::new(
+                            crate::error::RequestProblem::Unsupported,
+                            "boom",
+                        )))
                     })
                     .await
             })
@@ -184,7 +185,10 @@ mod tests {
         let err = clock
             .delta(|| async {
                 calls.fetch_add(1, Ordering::SeqCst);
-                Err::<i64, _>(Error::InvalidRequest("boom".into()))
+                Err::<i64, _>(Error::from(crate::error::RefusedRequest::new(
+                    crate::error::RequestProblem::Unsupported,
+                    "boom",
+                )))
             })
             .await;
         assert!(err.is_err());

@@ -48,8 +48,9 @@ pub enum Error {
     Endpoint(#[from] EndpointError),
     /// A request was refused before anything was sent (an empty service list, a service
     /// name that cannot travel as one path segment, …).
-    #[error("invalid request, nothing was sent: {0}")]
-    InvalidRequest(String),
+    /// See [`RefusedRequest::kind`] for what was refused.
+    #[error(transparent)]
+    InvalidRequest(RefusedRequest),
     /// A call that must be signed was made with [`Credentials::application`](crate::Credentials::application),
     /// which has no consumer key (python-ovh: `InvalidKey`). Nothing was sent.
     #[error(
@@ -242,7 +243,7 @@ impl Error {
             })),
             Error::Config(e) => Error::Config(e.clone()),
             Error::Endpoint(e) => Error::Endpoint(e.clone()),
-            Error::InvalidRequest(m) => Error::InvalidRequest(m.clone()),
+            Error::InvalidRequest(r) => Error::InvalidRequest(r.clone()),
             Error::NoConsumerKey { method, route } => Error::NoConsumerKey {
                 method: method.clone(),
                 route: route.clone(),
@@ -257,6 +258,114 @@ impl Error {
             Error::BlockingInAsync => Error::BlockingInAsync,
         }
     }
+}
+
+/// What kind of request was refused before anything was sent ([`RefusedRequest::kind`]).
+///
+/// Match on it rather than on the message; new kinds may be added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RequestProblem {
+    /// A value cannot travel as one path segment (empty, `.`, `..`), or a part of the
+    /// path comes after its query.
+    PathSegment,
+    /// A product route is not one such as `vps`, `domain`, `hosting/web`.
+    Product,
+    /// A [`RenewRequest`](crate::models::RenewRequest) that
+    /// [`RenewRequest::validate`](crate::models::RenewRequest::validate) refuses.
+    RenewRequest,
+    /// A request body could not be serialized to JSON.
+    Serialization,
+    /// A credential (or the application key) holds characters a header cannot carry.
+    HeaderValue,
+    /// A consumer key was requested without any access rule.
+    NoAccessRules,
+    /// A consumer key was requested with credentials that have no application key
+    /// (OAuth2, access token).
+    NoApplicationKey,
+    /// A payment was given for a dry run (`order(false)`).
+    PaymentForDryRun,
+    /// A payment choice that cannot be used as given: a registered mean without its
+    /// id, a mean this crate does not know, a payment method the account does not have.
+    PaymentChoice,
+    /// A [`ServiceRenewApi::execute`](crate::ServiceRenewApi::execute) answered a call
+    /// that may be retried with the reply of another call. (For a call that can order
+    /// or pay, the error is [`Error::Decode`] instead: it may have acted.)
+    MismatchedReply,
+    /// A raw call ([`RawCall`](crate::RawCall)) was given a header it may not set, or
+    /// one that is not valid.
+    RefusedHeader,
+    /// The URL is longer than the HTTP stack can send.
+    UrlTooLong,
+    /// The URL or the request could not be built from the endpoint and path.
+    Url,
+    /// The call is not supported by this implementation (e.g. a test fake that does not
+    /// handle it).
+    Unsupported,
+}
+
+/// A request refused before anything was sent ([`Error::InvalidRequest`]): its
+/// [`kind`](Self::kind) and a message saying what to change.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid request, nothing was sent: {message}")]
+pub struct RefusedRequest {
+    kind: RequestProblem,
+    message: String,
+}
+
+impl RefusedRequest {
+    /// A refusal of this kind, with a message (never a secret). For implementations of
+    /// [`ServiceRenewApi`](crate::ServiceRenewApi) that refuse a call themselves.
+    pub fn new(kind: RequestProblem, message: impl Into<String>) -> RefusedRequest {
+        RefusedRequest {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// What was refused.
+    pub fn kind(&self) -> RequestProblem {
+        self.kind
+    }
+
+    /// What was wrong, and what to change.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl From<RefusedRequest> for Error {
+    fn from(e: RefusedRequest) -> Self {
+        Error::InvalidRequest(e)
+    }
+}
+
+impl Error {
+    /// A refusal before sending (see [`RefusedRequest`]).
+    pub(crate) fn refused(kind: RequestProblem, message: impl Into<String>) -> Error {
+        Error::InvalidRequest(RefusedRequest::new(kind, message))
+    }
+
+    /// The kind of a request refused before sending, for [`Error::InvalidRequest`].
+    pub fn request_problem(&self) -> Option<RequestProblem> {
+        match self {
+            Error::InvalidRequest(r) => Some(r.kind),
+            _ => None,
+        }
+    }
+}
+
+/// The error and its causes as a chain printer shows them (`a: b: c`).
+#[cfg(test)]
+pub(crate) fn chain_text(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
 }
 
 type BoxedSource = Box<dyn std::error::Error + Send + Sync>;
@@ -358,7 +467,9 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// What to do about it, when the crate knows.
+    /// What to do about it, when the crate knows. Not part of `Display` (which says what
+    /// happened in one clause): print it next to the error, e.g.
+    /// `if let Some(hint) = err.api().and_then(ApiError::hint) { eprintln!("hint: {hint}") }`.
     pub fn hint(&self) -> Option<String> {
         let code = self.error_code.as_deref().unwrap_or("");
         let iam = self
@@ -427,9 +538,6 @@ impl fmt::Display for ApiError {
                 write!(f, "{k}={v}")?;
             }
             f.write_str("]")?;
-        }
-        if let Some(hint) = self.hint() {
-            write!(f, "; {hint}")?;
         }
         if let Some(q) = &self.query_id {
             write!(f, " (X-Ovh-QueryID: {q})")?;
@@ -504,7 +612,7 @@ impl From<RedirectError> for Error {
 /// The request could not be completed at the transport level.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "{kind} on {method} {route}: {source}{}{}",
+    "{kind} on {method} {route}{}{}",
     if *may_have_been_processed { "; the server may have received and processed the request" } else { "; the request never reached the server" },
     if *attempts > 1 { format!(" (after {attempts} attempts)") } else { String::new() }
 )]
@@ -596,7 +704,7 @@ impl Error {
 /// A success answer whose body does not match the documented shape.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "cannot decode the answer of {method} {route} (status {status}) at `{field}`: {source}{}{}",
+    "cannot decode the answer of {method} {route} (status {status}) at `{field}`{}{}",
     if method == "GET" { "" } else { "; the server may have received and processed the request: before sending it again, check what happened (an order: GET /me/order; a payment: GET /me/order/{orderId}/status)" },
     query_id.as_deref().map(|q| format!(" (X-Ovh-QueryID: {q})")).unwrap_or_default()
 )]
@@ -654,7 +762,7 @@ impl fmt::Display for OAuth2Error {
         }
         match (self.status, &self.source) {
             (Some(status), _) => write!(f, " (status {status} from {})", self.token_url)?,
-            (None, Some(source)) => write!(f, " (calling {}: {source})", self.token_url)?,
+            (None, Some(_)) => write!(f, " (calling {})", self.token_url)?,
             (None, None) => write!(f, " (from {})", self.token_url)?,
         }
         if matches!(self.status, Some(400 | 401)) {
@@ -718,6 +826,33 @@ mod tests {
         out
     }
 
+    /// An API error's `Display` is one clause (status, route, class/code, message, query
+    /// id); the advice is `hint()` only.
+    #[test]
+    fn api_error_display_leaves_the_advice_to_hint() {
+        let e = ApiError {
+            method: "POST".into(),
+            route: "/service/{serviceId}/renew".into(),
+            rule_path: "/service/*/renew".into(),
+            status: 403,
+            class: None,
+            error_code: Some("NOT_GRANTED_CALL".into()),
+            message: "This call has not been granted".into(),
+            details: BTreeMap::new(),
+            query_id: Some("EU.q1".into()),
+            ovh_body: true,
+        };
+        let hint = e.hint().unwrap();
+        assert!(
+            hint.contains("lacks the access rule POST /service/*/renew"),
+            "{hint}"
+        );
+        assert_eq!(
+            e.to_string(),
+            "OVH API error 403 on POST /service/{serviceId}/renew (NOT_GRANTED_CALL): This call has not been granted (X-Ovh-QueryID: EU.q1)"
+        );
+    }
+
     /// Each caller that waited on a failed fetch gets a copy that shows, chains and
     /// classifies like the original.
     #[test]
@@ -746,7 +881,12 @@ mod tests {
             query_id: Some("EU.q".into()),
             source: serde_json::from_str::<i64>("{}").unwrap_err(),
         });
-        for original in [transport, oauth2, decode, Error::InvalidRequest("x".into())] {
+        for original in [
+            transport,
+            oauth2,
+            decode,
+            Error::from(RefusedRequest::new(RequestProblem::PathSegment, "x")),
+        ] {
             let shared = original.into_shared();
             for copy in [shared.duplicate(), shared.duplicate().duplicate()] {
                 assert_eq!(chain(&copy), chain(&shared));

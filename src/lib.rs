@@ -91,7 +91,8 @@ pub use config::{ConfigError, ValueProblem};
 pub use credentials::{Credentials, CredentialsProblem};
 pub use endpoint::{BaseUrl, BaseUrlRef, ENDPOINT_NAMES, Endpoint, EndpointError};
 pub use error::{
-    ApiError, DecodeError, Error, OAuth2Error, RedirectError, TransportError, TransportKind,
+    ApiError, DecodeError, Error, OAuth2Error, RedirectError, RefusedRequest, RequestProblem,
+    TransportError, TransportKind,
 };
 pub use models::*;
 pub use path::ApiPath;

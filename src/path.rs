@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::error::Error;
+use crate::error::{Error, RequestProblem};
 
 /// A path below the endpoint's base URL, e.g. `/service/123/renew?includeOptions=true`.
 ///
@@ -116,15 +116,19 @@ impl ApiPath {
     /// Also refuses any value after a [`query`](Self::query).
     pub fn segment(mut self, name: &str, value: &str) -> Result<ApiPath, Error> {
         if value.is_empty() || value == "." || value == ".." {
-            return Err(Error::InvalidRequest(format!(
-                "{name} {value:?} cannot be sent as a path segment"
-            )));
+            return Err(Error::refused(
+                RequestProblem::PathSegment,
+                format!("{name} {value:?} cannot be sent as a path segment"),
+            ));
         }
         if self.query_len > 0 {
-            return Err(Error::InvalidRequest(format!(
-                "{name} cannot be appended after the query of {}",
-                self.route
-            )));
+            return Err(Error::refused(
+                RequestProblem::PathSegment,
+                format!(
+                    "{name} cannot be appended after the query of {}",
+                    self.route
+                ),
+            ));
         }
         self.push_raw('/', value);
         self.route.push_str("/{");
@@ -170,10 +174,10 @@ impl ApiPath {
     pub fn check(&self) -> Result<(), Error> {
         match &self.problem {
             None => Ok(()),
-            Some(problem) => Err(Error::InvalidRequest(format!(
-                "{problem} (path {})",
-                self.route
-            ))),
+            Some(problem) => Err(Error::refused(
+                RequestProblem::PathSegment,
+                format!("{problem} (path {})", self.route),
+            )),
         }
     }
 
@@ -319,7 +323,10 @@ mod tests {
         ];
         for p in bad {
             let err = p.check().unwrap_err();
-            assert!(matches!(err, Error::InvalidRequest(_)), "{p:?}");
+            assert!(
+                err.request_problem() == Some(RequestProblem::PathSegment),
+                "{p:?}"
+            );
         }
         let first = ApiPath::new("/..").query("a", "b").lit("x");
         assert!(first.check().unwrap_err().to_string().contains("\"..\""));
@@ -344,7 +351,10 @@ mod tests {
             let err = ApiPath::new("/vps")
                 .segment("serviceName", bad)
                 .unwrap_err();
-            assert!(matches!(err, Error::InvalidRequest(_)), "{bad:?}");
+            assert!(
+                err.request_problem() == Some(RequestProblem::PathSegment),
+                "{bad:?}"
+            );
         }
     }
 

@@ -28,7 +28,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::error::Error;
+use crate::error::{Error, RequestProblem};
 use crate::path::ApiPath;
 use crate::transport::{Request, Transport};
 
@@ -216,11 +216,10 @@ impl<'a> RawCall<'a> {
     /// (e.g. `X-Pagination-Cursor-Next`, `X-Pagination-Elements`).
     pub async fn send_with_headers<T: DeserializeOwned>(self) -> Result<RawAnswer<T>, Error> {
         if let Some(problem) = self.problem {
-            return Err(Error::InvalidRequest(format!(
-                "{problem} ({} {})",
-                self.method,
-                self.path.route()
-            )));
+            return Err(Error::refused(
+                RequestProblem::RefusedHeader,
+                format!("{problem} ({} {})", self.method, self.path.route()),
+            ));
         }
         let request = Request {
             authenticated: self.need_auth,

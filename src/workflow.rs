@@ -31,7 +31,7 @@ use std::time::SystemTime;
 use serde::{Deserialize, Serialize};
 
 use crate::api::ServiceRenewApi;
-use crate::error::Error;
+use crate::error::{Error, RequestProblem};
 use crate::models::{
     Amount, AmountError, Order, OrderId, OrderStatus, PaymentMean, RenewDescription, RenewPeriod,
     RenewRequest, RenewStrategy, ServiceId,
@@ -378,7 +378,7 @@ pub struct RenewReport {
 #[non_exhaustive]
 pub enum RenewError {
     /// A step before the order failed: **nothing was ordered**.
-    #[error("{step} failed; nothing was ordered: {source}")]
+    #[error("{step} failed; nothing was ordered")]
     NothingOrdered {
         /// The failing step.
         step: Step,
@@ -387,13 +387,13 @@ pub enum RenewError {
         source: Error,
     },
     /// No strategy fits the request: **nothing was ordered**.
-    #[error("no matching renewal strategy; nothing was ordered: {0}")]
+    #[error("no matching renewal strategy; nothing was ordered")]
     Selection(#[from] SelectionError),
     /// A price is not the approved one (amount or currency). Before the order
     /// ([`PriceStage::Plan`], [`Strategy`](PriceStage::Strategy),
-    /// [`DryRun`](PriceStage::DryRun)): **nothing was ordered**. For
-    /// [`PriceStage::Order`] it is the cause inside [`RenewError::OrderUnpaid`]: the order
-    /// exists and was **not paid**.
+    /// [`DryRun`](PriceStage::DryRun)): **nothing was ordered**. (The real order's price
+    /// is checked too: a mismatch there is [`RenewError::OrderUnpaid`] with
+    /// [`UnpaidCause::PriceChanged`].)
     #[error("{}", price_changed(*stage, expected, actual))]
     PriceChanged {
         /// Which price was checked.
@@ -404,8 +404,8 @@ pub enum RenewError {
         actual: Amount,
     },
     /// A price cannot be compared (no currency, or beyond `i64` micro-cents). Before the
-    /// order: **nothing was ordered**; for [`PriceStage::Order`], the cause inside
-    /// [`RenewError::OrderUnpaid`].
+    /// order: **nothing was ordered**. (For the real order's price:
+    /// [`RenewError::OrderUnpaid`] with [`UnpaidCause::PriceUnreadable`].)
     #[error("{stage} cannot be checked: {reason}{}", if stage.before_order() { "; nothing was ordered" } else { "; the order was not paid" })]
     PriceUnreadable {
         /// Which price.
@@ -417,7 +417,7 @@ pub enum RenewError {
     /// order (no answer, a 5xx, an answer that cannot be read, or an answer without a
     /// usable order id). It was **not** resent.
     #[error(
-        "creating the order failed and the order may or may not exist: check GET /me/order for orders created since {} before trying again: {source}",
+        "creating the order failed and the order may or may not exist: check GET /me/order for orders created since {} before trying again",
         rfc3339(*attempted_at)
     )]
     OrderUncertain {
@@ -430,22 +430,22 @@ pub enum RenewError {
     /// The order exists and is **unpaid**: a later step failed, and OVH certainly did not
     /// take a payment (a refused payment is a 4xx answer, or a request that never left).
     #[error(
-        "order {order_id} was created but is unpaid: {step} failed: {source}; check it (GET /me/order/{order_id}) and pay it, or let it expire unpaid"
+        "order {order_id} was created but is unpaid: {step} failed; check it (GET /me/order/{order_id}) and pay it, or let it expire unpaid"
     )]
     OrderUnpaid {
         /// The order.
         order_id: OrderId,
         /// The failing step.
         step: Step,
-        /// The cause.
+        /// Why it was not paid.
         #[source]
-        source: Box<RenewError>,
+        source: UnpaidCause,
     },
     /// The order exists and the payment request failed in a way that leaves it unknown
     /// whether OVH took the payment (no answer, a 5xx or 3xx, an answer that cannot be
     /// read). It was **not** resent: read the order status before paying again.
     #[error(
-        "order {order_id} exists and paying it failed at {}: OVH may have taken the payment, which was not resent; read GET /me/order/{order_id}/status (ServiceRenewApi::order_status) before paying again: {source}",
+        "order {order_id} exists and paying it failed at {}: OVH may have taken the payment, which was not resent; read GET /me/order/{order_id}/status (ServiceRenewApi::order_status) before paying again",
         rfc3339(*attempted_at)
     )]
     PaymentUncertain {
@@ -456,6 +456,43 @@ pub enum RenewError {
         /// The cause.
         #[source]
         source: Error,
+    },
+    /// The order was paid, but reading its status failed.
+    #[error("order {order_id} was paid, but reading its status failed")]
+    StatusUnknown {
+        /// The order.
+        order_id: OrderId,
+        /// The cause.
+        #[source]
+        source: Error,
+    },
+}
+
+/// Why an order was left unpaid ([`RenewError::OrderUnpaid`]): OVH certainly did not
+/// take a payment.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum UnpaidCause {
+    /// An API call failed: OVH refused it (a 4xx), or it never left.
+    #[error(transparent)]
+    Api(Error),
+    /// The real order's price (without tax) is not its dry run's (amount or currency).
+    #[error("{}", price_changed(PriceStage::Order, expected, actual))]
+    PriceChanged {
+        /// The dry run's amount.
+        expected: Amount,
+        /// What the order asks.
+        actual: Amount,
+    },
+    /// The real order's price cannot be compared (no currency, or beyond `i64`
+    /// micro-cents).
+    #[error(
+        "{} cannot be checked: {reason}; the order was not paid",
+        PriceStage::Order
+    )]
+    PriceUnreadable {
+        /// Why it cannot be compared.
+        reason: AmountError,
     },
     /// The requested registered payment mean is not available for this order.
     #[error(
@@ -468,18 +505,6 @@ pub enum RenewError {
         /// What OVH lists.
         available: Vec<PaymentMean>,
     },
-    /// The order was paid, but reading its status failed.
-    #[error("order {order_id} was paid, but reading its status failed: {source}")]
-    StatusUnknown {
-        /// The order.
-        order_id: OrderId,
-        /// The cause.
-        #[source]
-        source: Error,
-    },
-    /// An API call failed (used as the cause inside [`RenewError::OrderUnpaid`]).
-    #[error(transparent)]
-    Api(Error),
 }
 
 impl RenewError {
@@ -545,19 +570,21 @@ fn needs_mean_id(mean: &PaymentMean) -> bool {
 
 /// What can be refused about the payment choice before anything is sent.
 fn check_payment_choice(options: &RenewOptions) -> Result<(), RenewError> {
-    let refuse = |step, text: String| RenewError::NothingOrdered {
+    let refuse = |step, kind, text: String| RenewError::NothingOrdered {
         step,
-        source: Error::InvalidRequest(text),
+        source: Error::refused(kind, text),
     };
     match &options.payment {
         None => Ok(()),
         // Paying needs an order: refuse rather than silently drop the payment.
         Some(_) if !options.order => Err(refuse(
             Step::Pay,
+            RequestProblem::PaymentForDryRun,
             "a payment was given for a dry run: set order(true) to order and pay".into(),
         )),
         Some(PaymentChoice::Registered { mean, id: None }) if needs_mean_id(mean) => Err(refuse(
             Step::CheckPaymentMean,
+            RequestProblem::PaymentChoice,
             format!(
                 "{mean} needs the id of the registered {mean} (OVH requires paymentMeanId for bankAccount, creditCard and paypal): pass it as {mean}:<id>"
             ),
@@ -567,6 +594,7 @@ fn check_payment_choice(options: &RenewOptions) -> Result<(), RenewError> {
         {
             Err(refuse(
                 Step::CheckPaymentMean,
+                RequestProblem::PaymentChoice,
                 format!(
                     "{mean:?} is not a payment mean this crate knows (names are case-sensitive: paypal and PAYPAL differ); use a known one, or allow it with RenewOptions::allow_unknown_payment_mean(true)",
                     mean = mean.as_str()
@@ -687,7 +715,8 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
             .map_err(before(Step::CheckPaymentMean))?;
         if !methods.contains(method_id) {
             let listed: Vec<String> = methods.iter().map(u64::to_string).collect();
-            return Err(before(Step::CheckPaymentMean)(Error::InvalidRequest(
+            return Err(before(Step::CheckPaymentMean)(Error::refused(
+                RequestProblem::PaymentChoice,
                 format!(
                     "payment method {method_id} is not one of the account's payment methods (GET /me/payment/method lists: {})",
                     if listed.is_empty() {
@@ -719,15 +748,19 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
     let unpaid = |step, source| RenewError::OrderUnpaid {
         order_id,
         step,
-        source: Box::new(source),
+        source,
     };
-    let billed = amount_at(&order.price_without_tax, PriceStage::Order);
+    let billed = order.price_without_tax.amount();
     report.order = Some(order);
     match billed {
-        Err(cause) => return Err(unpaid(Step::CheckOrderPrice, cause)),
+        Err(reason) => {
+            return Err(unpaid(
+                Step::CheckOrderPrice,
+                UnpaidCause::PriceUnreadable { reason },
+            ));
+        }
         Ok(billed) if billed != quoted => {
-            let cause = RenewError::PriceChanged {
-                stage: PriceStage::Order,
+            let cause = UnpaidCause::PriceChanged {
                 expected: quoted,
                 actual: billed,
             };
@@ -742,10 +775,10 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
                 let available = api
                     .available_registered_payment_means(order_id)
                     .await
-                    .map_err(|e| unpaid(Step::CheckPaymentMean, RenewError::Api(e)))?;
+                    .map_err(|e| unpaid(Step::CheckPaymentMean, UnpaidCause::Api(e)))?;
                 report.steps.push(Step::CheckPaymentMean);
                 if !available.contains(mean) {
-                    let cause = RenewError::PaymentMeanUnavailable {
+                    let cause = UnpaidCause::PaymentMeanUnavailable {
                         requested: mean.clone(),
                         available: available.clone(),
                     };
@@ -778,7 +811,7 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
         Err(source) if report.payment.is_some() => {
             Err(RenewError::StatusUnknown { order_id, source })
         }
-        Err(source) => Err(unpaid(Step::ReadStatus, RenewError::Api(source))),
+        Err(source) => Err(unpaid(Step::ReadStatus, UnpaidCause::Api(source))),
     }
 }
 
@@ -811,7 +844,7 @@ fn payment_failure(order_id: OrderId, source: Error, attempted_at: SystemTime) -
         RenewError::OrderUnpaid {
             order_id,
             step: Step::Pay,
-            source: Box::new(RenewError::Api(source)),
+            source: UnpaidCause::Api(source),
         }
     } else {
         RenewError::PaymentUncertain {

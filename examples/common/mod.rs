@@ -49,12 +49,21 @@ impl Backend {
 }
 
 /// Prints an error and its causes to stderr.
-pub fn report_error(err: &dyn std::error::Error) {
+pub fn report_error(err: &(dyn std::error::Error + 'static)) {
     eprintln!("error: {err}");
-    let mut source = err.source();
-    while let Some(s) = source {
-        eprintln!("  caused by: {s}");
-        source = s.source();
+    let mut hint = None;
+    let mut level = Some(err);
+    while let Some(e) = level {
+        if let Some(api) = e.downcast_ref::<ovh_renew::Error>().and_then(|e| e.api()) {
+            hint = hint.or_else(|| api.hint());
+        }
+        level = e.source();
+        if let Some(s) = level {
+            eprintln!("  caused by: {s}");
+        }
+    }
+    if let Some(hint) = hint {
+        eprintln!("hint: {hint}");
     }
 }
 

@@ -29,7 +29,7 @@ pub enum ConfigError {
     },
     /// The configured endpoint text is neither a known name nor a usable URL (see the
     /// source error for the text and the valid names).
-    #[error("invalid OVH endpoint in {origin}: {source}")]
+    #[error("invalid OVH endpoint in {origin}")]
     InvalidEndpoint {
         /// Where the text came from, e.g. `env OVH_ENDPOINT` or `./ovh.conf [default]`.
         origin: String,
@@ -126,6 +126,47 @@ pub enum ConfigError {
         line: usize,
         /// What is wrong (the line itself is not quoted: it may hold a secret).
         problem: String,
+    },
+    /// [`OvhClientBuilder::build`](crate::OvhClientBuilder::build) without an endpoint
+    /// (neither `.endpoint(...)` nor a configuration source).
+    #[error(
+        "no endpoint given: call .endpoint(...) with one of {} or a base URL, or use OvhClientBuilder::from_env()",
+        ENDPOINT_NAMES.join(", ")
+    )]
+    NoEndpointGiven,
+    /// [`OvhClientBuilder::build`](crate::OvhClientBuilder::build) without credentials
+    /// (neither `.credentials(...)` nor a configuration source).
+    #[error(
+        "no credentials given: call .credentials(Credentials::new(application_key, application_secret, consumer_key)) (or Credentials::application, Credentials::oauth2, Credentials::access_token), or use OvhClientBuilder::from_env()"
+    )]
+    NoCredentialsGiven,
+    /// The user agent cannot be sent as a header value (a control character, a line
+    /// break).
+    #[error("invalid user agent {user_agent:?}: it cannot be sent as a header value")]
+    InvalidUserAgent {
+        /// The refused user agent.
+        user_agent: String,
+    },
+    /// The HTTP client could not be built from the given `reqwest::ClientBuilder` (e.g. a
+    /// TLS backend that fails to start).
+    #[error("cannot build the HTTP client: {reason}")]
+    HttpClient {
+        /// reqwest's error, as text.
+        reason: String,
+    },
+    /// The OAuth2 token URL is not an `https://` URL with a host and without user
+    /// information (plain `http://` is accepted on loopback only). The URL is not quoted:
+    /// it may hold credentials.
+    #[error("invalid OAuth2 token URL: {reason}")]
+    InvalidTokenUrl {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The blocking client (feature `blocking`) could not start its runtime.
+    #[error("cannot start the blocking client's runtime: {reason}")]
+    Runtime {
+        /// The I/O error, as text.
+        reason: String,
     },
     /// A config file exists but cannot be read.
     #[error("cannot read OVH config file {}: {reason}", .path.display())]

@@ -16,7 +16,7 @@
 //!
 //! ```
 //! use ovh_renew::ops::{Call, Reply};
-//! use ovh_renew::{ApiFuture, Error, ServiceId, ServiceRenewApi};
+//! use ovh_renew::{ApiFuture, RefusedRequest, RequestProblem, ServiceId, ServiceRenewApi};
 //!
 //! struct OneService;
 //!
@@ -25,7 +25,7 @@
 //!         Box::pin(async move {
 //!             match call {
 //!                 Call::ListServices => Ok(Reply::ListServices(vec![ServiceId(42)])),
-//!                 other => Err(Error::InvalidRequest(format!("not faked: {}", other.op()))),
+//!                 other => Err(RefusedRequest::new(RequestProblem::Unsupported, format!("not faked: {}", other.op())).into()),
 //!             }
 //!         })
 //!     }
@@ -43,7 +43,7 @@ use std::fmt;
 use reqwest::Method;
 use serde::Serialize;
 
-use crate::error::Error;
+use crate::error::{Error, RequestProblem};
 // The table names its argument and answer types unqualified: every model is in scope.
 use crate::answer::Answer;
 #[allow(unused_imports)]
@@ -173,9 +173,12 @@ fn service_infos_path(product: &str, service_name: &str) -> Result<ApiPath, Erro
             && *p != ".."
     };
     if parts.is_empty() || !parts.iter().all(valid) {
-        return Err(Error::InvalidRequest(format!(
-            "product {product:?} is not a route such as vps, domain, hosting/web or dedicated/server"
-        )));
+        return Err(Error::refused(
+            RequestProblem::Product,
+            format!(
+                "product {product:?} is not a route such as vps, domain, hosting/web or dedicated/server"
+            ),
+        ));
     }
     let mut path = ApiPath::new("");
     for p in parts {
@@ -206,9 +209,12 @@ struct PaymentMethodRef {
 }
 
 fn json<B: Serialize + ?Sized>(body: &B) -> Result<Option<String>, Error> {
-    serde_json::to_string(body)
-        .map(Some)
-        .map_err(|e| Error::InvalidRequest(format!("cannot serialize the body: {e}")))
+    serde_json::to_string(body).map(Some).map_err(|e| {
+        Error::refused(
+            RequestProblem::Serialization,
+            format!("cannot serialize the body: {e}"),
+        )
+    })
 }
 
 impl Call {
@@ -269,7 +275,7 @@ impl Call {
             Call::CreateRenewOrder { request, .. } => {
                 request
                     .validate()
-                    .map_err(|e| Error::InvalidRequest(e.to_string()))?;
+                    .map_err(|e| Error::refused(RequestProblem::RenewRequest, e.to_string()))?;
                 json(request)
             }
             Call::PayWithRegisteredPaymentMean {
@@ -472,7 +478,7 @@ pub(crate) fn mismatch(call: &Call, reply: &Reply) -> Error {
         reply.op()
     );
     if call.is_idempotent() {
-        return Error::InvalidRequest(what);
+        return Error::refused(RequestProblem::MismatchedReply, what);
     }
     use serde::de::Error as _;
     let route = call

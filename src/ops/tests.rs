@@ -2,6 +2,7 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 
 use super::*;
+use crate::error::RequestProblem;
 use crate::models::RenewPeriod;
 
 /// Arguments for any call; [`call_of`] picks what an operation takes.
@@ -210,8 +211,14 @@ fn bodies_are_compact_json_in_ovh_shapes() {
         id: ServiceId(1),
         request: RenewRequest::order("P1M".parse().unwrap(), vec![]),
     };
-    assert!(matches!(empty.body(), Err(Error::InvalidRequest(_))));
-    assert!(matches!(empty.to_http(), Err(Error::InvalidRequest(_))));
+    assert_eq!(
+        empty.body().err().and_then(|e| e.request_problem()),
+        Some(RequestProblem::RenewRequest)
+    );
+    assert_eq!(
+        empty.to_http().err().and_then(|e| e.request_problem()),
+        Some(RequestProblem::RenewRequest)
+    );
 }
 
 #[test]
@@ -259,7 +266,7 @@ fn the_renewal_flow_is_every_rule_of_the_table_and_nothing_more() {
 fn a_reply_to_another_call_is_an_error_that_says_what_may_have_happened() {
     let order = Op::CreateRenewOrder.example();
     let err = mismatch(&order, &Reply::PaymentMethods(vec![]));
-    let text = err.to_string();
+    let text = crate::error::chain_text(&err);
     assert!(matches!(err, Error::Decode(_)), "{err:?}");
     assert!(err.may_have_been_processed(), "an order may exist");
     assert!(
@@ -270,7 +277,11 @@ fn a_reply_to_another_call_is_an_error_that_says_what_may_have_happened() {
     );
     assert!(text.contains("may have received and processed"), "{text}");
     let get = mismatch(&Op::Service.example(), &Reply::PaymentMethods(vec![]));
-    assert!(matches!(get, Error::InvalidRequest(_)), "{get:?}");
+    assert_eq!(
+        get.request_problem(),
+        Some(RequestProblem::MismatchedReply),
+        "{get:?}"
+    );
     assert!(!get.may_have_been_processed());
     assert!(get.to_string().contains("service"), "{get}");
 }

@@ -35,7 +35,7 @@
 //!
 //! ```
 //! use ovh_renew::testing::{sandbox, MockOvh, PaidWith};
-//! use ovh_renew::{Error, OrderId, OrderStatus, PaymentMean, RenewRequest, ServiceRenewApi};
+//! use ovh_renew::{Error, OrderId, OrderStatus, PaymentMean, RefusedRequest, RenewRequest, RequestProblem, ServiceRenewApi};
 //!
 //! /// Your code: renews `vps` for `period`, paying with the PayPal account `paypal_id`.
 //! async fn renew_vps(
@@ -50,7 +50,7 @@
 //!     let choice = choices
 //!         .iter()
 //!         .find(|c| c.renew_period == period)
-//!         .ok_or_else(|| Error::InvalidRequest(format!("{period} is not offered")))?;
+//!         .ok_or_else(|| RefusedRequest::new(RequestProblem::Unsupported, format!("{period} is not offered")))?;
 //!     let services = choice.strategies[0].services.clone();
 //!     let dry = RenewRequest::dry_run(period.clone(), services.clone());
 //!     let quote = api.create_renew_order(infos.service_id, &dry).await?;

@@ -9,7 +9,7 @@ use super::decide::Outcome;
 use super::{Auth, Request, Transport};
 use crate::answer::{Answer, AnswerTooLarge, query_id, read_body};
 use crate::clock::local_unix;
-use crate::error::{Error, RedirectError, TransportError, TransportKind};
+use crate::error::{Error, RedirectError, RequestProblem, TransportError, TransportKind};
 use crate::oauth2::HttpSettings;
 use crate::scrub::Secrets;
 use crate::signing::signature;
@@ -80,10 +80,10 @@ impl Sent {
             }
             .into()),
             // reqwest refused to build the request: nothing left this process.
-            Sent::NoAnswer(e) if e.is_builder() => Err(Error::InvalidRequest(format!(
-                "{method} {route} could not be sent: {}",
-                e.without_url()
-            ))),
+            Sent::NoAnswer(e) if e.is_builder() => Err(Error::refused(
+                RequestProblem::Url,
+                format!("{method} {route} could not be sent: {}", e.without_url()),
+            )),
             Sent::NoAnswer(e) => {
                 let kind = TransportKind::of(&e);
                 Err(TransportError {
@@ -110,14 +110,20 @@ impl Transport {
         if url_text.len() > MAX_URL_BYTES {
             // The HTTP stack (`http::Uri`) cannot carry it: refuse it here, where it is
             // certain that nothing was sent. Not echoed: it is long and may quote values.
-            return Err(Error::InvalidRequest(format!(
-                "the URL of {method} {} is {} bytes long, more than the {MAX_URL_BYTES} the HTTP stack can send",
-                path.route(),
-                url_text.len()
-            )));
+            return Err(Error::refused(
+                RequestProblem::UrlTooLong,
+                format!(
+                    "the URL of {method} {} is {} bytes long, more than the {MAX_URL_BYTES} the HTTP stack can send",
+                    path.route(),
+                    url_text.len()
+                ),
+            ));
         }
         reqwest::Url::parse(&url_text).map_err(|e| {
-            Error::InvalidRequest(format!("cannot build the URL of {}: {e}", path.route()))
+            Error::refused(
+                RequestProblem::Url,
+                format!("cannot build the URL of {}: {e}", path.route()),
+            )
         })
     }
 
@@ -294,7 +300,10 @@ fn redirect_location(request: &reqwest::Url, value: &HeaderValue) -> Option<Stri
 
 fn header(value: &str) -> Result<HeaderValue, Error> {
     HeaderValue::from_str(value).map_err(|_| {
-        Error::InvalidRequest("the application key is not a valid header value".into())
+        Error::refused(
+            RequestProblem::HeaderValue,
+            "the application key is not a valid header value",
+        )
     })
 }
 
@@ -304,8 +313,9 @@ fn bearer_header(token: &str) -> Result<HeaderValue, Error> {
 
 fn sensitive(value: &str) -> Result<HeaderValue, Error> {
     let mut v = HeaderValue::from_str(value).map_err(|_| {
-        Error::InvalidRequest(
-            "a credential contains characters that cannot be sent in a header".into(),
+        Error::refused(
+            RequestProblem::HeaderValue,
+            "a credential contains characters that cannot be sent in a header",
         )
     })?;
     v.set_sensitive(true);

@@ -616,7 +616,10 @@ const FAULTS: &[Fault] = &[
         pay: Api(460, true),
         check: |e| {
             assert!(e.is_expired_service());
-            assert!(e.to_string().contains("renew or reopen"), "{e}");
+            assert!(
+                crate::support::with_hint(e).contains("renew or reopen"),
+                "{e}"
+            );
         },
     },
     Fault {

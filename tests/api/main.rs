@@ -3,6 +3,7 @@
 mod auth;
 mod blocking;
 mod echoed_secrets;
+mod error_chains;
 mod faults;
 mod hardening;
 mod hostile;

@@ -13,7 +13,9 @@ use std::time::Duration;
 use ovh_renew::ops::{Call, Op, Reply};
 use ovh_renew::planner::{LineSkip, PeriodChoice, PlanOptions, PlanOutcome, execute_plan, plan};
 use ovh_renew::testing::{FakeRenewApi, MockOvh, SandboxService, api_error, transport_error};
-use ovh_renew::workflow::{PaymentChoice, PriceStage, RenewError, RenewOptions, Step, renew};
+use ovh_renew::workflow::{
+    PaymentChoice, PriceStage, RenewError, RenewOptions, Step, UnpaidCause, renew,
+};
 use ovh_renew::*;
 
 use crate::support::{RawReply, RawRequest, RawServer, fixture};
@@ -651,12 +653,7 @@ async fn a_real_order_priced_differently_from_its_dry_run_is_left_unpaid_with_it
         (*order_id, *step),
         (OrderId(123456789), Step::CheckOrderPrice)
     );
-    let RenewError::PriceChanged {
-        stage: PriceStage::Order,
-        expected,
-        actual,
-    } = &**source
-    else {
+    let UnpaidCause::PriceChanged { expected, actual } = source else {
         panic!("{source:?}")
     };
     assert_eq!(*expected, eur(10_350_000_000));
@@ -665,7 +662,7 @@ async fn a_real_order_priced_differently_from_its_dry_run_is_left_unpaid_with_it
     assert_eq!(err.order_id(), Some(OrderId(123456789)));
     let renew_route = "/1.0/service/118977335/renew";
     assert_eq!(posts(&server), [renew_route, renew_route], "never paid");
-    let text = err.to_string();
+    let text = crate::support::chain(&err);
     for want in [
         "order 123456789",
         "unpaid",
@@ -688,7 +685,7 @@ async fn a_real_order_100_times_its_dry_run_or_in_another_currency_is_not_paid()
         let err = renew(&liar, &options).await.unwrap_err();
         assert!(
             matches!(&err, RenewError::OrderUnpaid { step: Step::CheckOrderPrice, source, .. }
-                if matches!(**source, RenewError::PriceChanged { stage: PriceStage::Order, .. })),
+                if matches!(source, UnpaidCause::PriceChanged { .. })),
             "{err:?}"
         );
         assert_eq!(liar.api.orders().len(), 1);
@@ -754,7 +751,7 @@ async fn a_real_order_answer_without_order_id_is_uncertain_and_nothing_is_paid()
             source.query_id().unwrap().starts_with("EU.mock."),
             "{source}"
         );
-        let text = err.to_string();
+        let text = crate::support::chain(&err);
         assert!(
             text.contains("orderId") && !text.contains("order 0"),
             "{text}"
@@ -846,7 +843,7 @@ async fn a_mean_that_needs_an_id_without_one_is_refused_before_sending_anything(
         );
         assert!(err.nothing_ordered());
         assert!(mock.requests().is_empty(), "{mean}: {:?}", mock.requests());
-        let text = err.to_string();
+        let text = crate::support::chain(&err);
         assert!(text.contains(&format!("{mean}:<id>")), "{text}");
     }
 }
@@ -871,7 +868,7 @@ async fn an_unknown_payment_mean_is_refused_unless_allowed() {
     );
     assert!(api.calls().is_empty());
     assert!(
-        err.to_string().contains("allow_unknown_payment_mean"),
+        crate::support::chain(&err).contains("allow_unknown_payment_mean"),
         "{err}"
     );
 
@@ -911,7 +908,7 @@ async fn a_payment_method_the_account_does_not_list_is_refused_before_ordering()
         ),
         "{err:?}"
     );
-    assert!(err.to_string().contains("42"), "{err}");
+    assert!(crate::support::chain(&err).contains("42"), "{err}");
     assert_eq!(api.count(Op::CreateRenewOrder), 1, "the dry run only");
     assert_eq!(api.orders().len(), 0);
 
@@ -954,7 +951,10 @@ async fn a_strategy_price_beyond_i64_ucents_is_a_typed_error_before_any_post() {
         panic!("{err:?}")
     };
     assert!(matches!(source, Error::Decode(_)), "{source:?}");
-    assert!(source.to_string().contains("i64 micro-cents"), "{source}");
+    assert!(
+        crate::support::chain(source).contains("i64 micro-cents"),
+        "{source}"
+    );
     assert!(posts(&server).is_empty());
 }
 

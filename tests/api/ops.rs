@@ -30,7 +30,11 @@ impl ServiceRenewApi for TwoArms {
                         serde_json::from_slice(&fixture("renew_order_vps.json")).unwrap(),
                     ))
                 }
-                other => Err(Error::InvalidRequest(format!("not faked: {}", other.op()))),
+                other => Err(RefusedRequest::new(
+                    RequestProblem::Unsupported,
+                    format!("not faked: {}", other.op()),
+                )
+                .into()),
             }
         })
     }
@@ -59,7 +63,7 @@ async fn a_fake_implementing_execute_alone_drives_the_renewal_dry_run() {
     let err = renew(&fake, &options.clone().order(true))
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("not faked"), "{err}");
+    assert!(crate::support::chain(&err).contains("not faked"), "{err}");
     assert_eq!(
         fake.seen
             .lock()
@@ -120,9 +124,16 @@ async fn a_reply_to_another_call_is_a_typed_error_never_a_panic() {
         .unwrap_err();
     // Whatever answered may have created the order: never "nothing happened".
     assert!(err.may_have_been_processed(), "{err:?}");
-    assert!(err.to_string().contains("create_renew_order"), "{err}");
+    assert!(
+        crate::support::chain(&err).contains("create_renew_order"),
+        "{err}"
+    );
     let err = api.order_status(OrderId(1)).await.unwrap_err();
-    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+    assert_eq!(
+        err.request_problem(),
+        Some(RequestProblem::MismatchedReply),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("order_status"), "{err}");
     // The matching call is answered.
     assert_eq!(api.list_services().await.unwrap(), [ServiceId(1)]);

@@ -116,7 +116,10 @@ async fn service_infos_refuses_names_and_products_that_cannot_travel() {
     ] {
         let err = client.service_infos(product, name).await.unwrap_err();
         assert!(
-            matches!(err, Error::InvalidRequest(_)),
+            matches!(
+                err.request_problem(),
+                Some(RequestProblem::Product | RequestProblem::PathSegment)
+            ),
             "{product:?} {name:?}: {err:?}"
         );
         assert!(!err.may_have_been_processed());
@@ -259,7 +262,11 @@ async fn create_renew_order_refuses_an_empty_service_list_before_sending() {
         .create_renew_order(ServiceId(1), &request)
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+    assert_eq!(
+        err.request_problem(),
+        Some(RequestProblem::RenewRequest),
+        "{err:?}"
+    );
     assert!(!err.may_have_been_processed());
     // No POST mounted, and /auth/time expected 0 times: nothing was sent.
 }

@@ -406,3 +406,24 @@ impl H2Server {
         self.streams.lock().unwrap().clone()
     }
 }
+
+/// The error and its causes, each once, as a chain printer shows them (`a: b: c`):
+/// `Display` holds one level, `source()` the rest.
+pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
+/// What a program shows for an API error: its `Display` and, apart, its hint.
+pub fn with_hint(e: &ovh_renew::Error) -> String {
+    match e.api().and_then(ovh_renew::ApiError::hint) {
+        Some(hint) => format!("{e}; hint: {hint}"),
+        None => e.to_string(),
+    }
+}

@@ -887,9 +887,17 @@ async fn fake_renew_api_behaves_like_the_mock() {
         .create_renew_order(sandbox::VPS_ID, &empty)
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+    assert_eq!(
+        err.request_problem(),
+        Some(RequestProblem::RenewRequest),
+        "{err:?}"
+    );
     let err = fake.service_infos("vps", "..").await.unwrap_err();
-    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+    assert_eq!(
+        err.request_problem(),
+        Some(RequestProblem::PathSegment),
+        "{err:?}"
+    );
     assert!(matches!(
         fake.calls().last(),
         Some(Call::ServiceInfos { service_name, .. }) if service_name == ".."

@@ -146,7 +146,7 @@ async fn persistent_query_time_out_is_resent_only_once_then_reported() {
         .await
         .unwrap_err();
     assert_eq!(err.error_code(), Some("QUERY_TIME_OUT"));
-    assert!(err.to_string().contains("clock"), "{err}");
+    assert!(crate::support::with_hint(&err).contains("clock"), "{err}");
 }
 
 #[tokio::test]
@@ -415,7 +415,7 @@ async fn api_errors_carry_status_class_code_message_query_id_and_advice() {
     assert!(errors[1].is_not_granted());
     assert_eq!(errors[1].error_code(), Some("NOT_GRANTED_CALL"));
     assert!(
-        errors[1].to_string().contains("POST /service/*/renew"),
+        crate::support::with_hint(&errors[1]).contains("POST /service/*/renew"),
         "{}",
         errors[1]
     );
@@ -538,5 +538,5 @@ async fn an_answer_over_the_size_limit_is_refused_and_not_retried() {
         panic!("{err:?}")
     };
     assert_eq!(t.kind, TransportKind::TooLarge);
-    assert!(err.to_string().contains("larger than"), "{err}");
+    assert!(crate::support::chain(&err).contains("larger than"), "{err}");
 }

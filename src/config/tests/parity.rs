@@ -51,6 +51,8 @@ fn class(err: &ConfigError) -> &'static str {
         ConfigError::InvalidValue { .. } => "InvalidValue",
         ConfigError::UntrustedLocalEndpoint { .. } => "UntrustedLocalEndpoint",
         ConfigError::Read { .. } => "Read",
+        // Builder refusals: not produced by resolution.
+        _ => "Builder",
     }
 }
 
