@@ -355,17 +355,18 @@ impl Error {
     }
 }
 
+/// The texts of the error and of each of its causes, outermost first.
+#[cfg(test)]
+pub(crate) fn chain_levels(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    std::iter::successors(Some(e), |e| e.source())
+        .map(ToString::to_string)
+        .collect()
+}
+
 /// The error and its causes as a chain printer shows them (`a: b: c`).
 #[cfg(test)]
 pub(crate) fn chain_text(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
+    chain_levels(e).join(": ")
 }
 
 type BoxedSource = Box<dyn std::error::Error + Send + Sync>;
@@ -816,15 +817,7 @@ mod tests {
     #[error("inner")]
     struct Inner;
 
-    fn chain(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
-        let mut out = vec![e.to_string()];
-        let mut source = e.source();
-        while let Some(s) = source {
-            out.push(s.to_string());
-            source = s.source();
-        }
-        out
-    }
+    use super::chain_levels as chain;
 
     /// An API error's `Display` is one clause (status, route, class/code, message, query
     /// id); the advice is `hint()` only.

@@ -8,18 +8,7 @@ use ovh_renew::*;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
 
-use crate::support::{AK, AS, CK, CLIENT_ID, CS, Ovh};
-
-/// The texts of the error and of each of its causes, outermost first.
-fn levels(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
-    let mut out = vec![e.to_string()];
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push(s.to_string());
-        source = s.source();
-    }
-    out
-}
+use crate::support::{AK, AS, CK, CLIENT_ID, CS, Ovh, levels};
 
 /// Asserts that `e` has at least `depth` levels and that the chain, printed as a chain
 /// printer does, shows each cause's text exactly once.

@@ -410,14 +410,14 @@ impl H2Server {
 /// The error and its causes, each once, as a chain printer shows them (`a: b: c`):
 /// `Display` holds one level, `source()` the rest.
 pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
+    levels(e).join(": ")
+}
+
+/// The texts of the error and of each of its causes, outermost first.
+pub fn levels(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    std::iter::successors(Some(e), |e| e.source())
+        .map(ToString::to_string)
+        .collect()
 }
 
 /// What a program shows for an API error: its `Display` and, apart, its hint.
