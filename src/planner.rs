@@ -503,6 +503,7 @@ pub async fn execute_plan<A: ServiceRenewApi + ?Sized>(
 ) -> Vec<ExecutedLine> {
     let mut results = Vec::with_capacity(plan.lines.len());
     let mut covered: BTreeMap<ServiceId, Covered> = BTreeMap::new();
+    let mut made: Vec<OrderId> = Vec::new();
     for (index, line) in plan.lines.iter().enumerate() {
         let done = |outcome, skipped| ExecutedLine {
             service_id: line.service_id,
@@ -553,7 +554,17 @@ pub async fn execute_plan<A: ServiceRenewApi + ?Sized>(
         if let Some(p) = payment {
             options = options.pay(p.clone());
         }
+        // Orders of earlier lines are for other services (a line sharing one is skipped
+        // above), even when they share this service's name.
+        options = options.ignore_orders(made.clone());
         let outcome = workflow::renew(api, &options).await;
+        if let Some(order_id) = match &outcome {
+            Ok(report) if report.earlier.is_none() => report.order.as_ref().map(|o| o.order_id),
+            Ok(_) => None,
+            Err(e) => e.order_id(),
+        } {
+            made.push(order_id);
+        }
         let mark = match &outcome {
             Ok(report) => report.order.as_ref().map(|o| Covered::Ordered {
                 order_id: o.order_id,

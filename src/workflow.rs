@@ -24,19 +24,28 @@
 //! # Ok(()) }
 //! ```
 
+mod delivery;
+mod recovery;
+
 use std::fmt;
 use std::str::FromStr;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
 use crate::api::ServiceRenewApi;
 use crate::error::{Error, RequestProblem};
 use crate::models::{
-    Amount, AmountError, Order, OrderId, OrderStatus, PaymentMean, RenewDescription, RenewPeriod,
-    RenewRequest, RenewStrategy, ServiceId,
+    Amount, AmountError, Bill, Order, OrderId, OrderStatus, PaymentMean, PaymentMethod,
+    PaymentMethodFilter, RenewDescription, RenewPeriod, RenewRequest, RenewStrategy, ServiceId,
 };
 use crate::strategy::{self, SelectionError};
+
+pub use delivery::{Delivery, DeliveryEnd, DeliveryWait};
+use recovery::{Decision, Found};
+pub use recovery::{
+    EarlierProblem, MatchRule, MatchedLine, RenewalOrder, Resolution, find_renewal_orders, resolve,
+};
 
 /// The service to renew: its id, or its product route and name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,8 +104,16 @@ pub enum PaymentChoice {
         /// Its id, when it has one.
         id: Option<u64>,
     },
-    /// `POST /me/order/{id}/pay` with a payment method id from `GET /me/payment/method`.
+    /// `POST /me/order/{id}/pay` with a payment method id from `GET /me/payment/method`
+    /// (the *payment method* id, not a `paymentMeanId`). Checked before ordering (listed,
+    /// status `VALID`) and, once the order exists, against
+    /// `GET /me/order/{id}/paymentMethods`.
     Method(u64),
+    /// The account's default payment method (`GET /me/payment/method?default=true`),
+    /// paid with `POST /me/order/{id}/pay`. Refused before ordering when there is none or
+    /// its status is not `VALID` (expired, cancelled, …), naming it; checked once the
+    /// order exists like [`Method`](Self::Method).
+    Default,
 }
 
 impl PaymentChoice {
@@ -112,6 +129,7 @@ impl fmt::Display for PaymentChoice {
             PaymentChoice::Registered { mean, id: Some(id) } => write!(f, "{mean}:{id}"),
             PaymentChoice::Registered { mean, id: None } => write!(f, "{mean}"),
             PaymentChoice::Method(id) => write!(f, "payment method {id}"),
+            PaymentChoice::Default => f.write_str("the default payment method"),
         }
     }
 }
@@ -119,17 +137,20 @@ impl fmt::Display for PaymentChoice {
 /// Why a payment choice text could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "invalid payment choice {0:?}: expected <mean>[:<id>] (e.g. paypal:1234, fidelityAccount) or method:<id>"
+    "invalid payment choice {0:?}: expected default, method:<id> or <mean>[:<id>] (e.g. paypal:1234, fidelityAccount)"
 )]
 pub struct ParsePaymentChoiceError(String);
 
 impl FromStr for PaymentChoice {
     type Err = ParsePaymentChoiceError;
 
-    /// `<mean>[:<id>]` for a registered payment mean (`paypal:1234`, `fidelityAccount`), or
-    /// `method:<id>` for a payment method.
+    /// `default` for the default payment method, `method:<id>` for a payment method, or
+    /// `<mean>[:<id>]` for a registered payment mean (`paypal:1234`, `fidelityAccount`).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = || ParsePaymentChoiceError(s.to_owned());
+        if s == "default" {
+            return Ok(PaymentChoice::Default);
+        }
         let (name, id) = match s.split_once(':') {
             Some((name, id)) => (name, Some(id.parse::<u64>().map_err(|_| bad())?)),
             None => (s, None),
@@ -189,6 +210,31 @@ pub struct RenewOptions {
     /// mean is refused before anything is sent, since OVH would only refuse it after the
     /// order exists.
     pub allow_unknown_payment_mean: bool,
+    /// How far back [`renew`] looks for an earlier renewal order of the service before
+    /// ordering (default 7 days; `None`: it does not look, see
+    /// [`no_reuse_check`](Self::no_reuse_check)). See [`renew`] for what it does with them.
+    #[serde(default = "default_reuse_window")]
+    pub reuse_window: Option<Duration>,
+    /// Pay this existing unpaid renewal order of the service instead of ordering (after
+    /// the same checks as a reused order); see [`pay_order`](Self::pay_order).
+    #[serde(default)]
+    pub pay_order: Option<OrderId>,
+    /// After paying, wait for delivery like this (default: read the status once).
+    #[serde(default)]
+    pub wait: Option<DeliveryWait>,
+    /// Orders known not to renew this service, left out of the re-run check (what
+    /// [`execute_plan`](crate::planner::execute_plan) passes: the orders earlier lines of
+    /// the run made for other services, which may share this service's name, like a
+    /// domain and its hosting).
+    #[serde(default)]
+    pub ignore_orders: Vec<OrderId>,
+}
+
+/// Seven days, the default [`RenewOptions::reuse_window`].
+pub const DEFAULT_REUSE_WINDOW: Duration = Duration::from_secs(7 * 24 * 3600);
+
+fn default_reuse_window() -> Option<Duration> {
+    Some(DEFAULT_REUSE_WINDOW)
 }
 
 impl RenewOptions {
@@ -203,7 +249,59 @@ impl RenewOptions {
             include_options: false,
             approved_price: None,
             allow_unknown_payment_mean: false,
+            reuse_window: default_reuse_window(),
+            pay_order: None,
+            wait: None,
+            ignore_orders: Vec::new(),
         }
+    }
+
+    /// Sets [`RenewOptions::ignore_orders`].
+    pub fn ignore_orders(mut self, orders: Vec<OrderId>) -> Self {
+        self.ignore_orders = orders;
+        self
+    }
+
+    /// Looks back `window` for an earlier renewal order before ordering (default 7
+    /// days).
+    pub fn reuse_window(mut self, window: Duration) -> Self {
+        self.reuse_window = Some(window);
+        self
+    }
+
+    /// Does not look for earlier renewal orders: every real order is a new one, even
+    /// when a re-run finds one unpaid or paid. Use it only when you mean to renew again.
+    pub fn no_reuse_check(mut self) -> Self {
+        self.reuse_window = None;
+        self
+    }
+
+    /// Pays the existing order `order_id` instead of ordering: it must be an unpaid
+    /// renewal order of the service (see [`find_renewal_orders`]) at the approved price
+    /// for the period asked (the dry run still runs first); paid already, it is reported
+    /// as [`EarlierOutcome::AlreadyRenewed`]. Implies [`order(true)`](Self::order).
+    pub fn pay_order(mut self, order_id: OrderId) -> Self {
+        self.pay_order = Some(order_id);
+        self.order = true;
+        self
+    }
+
+    /// After paying, waits up to `timeout` for delivery (see [`DeliveryWait::new`] for
+    /// the delays): reads `GET /me/order/{orderId}/status` and `…/followUp` until
+    /// `delivered`, `cancelled` or the timeout; the report carries where it stands
+    /// ([`RenewReport::delivery`]) and, once delivered, the invoice
+    /// ([`RenewReport::bill`]). Only `GET`s are sent while waiting, never the order or
+    /// the payment again; drop the future (e.g. with `tokio::time::timeout` or
+    /// `select!`) to cancel the wait: the order stays paid.
+    pub fn wait_for_delivery(mut self, timeout: Duration) -> Self {
+        self.wait = Some(DeliveryWait::new(timeout));
+        self
+    }
+
+    /// Like [`wait_for_delivery`](Self::wait_for_delivery), with the delays of `wait`.
+    pub fn delivery_wait(mut self, wait: DeliveryWait) -> Self {
+        self.wait = Some(wait);
+        self
     }
 
     /// Renew the cheapest strategy covering these services instead of the service alone.
@@ -291,6 +389,13 @@ pub enum Step {
     Pay,
     /// `GET /me/order/{orderId}/status`.
     ReadStatus,
+    /// Looking for an earlier renewal order of the service (`GET /me/order` and the
+    /// orders' lines), before ordering.
+    FindEarlierOrders,
+    /// Waiting for delivery ([`RenewOptions::wait_for_delivery`]).
+    WaitDelivery,
+    /// Reading the invoice (`GET /me/bill?orderId=`, `GET /me/bill/{billId}`).
+    ReadBill,
 }
 
 impl fmt::Display for Step {
@@ -305,6 +410,9 @@ impl fmt::Display for Step {
             Step::CheckPaymentMean => "checking the payment mean",
             Step::Pay => "paying the order",
             Step::ReadStatus => "reading the order status",
+            Step::FindEarlierOrders => "looking for an earlier renewal order (GET /me/order)",
+            Step::WaitDelivery => "waiting for delivery",
+            Step::ReadBill => "reading the invoice",
         })
     }
 }
@@ -371,6 +479,48 @@ pub struct RenewReport {
     pub status: Option<OrderStatus>,
     /// The steps completed, in order.
     pub steps: Vec<Step>,
+    /// The earlier renewal order the run reused or found paid, when it found one
+    /// (`order` is then the reused order, or `None` when already renewed).
+    #[serde(default)]
+    pub earlier: Option<EarlierOrder>,
+    /// The payment method paid with, for [`PaymentChoice::Method`] and
+    /// [`PaymentChoice::Default`].
+    #[serde(default)]
+    pub payment_method: Option<PaymentMethod>,
+    /// Where delivery stood when the wait ended ([`RenewOptions::wait_for_delivery`]).
+    #[serde(default)]
+    pub delivery: Option<Delivery>,
+    /// The order's invoice, once delivered. Its `password`, `url` and `pdfUrl` are in
+    /// the value, not in the report's JSON nor in `Debug`.
+    #[serde(
+        default,
+        serialize_with = "crate::models::serialize_opt_bill_without_secrets"
+    )]
+    pub bill: Option<Bill>,
+    /// Why the invoice of a delivered order could not be read (it will be there later).
+    #[serde(default)]
+    pub bill_error: Option<String>,
+}
+
+/// An earlier renewal order [`renew`] found before ordering.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EarlierOrder {
+    /// The order, as found.
+    pub order: RenewalOrder,
+    /// What the run did with it.
+    pub outcome: EarlierOutcome,
+}
+
+/// What [`renew`] did with an earlier renewal order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum EarlierOutcome {
+    /// It was unpaid at the approved price and period: it was paid (with a payment
+    /// choice) instead of ordering again.
+    Reused,
+    /// It was paid already: nothing was ordered; the service is renewed by it.
+    AlreadyRenewed,
 }
 
 /// Why [`renew`] stopped, and where that leaves the account.
@@ -423,6 +573,10 @@ pub enum RenewError {
     OrderUncertain {
         /// When the order request was sent.
         attempted_at: SystemTime,
+        /// The service of the order (what [`resolve`] looks for).
+        service_id: ServiceId,
+        /// The period ordered, in months.
+        period_months: u32,
         /// The cause.
         #[source]
         source: Error,
@@ -456,6 +610,18 @@ pub enum RenewError {
         /// The cause.
         #[source]
         source: Error,
+    },
+    /// Earlier renewal orders of the service stand in the way: **nothing was ordered**
+    /// (see [`renew`]).
+    #[error(
+        "{problem} ({}); nothing was ordered: pay or cancel it in the control panel, choose it with RenewOptions::pay_order, or turn the check off with RenewOptions::no_reuse_check",
+        orders_list(orders)
+    )]
+    EarlierOrders {
+        /// What is wrong with them.
+        problem: EarlierProblem,
+        /// The orders (no secrets).
+        orders: Vec<RenewalOrder>,
     },
     /// The order was paid, but reading its status failed.
     #[error("order {order_id} was paid, but reading its status failed")]
@@ -505,6 +671,44 @@ pub enum UnpaidCause {
         /// What OVH lists.
         available: Vec<PaymentMean>,
     },
+    /// The payment method cannot pay this order (`GET /me/order/{id}/paymentMethods`).
+    #[error(
+        "payment method {requested} cannot pay this order (GET /me/order/{{orderId}}/paymentMethods lists: {})",
+        ids(allowed)
+    )]
+    PaymentMethodUnavailable {
+        /// The payment method id.
+        requested: u64,
+        /// The ids OVH lists for the order.
+        allowed: Vec<u64>,
+    },
+}
+
+fn ids(ids: &[u64]) -> String {
+    if ids.is_empty() {
+        return "none".into();
+    }
+    ids.iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn orders_list(orders: &[RenewalOrder]) -> String {
+    orders
+        .iter()
+        .map(|o| {
+            let period = o
+                .period
+                .as_ref()
+                .map_or("period unknown".to_owned(), |p| p.to_string());
+            format!(
+                "order {} {} {} {period}",
+                o.order_id, o.status, o.price_without_tax
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl RenewError {
@@ -521,7 +725,9 @@ impl RenewError {
     /// `true` when nothing was ordered (safe to try again).
     pub fn nothing_ordered(&self) -> bool {
         match self {
-            RenewError::NothingOrdered { .. } | RenewError::Selection(_) => true,
+            RenewError::NothingOrdered { .. }
+            | RenewError::Selection(_)
+            | RenewError::EarlierOrders { .. } => true,
             RenewError::PriceChanged { stage, .. } | RenewError::PriceUnreadable { stage, .. } => {
                 stage.before_order()
             }
@@ -569,7 +775,10 @@ fn needs_mean_id(mean: &PaymentMean) -> bool {
 }
 
 /// What can be refused about the payment choice before anything is sent.
-fn check_payment_choice(options: &RenewOptions) -> Result<(), RenewError> {
+fn check_payment_choice(
+    options: &RenewOptions,
+    endpoint: Option<&crate::Endpoint>,
+) -> Result<(), RenewError> {
     let refuse = |step, kind, text: String| RenewError::NothingOrdered {
         step,
         source: Error::refused(kind, text),
@@ -582,6 +791,13 @@ fn check_payment_choice(options: &RenewOptions) -> Result<(), RenewError> {
             RequestProblem::PaymentForDryRun,
             "a payment was given for a dry run: set order(true) to order and pay".into(),
         )),
+        Some(PaymentChoice::Registered { .. }) if endpoint == Some(&crate::Endpoint::OvhUs) => {
+            Err(refuse(
+                Step::CheckPaymentMean,
+                RequestProblem::PaymentChoice,
+                "ovh-us deprecated payWithRegisteredPaymentMean in 2017 (its schema names POST /me/order/{orderId}/pay as the replacement): pay with a payment method instead, default or method:<id> (PaymentChoice::Default or PaymentChoice::Method)".into(),
+            ))
+        }
         Some(PaymentChoice::Registered { mean, id: None }) if needs_mean_id(mean) => Err(refuse(
             Step::CheckPaymentMean,
             RequestProblem::PaymentChoice,
@@ -631,7 +847,7 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
     options: &RenewOptions,
 ) -> Result<RenewReport, RenewError> {
     let before = |step| move |source| RenewError::NothingOrdered { step, source };
-    check_payment_choice(options)?;
+    check_payment_choice(options, api.api_endpoint())?;
     let mut steps = Vec::with_capacity(9);
 
     let service_id = match &options.service {
@@ -701,49 +917,79 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
         available_payment_means: None,
         status: None,
         steps,
+        earlier: None,
+        payment_method: None,
+        delivery: None,
+        bill: None,
+        bill_error: None,
     };
     if !options.order {
         report.choices = choices;
         return Ok(report);
     }
 
-    if let Some(PaymentChoice::Method(method_id)) = &options.payment {
-        // Checkable before ordering: the id must be one of the account's payment methods.
-        let methods = api
-            .payment_methods()
-            .await
-            .map_err(before(Step::CheckPaymentMean))?;
-        if !methods.contains(method_id) {
-            let listed: Vec<String> = methods.iter().map(u64::to_string).collect();
-            return Err(before(Step::CheckPaymentMean)(Error::refused(
-                RequestProblem::PaymentChoice,
-                format!(
-                    "payment method {method_id} is not one of the account's payment methods (GET /me/payment/method lists: {})",
-                    if listed.is_empty() {
-                        "none".into()
-                    } else {
-                        listed.join(", ")
-                    }
-                ),
-            )));
-        }
-    }
+    // What can be checked about the payment before ordering.
+    let method = check_payment_method(api, options.payment.as_ref()).await?;
 
-    let order_request: RenewRequest = selected.order();
-    let attempted_at = SystemTime::now();
-    let order = match api.create_renew_order(service_id, &order_request).await {
-        Ok(order) => order,
-        Err(source) => return Err(order_failure(source, attempted_at)),
+    // An earlier renewal order of the service: reuse it, or stop.
+    let order = match earlier_decision(api, options, &approved, &report.period).await? {
+        Decision::Refuse(problem, orders) => {
+            return Err(RenewError::EarlierOrders { problem, orders });
+        }
+        Decision::AlreadyRenewed(found) => {
+            let Found { summary, .. } = *found;
+            report.steps.push(Step::FindEarlierOrders);
+            report.choices = choices;
+            report.status = Some(summary.status.clone());
+            if summary.status == OrderStatus::Delivered {
+                read_bill(api, summary.order_id, &mut report).await;
+            }
+            report.earlier = Some(EarlierOrder {
+                order: summary,
+                outcome: EarlierOutcome::AlreadyRenewed,
+            });
+            return Ok(report);
+        }
+        Decision::Reuse(found) => {
+            let Found { summary, order } = *found;
+            report.steps.push(Step::FindEarlierOrders);
+            report.earlier = Some(EarlierOrder {
+                order: summary,
+                outcome: EarlierOutcome::Reused,
+            });
+            order
+        }
+        Decision::Order => {
+            if options.reuse_window.is_some() {
+                report.steps.push(Step::FindEarlierOrders);
+            }
+            let order_request: RenewRequest = selected.order();
+            let attempted_at = SystemTime::now();
+            let order = match api.create_renew_order(service_id, &order_request).await {
+                Ok(order) => order,
+                Err(source) => {
+                    return Err(order_failure(
+                        source,
+                        attempted_at,
+                        service_id,
+                        report.period.months(),
+                    ));
+                }
+            };
+            if order.order_id == OrderId(0) {
+                // Never "order 0 was created": OVH answered, but without an id we can use.
+                return Err(RenewError::OrderUncertain {
+                    attempted_at,
+                    service_id,
+                    period_months: report.period.months(),
+                    source: missing_order_id(),
+                });
+            }
+            report.steps.push(Step::Order);
+            order
+        }
     };
-    if order.order_id == OrderId(0) {
-        // Never "order 0 was created": OVH answered, but without an id we can use.
-        return Err(RenewError::OrderUncertain {
-            attempted_at,
-            source: missing_order_id(),
-        });
-    }
     report.choices = choices;
-    report.steps.push(Step::Order);
     let order_id = order.order_id;
     let unpaid = |step, source| RenewError::OrderUnpaid {
         order_id,
@@ -770,8 +1016,8 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
     }
 
     if let Some(choice) = &options.payment {
-        let paid = match choice {
-            PaymentChoice::Registered { mean, id } => {
+        let paid = match (choice, &method) {
+            (PaymentChoice::Registered { mean, id }, _) => {
                 let available = api
                     .available_registered_payment_means(order_id)
                     .await
@@ -790,11 +1036,39 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
                     .await
                     .map_err(|e| payment_failure(order_id, e, attempted_at))
             }
-            PaymentChoice::Method(method_id) => {
+            (_, Some(method)) => {
+                let id = method.payment_method_id;
+                let usable = api
+                    .order_payment_methods(order_id)
+                    .await
+                    .map_err(|e| unpaid(Step::CheckPaymentMean, UnpaidCause::Api(e)))?;
+                if !usable.allows(id) {
+                    let mut allowed = usable.registered.clone();
+                    allowed.extend(usable.payment_methods.iter().map(|m| m.payment_method_id));
+                    allowed.sort_unstable();
+                    allowed.dedup();
+                    let cause = UnpaidCause::PaymentMethodUnavailable {
+                        requested: id,
+                        allowed,
+                    };
+                    return Err(unpaid(Step::CheckPaymentMean, cause));
+                }
+                report.steps.push(Step::CheckPaymentMean);
+                report.payment_method = Some(method.clone());
                 let attempted_at = SystemTime::now();
-                api.pay_with_payment_method(order_id, *method_id)
+                api.pay_with_payment_method(order_id, id)
                     .await
                     .map_err(|e| payment_failure(order_id, e, attempted_at))
+            }
+            (_, None) => {
+                // Unreachable: `check_payment_method` resolves every method choice.
+                return Err(unpaid(
+                    Step::CheckPaymentMean,
+                    UnpaidCause::Api(Error::refused(
+                        RequestProblem::PaymentChoice,
+                        format!("{choice} was not resolved to a payment method"),
+                    )),
+                ));
             }
         };
         paid?;
@@ -802,17 +1076,143 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
         report.payment = Some(choice.clone());
     }
 
-    match api.order_status(order_id).await {
-        Ok(status) => {
-            report.status = Some(status);
-            report.steps.push(Step::ReadStatus);
-            Ok(report)
-        }
+    let status = match api.order_status(order_id).await {
+        Ok(status) => status,
         Err(source) if report.payment.is_some() => {
-            Err(RenewError::StatusUnknown { order_id, source })
+            return Err(RenewError::StatusUnknown { order_id, source });
         }
-        Err(source) => Err(unpaid(Step::ReadStatus, UnpaidCause::Api(source))),
+        Err(source) => return Err(unpaid(Step::ReadStatus, UnpaidCause::Api(source))),
+    };
+    report.steps.push(Step::ReadStatus);
+    let mut last = status.clone();
+    if let (Some(wait), Some(_)) = (&options.wait, &report.payment) {
+        let delivery = delivery::wait(api, order_id, status.clone(), wait).await;
+        last = delivery.status.clone();
+        report.delivery = Some(delivery);
+        report.steps.push(Step::WaitDelivery);
     }
+    if report.payment.is_some() && last == OrderStatus::Delivered {
+        read_bill(api, order_id, &mut report).await;
+    }
+    report.status = Some(last);
+    Ok(report)
+}
+
+/// Reads the invoice of a delivered order into the report (an error is kept as text: the
+/// order is paid and delivered whatever the invoice call answers).
+async fn read_bill<A: ServiceRenewApi + ?Sized>(
+    api: &A,
+    order_id: OrderId,
+    report: &mut RenewReport,
+) {
+    match delivery::bill(api, order_id).await {
+        Ok(bill) => {
+            report.bill = bill;
+            report.steps.push(Step::ReadBill);
+        }
+        Err(e) => report.bill_error = Some(e),
+    }
+}
+
+/// For [`PaymentChoice::Method`] and [`PaymentChoice::Default`], before ordering: the
+/// payment method, listed by the account and `VALID` (else nothing is ordered).
+async fn check_payment_method<A: ServiceRenewApi + ?Sized>(
+    api: &A,
+    choice: Option<&PaymentChoice>,
+) -> Result<Option<PaymentMethod>, RenewError> {
+    let before = |source| RenewError::NothingOrdered {
+        step: Step::CheckPaymentMean,
+        source,
+    };
+    let refuse = |text: String| before(Error::refused(RequestProblem::PaymentChoice, text));
+    let id = match choice {
+        Some(PaymentChoice::Method(method_id)) => {
+            // The id must be one of the account's payment methods.
+            let methods = api.payment_methods().await.map_err(before)?;
+            if !methods.contains(method_id) {
+                return Err(refuse(format!(
+                    "payment method {method_id} is not one of the account's payment methods (GET /me/payment/method lists: {})",
+                    ids(&methods)
+                )));
+            }
+            *method_id
+        }
+        Some(PaymentChoice::Default) => {
+            let defaults = api
+                .payment_methods_matching(PaymentMethodFilter::all().default_only())
+                .await
+                .map_err(before)?;
+            match defaults.as_slice() {
+                [] => {
+                    return Err(refuse(
+                        "the account has no default payment method (GET /me/payment/method?default=true lists none): set one in the control panel, or pay with method:<id>".into(),
+                    ));
+                }
+                [one] => *one,
+                several => {
+                    return Err(refuse(format!(
+                        "the account lists several default payment methods ({}): pay with method:<id>",
+                        ids(several)
+                    )));
+                }
+            }
+        }
+        _ => return Ok(None),
+    };
+    let method = api.payment_method(id).await.map_err(before)?;
+    if !method.is_valid() {
+        let label = method.label.as_deref().unwrap_or("no label");
+        return Err(refuse(format!(
+            "payment method {id} ({} {label}) is {}, not VALID: it cannot pay; choose a VALID one (GET /me/payment/method?status=VALID)",
+            method.payment_type, method.status
+        )));
+    }
+    Ok(Some(method))
+}
+
+/// What to do about earlier renewal orders of the service (see [`renew`]).
+async fn earlier_decision<A: ServiceRenewApi + ?Sized>(
+    api: &A,
+    options: &RenewOptions,
+    approved: &Amount,
+    period: &RenewPeriod,
+) -> Result<Decision, RenewError> {
+    let before = |source| RenewError::NothingOrdered {
+        step: Step::FindEarlierOrders,
+        source,
+    };
+    if options.pay_order.is_none() && options.reuse_window.is_none() {
+        return Ok(Decision::Order);
+    }
+    let name = recovery::service_name(api, &options.service)
+        .await
+        .map_err(before)?;
+    if let Some(order_id) = options.pay_order {
+        let Some(found) = recovery::examine(api, order_id, &name)
+            .await
+            .map_err(before)?
+        else {
+            return Ok(Decision::Refuse(EarlierProblem::NotARenewal, Vec::new()));
+        };
+        if matches!(
+            found.summary.status,
+            OrderStatus::Cancelled | OrderStatus::Cancelling
+        ) {
+            return Ok(Decision::Refuse(
+                EarlierProblem::Cancelled,
+                vec![found.summary],
+            ));
+        }
+        return Ok(recovery::decide(vec![found], approved, period));
+    }
+    let window = options.reuse_window.unwrap_or(DEFAULT_REUSE_WINDOW);
+    let window = chrono::TimeDelta::from_std(window).unwrap_or(chrono::TimeDelta::MAX);
+    let since = chrono::Utc::now()
+        .checked_sub_signed(window)
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC);
+    let mut found = recovery::find(api, &name, since).await.map_err(before)?;
+    found.retain(|f| !options.ignore_orders.contains(&f.summary.order_id));
+    Ok(recovery::decide(found, approved, period))
 }
 
 /// `true` when OVH certainly did not act on the request: it answered with a 4xx (a
@@ -823,7 +1223,12 @@ fn certainly_refused(source: &Error) -> bool {
 
 /// Classifies a failed order request: refused by OVH (nothing ordered), never sent
 /// (nothing ordered), or unknown.
-fn order_failure(source: Error, attempted_at: SystemTime) -> RenewError {
+fn order_failure(
+    source: Error,
+    attempted_at: SystemTime,
+    service_id: ServiceId,
+    period_months: u32,
+) -> RenewError {
     if certainly_refused(&source) {
         RenewError::NothingOrdered {
             step: Step::Order,
@@ -832,6 +1237,8 @@ fn order_failure(source: Error, attempted_at: SystemTime) -> RenewError {
     } else {
         RenewError::OrderUncertain {
             attempted_at,
+            service_id,
+            period_months,
             source,
         }
     }

@@ -189,6 +189,8 @@ async fn no_secret_in_any_debug_or_display() {
         },
         RenewError::OrderUncertain {
             attempted_at: SystemTime::now(),
+            service_id: ServiceId(118_977_335),
+            period_months: 1,
             source: transport,
         },
         RenewError::OrderUnpaid {
