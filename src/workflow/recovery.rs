@@ -285,16 +285,19 @@ pub(crate) enum Decision {
     Refuse(EarlierProblem, Vec<RenewalOrder>),
 }
 
-/// The pure rule of re-runs: cancelled orders do not count; the one order left, at
-/// `approved` (without tax, exact micro-cents and currency) for `period`, is reused when
-/// unpaid and means "already renewed" when paid; anything else (several orders, another
-/// price or period, an unclear status) is refused.
+/// The pure rule of re-runs. Cancelled orders do not count. The candidates are the
+/// orders at `approved` (without tax, exact micro-cents and currency) for `period`: one
+/// is reused when unpaid and means "already renewed" when paid; several are refused.
+/// Without a candidate, one order at another price or period is refused (it may be this
+/// service's, priced or timed otherwise) and several orders are refused; orders at
+/// another price or period next to a candidate are left alone (two services may share a
+/// name, like a domain and its hosting).
 pub(crate) fn decide(
     found: Vec<Found>,
     approved: &crate::models::Amount,
     period: &RenewPeriod,
 ) -> Decision {
-    let mut live: Vec<Found> = found
+    let live: Vec<Found> = found
         .into_iter()
         .filter(|f| {
             !matches!(
@@ -303,32 +306,45 @@ pub(crate) fn decide(
             )
         })
         .collect();
-    if live.len() > 1 {
-        return Decision::Refuse(
+    let same_price =
+        |f: &Found| f.summary.price_without_tax.amount().ok().as_ref() == Some(approved);
+    let same_period =
+        |f: &Found| f.summary.period.as_ref().map(RenewPeriod::months) == Some(period.months());
+    let (mut exact, other): (Vec<Found>, Vec<Found>) = live
+        .into_iter()
+        .partition(|f| same_price(f) && same_period(f));
+    if exact.len() > 1 {
+        let all = exact.into_iter().chain(other).map(|f| f.summary).collect();
+        return Decision::Refuse(EarlierProblem::Several, all);
+    }
+    if let Some(one) = exact.pop() {
+        let status = one.summary.status.clone();
+        return if is_paid(&status) {
+            Decision::AlreadyRenewed(Box::new(one))
+        } else if status == OrderStatus::NotPaid {
+            Decision::Reuse(Box::new(one))
+        } else {
+            Decision::Refuse(EarlierProblem::UnclearStatus, vec![one.summary])
+        };
+    }
+    match other.len() {
+        0 => Decision::Order,
+        1 => {
+            let problem = if !is_paid(&other[0].summary.status)
+                && other[0].summary.status != OrderStatus::NotPaid
+            {
+                EarlierProblem::UnclearStatus
+            } else if !same_price(&other[0]) {
+                EarlierProblem::OtherPrice
+            } else {
+                EarlierProblem::OtherPeriod
+            };
+            Decision::Refuse(problem, other.into_iter().map(|f| f.summary).collect())
+        }
+        _ => Decision::Refuse(
             EarlierProblem::Several,
-            live.into_iter().map(|f| f.summary).collect(),
-        );
-    }
-    let Some(one) = live.pop() else {
-        return Decision::Order;
-    };
-    let status = one.summary.status.clone();
-    if !is_paid(&status) && status != OrderStatus::NotPaid {
-        return Decision::Refuse(EarlierProblem::UnclearStatus, vec![one.summary]);
-    }
-    // Paid or not, an order at another price or period is not taken for this renewal
-    // (two services may share a name, like a domain and its hosting): refused.
-    let price = one.summary.price_without_tax.amount().ok();
-    if price.as_ref() != Some(approved) {
-        return Decision::Refuse(EarlierProblem::OtherPrice, vec![one.summary]);
-    }
-    if one.summary.period.as_ref().map(RenewPeriod::months) != Some(period.months()) {
-        return Decision::Refuse(EarlierProblem::OtherPeriod, vec![one.summary]);
-    }
-    if is_paid(&status) {
-        Decision::AlreadyRenewed(Box::new(one))
-    } else {
-        Decision::Reuse(Box::new(one))
+            other.into_iter().map(|f| f.summary).collect(),
+        ),
     }
 }
 
@@ -444,5 +460,119 @@ fn of_status(order_id: OrderId, status: OrderStatus) -> Resolution {
             order_id,
             status: s,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::{Amount, CurrencyCode};
+
+    fn found(id: u64, status: OrderStatus, ucents: i64, months: Option<u32>) -> Found {
+        let price = Price::from_ucents(ucents, CurrencyCode::Eur);
+        let order = Order::new(OrderId(id), price.clone(), price.clone(), price.clone());
+        Found {
+            summary: RenewalOrder {
+                order_id: OrderId(id),
+                date: None,
+                status,
+                price_without_tax: price.clone(),
+                price_with_tax: price,
+                period: months.map(RenewPeriod::from_months),
+                lines: Vec::new(),
+            },
+            order,
+        }
+    }
+
+    fn outcome(d: Decision) -> (&'static str, Vec<u64>) {
+        let ids = |v: &[RenewalOrder]| v.iter().map(|o| o.order_id.0).collect();
+        match d {
+            Decision::Order => ("order", vec![]),
+            Decision::Reuse(f) => ("reuse", vec![f.summary.order_id.0]),
+            Decision::AlreadyRenewed(f) => ("renewed", vec![f.summary.order_id.0]),
+            Decision::Refuse(EarlierProblem::Several, v) => ("several", ids(&v)),
+            Decision::Refuse(EarlierProblem::OtherPrice, v) => ("price", ids(&v)),
+            Decision::Refuse(EarlierProblem::OtherPeriod, v) => ("period", ids(&v)),
+            Decision::Refuse(EarlierProblem::UnclearStatus, v) => ("unclear", ids(&v)),
+            Decision::Refuse(_, v) => ("other", ids(&v)),
+        }
+    }
+
+    #[test]
+    fn rerun_decisions() {
+        use OrderStatus::*;
+        let approved = Amount::new(100, CurrencyCode::Eur);
+        let year = RenewPeriod::from_months(12);
+        type Row = (Vec<Found>, (&'static str, Vec<u64>));
+        let rows: Vec<Row> = vec![
+            (vec![], ("order", vec![])),
+            (vec![found(1, Cancelled, 100, Some(12))], ("order", vec![])),
+            (vec![found(1, NotPaid, 100, Some(12))], ("reuse", vec![1])),
+            (
+                vec![found(1, Delivered, 100, Some(12))],
+                ("renewed", vec![1]),
+            ),
+            (
+                vec![found(1, Checking, 100, Some(12))],
+                ("renewed", vec![1]),
+            ),
+            (
+                vec![found(1, DocumentsRequested, 100, Some(12))],
+                ("unclear", vec![1]),
+            ),
+            (vec![found(1, NotPaid, 101, Some(12))], ("price", vec![1])),
+            (vec![found(1, Delivered, 101, Some(12))], ("price", vec![1])),
+            (vec![found(1, NotPaid, 100, Some(1))], ("period", vec![1])),
+            (vec![found(1, NotPaid, 100, None)], ("period", vec![1])),
+            (
+                vec![found(1, Other("x".into()), 101, None)],
+                ("unclear", vec![1]),
+            ),
+            (
+                vec![
+                    found(1, NotPaid, 100, Some(12)),
+                    found(2, NotPaid, 100, Some(12)),
+                ],
+                ("several", vec![1, 2]),
+            ),
+            (
+                vec![
+                    found(1, Delivered, 100, Some(12)),
+                    found(2, NotPaid, 100, Some(12)),
+                ],
+                ("several", vec![1, 2]),
+            ),
+            // A same-named service's order next to this one's: this one is taken.
+            (
+                vec![
+                    found(1, NotPaid, 3488, Some(12)),
+                    found(2, NotPaid, 100, Some(12)),
+                ],
+                ("reuse", vec![2]),
+            ),
+            (
+                vec![
+                    found(1, NotPaid, 3488, Some(12)),
+                    found(2, NotPaid, 7, Some(12)),
+                ],
+                ("several", vec![1, 2]),
+            ),
+            (
+                vec![
+                    found(1, Cancelled, 100, Some(12)),
+                    found(2, NotPaid, 100, Some(12)),
+                ],
+                ("reuse", vec![2]),
+            ),
+        ];
+        for (i, (input, want)) in rows.into_iter().enumerate() {
+            let got = outcome(decide(input, &approved, &year));
+            assert_eq!((got.0, got.1.clone()), (want.0, want.1), "row {i}");
+        }
+        // Another currency with the same micro-cents is another price.
+        let usd = Amount::new(100, CurrencyCode::Usd);
+        let got = outcome(decide(vec![found(1, NotPaid, 100, Some(12))], &usd, &year));
+        assert_eq!(got.0, "price");
     }
 }
