@@ -48,6 +48,13 @@ impl Backend {
     }
 }
 
+impl Backend {
+    /// The sandbox OVH, when running in the sandbox.
+    pub fn sandbox(&self) -> Option<&ovh_renew::testing::MockOvh> {
+        self._mock.as_ref()
+    }
+}
+
 /// Prints an error and its causes to stderr.
 pub fn report_error(err: &(dyn std::error::Error + 'static)) {
     eprintln!("error: {err}");
