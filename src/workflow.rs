@@ -23,6 +23,50 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! # Re-runs, recovery and payment choices
+//!
+//! **A re-run never orders twice.** Before creating a real order, [`renew`] looks for
+//! renewal orders of the service made in the last 7 days
+//! ([`RenewOptions::reuse_window`]; [`RenewOptions::no_reuse_check`] turns it off) with
+//! [`find_renewal_orders`]. The candidates are those at the approved price (without tax,
+//! exact micro-cents and currency: [`RenewOptions::approved_price`], else the dry run's)
+//! for the same period: one unpaid candidate is paid instead of ordering
+//! ([`EarlierOutcome::Reused`]); one paid candidate (`checking`, `delivering`,
+//! `delivered`) means the service is renewed: `Ok`, nothing ordered
+//! ([`EarlierOutcome::AlreadyRenewed`]); several candidates, or with none a single order at
+//! another price or period, or an unclear status, are refused with
+//! [`RenewError::EarlierOrders`] listing them. Cancelled orders do not count. If the lookup
+//! fails (a key without `GET /me/order`), nothing is ordered and the error names the rule.
+//! [`RenewOptions::pay_order`] pays one given order after the same checks.
+//!
+//! **Uncertain errors resolve themselves.** [`resolve`] says what an
+//! [`OrderUncertain`](RenewError::OrderUncertain) or
+//! [`PaymentUncertain`](RenewError::PaymentUncertain) left behind: no order, an unpaid
+//! order (its id), a paid one.
+//!
+//! **Payment choices.** [`PaymentChoice::Default`] pays with the account's default
+//! payment method, [`PaymentChoice::Method`] with a payment method id (both refused before
+//! ordering unless the method exists and is `VALID`, then checked against what OVH lists
+//! for the order); [`PaymentChoice::Registered`] pays with a registered mean and its
+//! `paymentMeanId` (read it from [`PaymentMethod::payment_mean_id`]; refused on `ovh-us`,
+//! which deprecated that route). [`RenewOptions::wait_for_delivery`] then follows the order
+//! to delivery and the report carries its invoice ([`RenewReport::bill`]).
+//!
+//! ## The matching rule
+//!
+//! OVH's order models carry no service id; what links an order to a service is the service
+//! *name* in the `domain` of its lines. A line renews a service when it is not cancelled,
+//! its `domain` is the service's name (the `serviceName` of [`ServiceRef::Named`], else the
+//! resource name of `GET /service/{serviceId}`), and it says it is a renewal:
+//! `detailType == RENEW` ([`MatchRule::DetailType`]), its extension's `action == renew`
+//! ([`MatchRule::ExtensionAction`]), or both ([`MatchRule::Both`]). The period is the
+//! extension's `plan.duration` (lines carry none). Two services may share a name (a domain
+//! and its web hosting): price and period tell their orders apart, and
+//! [`execute_plan`](crate::planner::execute_plan) leaves the orders of its own run out
+//! ([`RenewOptions::ignore_orders`]). This rule was **assembled from OVH's v1 schema**: no
+//! public recording of a renewal order's details exists. `ovh-us` answers some of these
+//! routes with other models; only the EU schema is supported.
 
 mod delivery;
 mod recovery;

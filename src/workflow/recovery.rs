@@ -2,15 +2,7 @@
 //! ([`find_renewal_orders`]), decide what a re-run does with them, and say what an
 //! uncertain error left behind ([`resolve`]).
 //!
-//! **The matching rule.** OVH's order models carry no service id (checked against every
-//! order model of the v1 schema); what links an order to a service is the service *name*
-//! in the `domain` of its lines. A line renews a service when it is not cancelled, its
-//! `domain` is the service's name, and it says it is a renewal: `detailType == RENEW`
-//! ([`MatchRule::DetailType`]), or its extension's `action == renew`
-//! ([`MatchRule::ExtensionAction`]), or both ([`MatchRule::Both`]). The period comes from
-//! the extension's `plan.duration` (lines carry none). This rule was **assembled from
-//! OVH's schema**: no public recording of a renewal order's details exists, so check it
-//! against your account's orders before relying on it for other products.
+//! The matching rule is in the [workflow docs](crate::workflow#the-matching-rule).
 
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
@@ -47,7 +39,7 @@ pub struct MatchedLine {
 }
 
 /// An order with at least one line renewing the service (see the
-/// [matching rule](self)). Holds no password or URL.
+/// [matching rule](crate::workflow#the-matching-rule)). Holds no password or URL.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RenewalOrder {
@@ -124,7 +116,7 @@ pub(crate) async fn service_name<A: ServiceRenewApi + ?Sized>(
 /// Lists the orders created since `since` (`GET /me/order?date.from=`, never bounded by
 /// the local clock: OVH's may be ahead of it), reads their lines, and returns those with
 /// a line renewing `service`, oldest first, each with its status, prices, period and the
-/// matching lines (see the [matching rule](self)). Orders without such a line are left
+/// matching lines (see the [matching rule](crate::workflow#the-matching-rule)). Orders without such a line are left
 /// out; nothing is guessed: a line naming the service whose type is not `RENEW` and
 /// whose extension cannot be read makes the whole lookup fail.
 ///
