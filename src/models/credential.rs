@@ -77,9 +77,11 @@ impl AccessRule {
     /// * `GET` `/vps/*/serviceInfos`, `/domain/*/serviceInfos`,
     ///   `/hosting/web/*/serviceInfos`, `/dedicated/server/*/serviceInfos`;
     /// * `POST /service/*/renew`;
-    /// * `GET /me/order/*`; `POST /me/order/*/payWithRegisteredPaymentMean` and
-    ///   `POST /me/order/*/pay`;
-    /// * `GET /me/payment/method`.
+    /// * `GET /me/order` (the order list) and `GET /me/order/*` (an order, its status,
+    ///   lines, follow-up, payment means and methods);
+    ///   `POST /me/order/*/payWithRegisteredPaymentMean` and `POST /me/order/*/pay`;
+    /// * `GET /me/payment/method` and `GET /me/payment/method/*`;
+    /// * `GET /me/bill` and `GET /me/bill/*` (the invoice).
     ///
     /// Pass them to [`OvhClient::request_consumer_key`](crate::OvhClient::request_consumer_key).
     /// `service_infos` of other products needs its own `GET /{product}/*/serviceInfos`.

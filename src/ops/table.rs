@@ -208,7 +208,10 @@ macro_rules! for_each_op {
                 payment_mean_id: Option<u64>,
             ) -> () = Call::PayWithRegisteredPaymentMean { order_id, payment_mean, payment_mean_id };
 
-            /// `GET /me/payment/method`: the ids of the account's payment methods.
+            /// `GET /me/payment/method`: the ids of every payment method of the account, whatever
+            /// their status (expired and cancelled included): read each with
+            /// [`payment_method`](Self::payment_method), or list only some with
+            /// [`payment_methods_matching`](Self::payment_methods_matching).
             ///
             /// ```no_run
             /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -227,10 +230,13 @@ macro_rules! for_each_op {
             ///
             /// ```no_run
             /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::models::PaymentMethodFilter;
             /// use ovh_renew::{OrderId, OvhClient, ServiceRenewApi};
             /// let client = OvhClient::from_env()?;
             /// let order = OrderId(300_000_001);
-            /// if let Some(method) = client.payment_methods().await?.first() {
+            /// // The default method, and only if it can pay (an expired card cannot).
+            /// let usable = PaymentMethodFilter::valid().default_only();
+            /// if let Some(method) = client.payment_methods_matching(usable).await?.first() {
             ///     client.pay_with_payment_method(order, *method).await?;
             /// }
             /// # Ok(()) }
