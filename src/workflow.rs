@@ -611,7 +611,7 @@ pub enum RenewError {
     /// order (no answer, a 5xx, an answer that cannot be read, or an answer without a
     /// usable order id). It was **not** resent.
     #[error(
-        "creating the order failed and the order may or may not exist: check GET /me/order for orders created since {} before trying again",
+        "creating the order failed and the order may or may not exist: check GET /me/order for orders created since {} (workflow::resolve does) before trying again; a re-run of renew looks for it before ordering",
         rfc3339(*attempted_at)
     )]
     OrderUncertain {
