@@ -729,3 +729,88 @@ async fn the_invoice_secrets_stay_out_of_debug_and_the_report_json_over_http() {
         ]
     );
 }
+
+#[tokio::test]
+async fn over_http_a_rerun_sends_one_order_and_one_payment_in_all() {
+    let mock = MockOvh::start().await;
+    let client = mock.client();
+    renew(&client, &vps("P3M")).await.unwrap();
+    let report = renew(&client, &vps("P3M").pay(PaymentChoice::Default))
+        .await
+        .unwrap();
+    assert_eq!(
+        report.earlier.map(|e| e.outcome),
+        Some(EarlierOutcome::Reused)
+    );
+    let requests = mock.requests();
+    let count = |m: &str, route: &str| requests.iter().filter(|r| r.is(m, route)).count();
+    assert_eq!(
+        count("POST", "/service/{serviceId}/renew"),
+        3,
+        "two dry runs, one order"
+    );
+    assert_eq!(count("POST", "/me/order/{orderId}/pay"), 1);
+    assert_eq!(count("GET", "/me/order"), 2, "one lookup per run");
+    assert_eq!((mock.orders().len(), mock.payments().len()), (1, 1));
+}
+
+/// A server whose order is paid but never delivered ("delivering" forever), whose
+/// follow-up answers `null`, and which counts what it receives.
+fn never_delivered(r: &RawRequest) -> RawReply {
+    let t = r.target.as_str();
+    let ok = |name: &str| RawReply::Full(200, fixture(name));
+    match (r.method.as_str(), t) {
+        ("GET", _) if t.contains("/renew?") => ok("renew_descriptions_vps.json"),
+        ("POST", _) if t.ends_with("/renew") => ok("renew_order_vps.json"),
+        ("GET", "/1.0/service/118977335") => ok("service_get_vps.json"),
+        ("GET", _) if t.starts_with("/1.0/me/order?") => RawReply::Full(200, b"[]".to_vec()),
+        ("GET", _) if t.starts_with("/1.0/me/payment/method?") => ok("payment_method_list.json"),
+        ("GET", "/1.0/me/payment/method/9876543") => ok("payment_method.json"),
+        ("GET", _) if t.ends_with("/paymentMethods") => ok("me_order_payment_methods.json"),
+        ("POST", "/1.0/me/order/214110657/pay") => RawReply::Full(200, b"null".to_vec()),
+        ("GET", "/1.0/me/order/214110657/status") => {
+            RawReply::Full(200, b"\"delivering\"".to_vec())
+        }
+        ("GET", "/1.0/me/order/214110657/followUp") => RawReply::Full(200, b"null".to_vec()),
+        _ => RawReply::Full(404, fixture("error_not_found.json")),
+    }
+}
+
+#[tokio::test]
+async fn a_server_that_never_delivers_is_polled_until_the_timeout_and_paid_once() {
+    let server = RawServer::start(never_delivered).await;
+    let client = server.builder().build().unwrap();
+    let options = RenewOptions::new(sandbox::VPS_ID, p("P3M"))
+        .order(true)
+        .pay(PaymentChoice::Default)
+        .delivery_wait(fast(60));
+    let report = renew(&client, &options).await.unwrap();
+    let delivery = report.delivery.as_ref().unwrap();
+    assert_eq!(delivery.end, DeliveryEnd::TimedOut);
+    assert_eq!(delivery.status, OrderStatus::Delivering);
+    assert!(
+        delivery.follow_up.is_empty(),
+        "a null follow-up is not a step"
+    );
+    assert!(report.bill.is_none(), "not delivered: no invoice asked for");
+    let received = server.received();
+    let targets = |m: &str, t: &str| {
+        received
+            .iter()
+            .filter(|r| r.method == m && r.target == t)
+            .count()
+    };
+    assert_eq!(targets("POST", "/1.0/me/order/214110657/pay"), 1);
+    assert_eq!(targets("POST", "/1.0/service/118977335/renew"), 2);
+    assert_eq!(
+        targets("GET", "/1.0/me/order/214110657/status"),
+        delivery.polls as usize
+    );
+    assert!(delivery.polls >= 2, "{}", delivery.polls);
+    assert!(
+        received
+            .iter()
+            .all(|r| !r.target.starts_with("/1.0/me/bill")),
+        "no invoice read for an order not delivered"
+    );
+}
