@@ -673,6 +673,8 @@ impl Account {
     /// first seen delivered.
     fn poll(&mut self, id: OrderId) -> Result<OrderStatus, Refusal> {
         let number = self.next_bill;
+        // Keyed apart from the order passwords (ids from 300000001, numbers from 60000001).
+        let password = self.password(OrderId(number.wrapping_add(1 << 62)));
         let record = self
             .orders
             .iter_mut()
@@ -684,7 +686,6 @@ impl Account {
         }
         if status == OrderStatus::Delivered && record.bill.is_none() {
             let o = &record.order;
-            let password = format!("{:010x}", number.wrapping_mul(0x9e37_79b9) & 0xff_ffff_ffff);
             let bill_id = BillId(format!("FR{number}"));
             let url = format!(
                 "https://www.ovh.com/cgi-bin/order/facture.cgi?reference={bill_id}&passwd={password}"
@@ -953,7 +954,7 @@ impl Account {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::sandbox::{DOMAIN_ID, HOSTING_ID, VPS_BACKUP_ID, VPS_ID};
+    use crate::testing::sandbox::{self, DOMAIN_ID, HOSTING_ID, VPS_BACKUP_ID, VPS_ID};
 
     fn period(text: &str) -> RenewPeriod {
         text.parse().unwrap()
@@ -1102,6 +1103,58 @@ mod tests {
                 }
             })
         );
+    }
+
+    #[test]
+    fn a_paid_order_advances_over_reads_and_is_invoiced_once_at_delivery() {
+        let mut account = Account::sandbox();
+        account.set_delivery_polls(3);
+        let id = account
+            .renew(VPS_ID, false, &period("P3M"), &[VPS_ID])
+            .unwrap()
+            .order_id;
+        let bills =
+            |account: &mut Account| match account.handle(&Call::BillsForOrder { order_id: id }) {
+                Ok(Reply::BillsForOrder(ids)) => ids,
+                other => panic!("{other:?}"),
+            };
+        assert_eq!(account.order_status(id), Ok(OrderStatus::NotPaid));
+        assert_eq!(
+            account.order_status(id),
+            Ok(OrderStatus::NotPaid),
+            "unpaid stays"
+        );
+        account
+            .pay_with_payment_method(id, sandbox::DEFAULT_PAYMENT_METHOD)
+            .unwrap();
+        let seen: Vec<OrderStatus> = (0..5).map(|_| account.order_status(id).unwrap()).collect();
+        use OrderStatus::{Checking, Delivered, Delivering};
+        assert_eq!(
+            seen,
+            [Checking, Delivering, Delivering, Delivered, Delivered]
+        );
+        let ids = bills(&mut account);
+        assert_eq!(ids.len(), 1, "one invoice, made once");
+        assert_eq!(ids[0].as_str(), format!("FR{}", sandbox::FIRST_BILL_NUMBER));
+        let Ok(Reply::Bill(bill)) = account.handle(&Call::Bill {
+            bill_id: ids[0].clone(),
+        }) else {
+            panic!("no bill")
+        };
+        assert_eq!(bill.price_with_tax.ucents(), 12_420_000_000);
+        assert_eq!(bill.password.len(), 10);
+        assert!(bill.pdf_url.contains(&bill.password));
+        // Expired and unknown methods cannot pay.
+        let other = account
+            .renew(VPS_ID, false, &period("P1M"), &[VPS_ID])
+            .unwrap()
+            .order_id;
+        let err = account
+            .pay_with_payment_method(other, sandbox::EXPIRED_PAYMENT_METHOD)
+            .unwrap_err();
+        assert!(err.message.contains("EXPIRED"), "{}", err.message);
+        assert_eq!(err.status, 403);
+        assert!(bills(&mut account).len() == 1);
     }
 
     #[test]
