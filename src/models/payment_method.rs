@@ -262,7 +262,10 @@ impl PaymentMethodFilter {
 
 /// What an order can be paid with (`billing.order.PaymentMethods`, `GET
 /// /me/order/{orderId}/paymentMethods`, BETA).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// `Debug` shows how many `available` entries there are, not their contents (their shape
+/// is undocumented and may carry payment-form sessions).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrderPaymentMethods {
@@ -276,6 +279,19 @@ pub struct OrderPaymentMethods {
     /// Ids of the registered payment methods that can pay it.
     #[serde(default, deserialize_with = "null_default")]
     pub registered: Vec<u64>,
+}
+
+impl fmt::Debug for OrderPaymentMethods {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OrderPaymentMethods")
+            .field(
+                "available",
+                &format_args!("<{} entries>", self.available.len()),
+            )
+            .field("payment_methods", &self.payment_methods)
+            .field("registered", &self.registered)
+            .finish()
+    }
 }
 
 impl OrderPaymentMethods {
@@ -363,6 +379,11 @@ mod tests {
         assert!(!methods.allows(1));
         assert_eq!(methods.payment_methods[0].payment_mean_id, Some(2_233_445));
         roundtrip(&methods);
+        let debug = format!("{methods:?}");
+        assert!(
+            debug.contains("<1 entries>") && !debug.contains("oneshot"),
+            "{debug}"
+        );
         let nulls: OrderPaymentMethods =
             decode(r#"{"available":null,"paymentMethods":null,"registered":null}"#);
         assert!(nulls.registered.is_empty() && !nulls.allows(0));
