@@ -444,6 +444,36 @@ pub struct ExecutedLine {
     pub skipped: Option<LineSkip>,
 }
 
+impl ExecutedLine {
+    /// The order this line stands on, told apart: created by this run, an earlier run's
+    /// unpaid order reused, or an earlier run's paid order that already renews the
+    /// service. `None` for a dry run, a skipped line, or an error (see its
+    /// [`order_id`](RenewError::order_id)).
+    pub fn order(&self) -> Option<LineOrder> {
+        let report = self.outcome.as_ref()?.as_ref().ok()?;
+        match &report.earlier {
+            Some(e) if e.outcome == workflow::EarlierOutcome::AlreadyRenewed => {
+                Some(LineOrder::AlreadyRenewed(e.order.order_id))
+            }
+            Some(e) => Some(LineOrder::Reused(e.order.order_id)),
+            None => report.order.as_ref().map(|o| LineOrder::New(o.order_id)),
+        }
+    }
+}
+
+/// What order an [`ExecutedLine`] stands on ([`ExecutedLine::order`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum LineOrder {
+    /// Created by this run.
+    New(OrderId),
+    /// An earlier run's unpaid renewal order, paid (when a payment was given) instead of
+    /// ordering again.
+    Reused(OrderId),
+    /// An earlier run's paid order: nothing was ordered.
+    AlreadyRenewed(OrderId),
+}
+
 /// Why [`execute_plan`] did not run a line. Nothing was sent for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[non_exhaustive]

@@ -10,7 +10,7 @@ use ovh_renew::models::{
     PaymentMethodFilter, PaymentMethodStatus, RenewPeriod,
 };
 use ovh_renew::ops::{Call, Op, Reply};
-use ovh_renew::planner::{PeriodChoice, PlanOptions, execute_plan, plan};
+use ovh_renew::planner::{ExecutedLine, LineOrder, PeriodChoice, PlanOptions, execute_plan, plan};
 use ovh_renew::testing::{FakeRenewApi, MockOvh, PaidWith, api_error, sandbox, transport_error};
 use ovh_renew::workflow::{
     DeliveryEnd, DeliveryWait, EarlierOutcome, EarlierProblem, MatchRule, PaymentChoice,
@@ -594,6 +594,14 @@ async fn the_planner_pays_unpaid_orders_of_an_earlier_run_and_tells_them_apart()
         r.earlier.is_none() && r.order.is_some()
     }));
     assert_eq!(fake.orders().len(), 2);
+    let made: Vec<Option<LineOrder>> = run1.iter().map(ExecutedLine::order).collect();
+    assert_eq!(
+        made,
+        [
+            Some(LineOrder::New(OrderId(300_000_001))),
+            Some(LineOrder::New(OrderId(300_000_002)))
+        ]
+    );
     // The plan still has both lines; run 2 pays the two unpaid orders, orders nothing.
     let planned = plan(&fake, &options, None).await.unwrap();
     assert_eq!(planned.ready().count(), 2);
@@ -608,6 +616,14 @@ async fn the_planner_pays_unpaid_orders_of_an_earlier_run_and_tells_them_apart()
             line.service_id
         );
     }
+    let reused: Vec<Option<LineOrder>> = run2.iter().map(ExecutedLine::order).collect();
+    assert_eq!(
+        reused,
+        [
+            Some(LineOrder::Reused(OrderId(300_000_001))),
+            Some(LineOrder::Reused(OrderId(300_000_002)))
+        ]
+    );
     assert_eq!((fake.orders().len(), fake.payments().len()), (2, 2));
     // Run 3: both already renewed.
     let run3 = execute_plan(&fake, &planned, Some(&pay)).await;
@@ -618,6 +634,10 @@ async fn the_planner_pays_unpaid_orders_of_an_earlier_run_and_tells_them_apart()
             Some(EarlierOutcome::AlreadyRenewed)
         );
     }
+    assert!(matches!(
+        run3[0].order(),
+        Some(LineOrder::AlreadyRenewed(OrderId(300_000_001)))
+    ));
     assert_eq!((fake.orders().len(), fake.payments().len()), (2, 2));
     assert_allowed_by_the_preset(&fake.calls());
 }
