@@ -374,7 +374,11 @@ pub struct RenewReport {
 }
 
 /// Why [`renew`] stopped, and where that leaves the account.
-#[derive(Debug, thiserror::Error)]
+///
+/// Like [`Error`]'s, `Debug` (`{:?}`) is the report a program shows when `main` returns
+/// this error: the `Display` text, each cause once, and the hint of an OVH refusal;
+/// `{:#?}` writes the fields.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum RenewError {
     /// A step before the order failed: **nothing was ordered**.
@@ -507,7 +511,87 @@ pub enum UnpaidCause {
     },
 }
 
+impl fmt::Debug for RenewError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !f.alternate() {
+            let hint = self.api_error().and_then(crate::error::ApiError::hint);
+            return crate::error::write_report(f, self, hint.as_deref());
+        }
+        match self {
+            RenewError::NothingOrdered { step, source } => f
+                .debug_struct("NothingOrdered")
+                .field("step", step)
+                .field("source", source)
+                .finish(),
+            RenewError::Selection(e) => f.debug_tuple("Selection").field(e).finish(),
+            RenewError::PriceChanged {
+                stage,
+                expected,
+                actual,
+            } => f
+                .debug_struct("PriceChanged")
+                .field("stage", stage)
+                .field("expected", expected)
+                .field("actual", actual)
+                .finish(),
+            RenewError::PriceUnreadable { stage, reason } => f
+                .debug_struct("PriceUnreadable")
+                .field("stage", stage)
+                .field("reason", reason)
+                .finish(),
+            RenewError::OrderUncertain {
+                attempted_at,
+                source,
+            } => f
+                .debug_struct("OrderUncertain")
+                .field("attempted_at", attempted_at)
+                .field("source", source)
+                .finish(),
+            RenewError::OrderUnpaid {
+                order_id,
+                step,
+                source,
+            } => f
+                .debug_struct("OrderUnpaid")
+                .field("order_id", order_id)
+                .field("step", step)
+                .field("source", source)
+                .finish(),
+            RenewError::PaymentUncertain {
+                order_id,
+                attempted_at,
+                source,
+            } => f
+                .debug_struct("PaymentUncertain")
+                .field("order_id", order_id)
+                .field("attempted_at", attempted_at)
+                .field("source", source)
+                .finish(),
+            RenewError::StatusUnknown { order_id, source } => f
+                .debug_struct("StatusUnknown")
+                .field("order_id", order_id)
+                .field("source", source)
+                .finish(),
+        }
+    }
+}
+
 impl RenewError {
+    /// The OVH refusal behind this error, if it is one (for the hint of its report).
+    fn api_error(&self) -> Option<&crate::error::ApiError> {
+        match self {
+            RenewError::NothingOrdered { source, .. }
+            | RenewError::OrderUncertain { source, .. }
+            | RenewError::PaymentUncertain { source, .. }
+            | RenewError::StatusUnknown { source, .. }
+            | RenewError::OrderUnpaid {
+                source: UnpaidCause::Api(source),
+                ..
+            } => source.api(),
+            _ => None,
+        }
+    }
+
     /// The id of the order this error leaves behind, if one was created.
     pub fn order_id(&self) -> Option<OrderId> {
         match self {

@@ -258,9 +258,12 @@ pub fn transport_error(kind: TransportKind, may_have_been_processed: bool) -> Er
         method: String::new(),
         route: String::new(),
         kind,
+        host: None,
+        during: None,
         may_have_been_processed,
         attempted_at: SystemTime::now(),
         attempts: 1,
+        call_sent: false,
         source: Box::new(std::io::Error::other("simulated by ovh_renew::testing")),
     }
     .into()

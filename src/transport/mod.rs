@@ -195,14 +195,14 @@ impl Transport {
             state.signed = used.signed.is_some();
             state.oauth2 = used.oauth2.is_some();
             match decide(sent.outcome(), state, &self.retry, jitter()) {
-                Decision::Return => return sent.into_result(request, attempted_at, attempt),
+                Decision::Return => return sent.into_result(request, &url, attempted_at, attempt),
                 Decision::Retry(delay) => {
                     let cause = match &sent {
                         Sent::NoAnswer(e) => RetryCause::Transport(e),
                         Sent::Answer(answer, _) => RetryCause::Status(answer.status),
                         // `decide` resends neither.
                         Sent::Redirect(_) | Sent::TooLarge(_) => {
-                            return sent.into_result(request, attempted_at, attempt);
+                            return sent.into_result(request, &url, attempted_at, attempt);
                         }
                     };
                     span.retrying(attempt, cause, delay);
@@ -214,9 +214,19 @@ impl Transport {
                     state.resynced = true;
                     span.resync(attempt);
                     let generation = used.signed.unwrap_or_default();
+                    // OVH refused this attempt unprocessed; an earlier one (an idempotent
+                    // call's retry) may have reached it.
                     self.clock
                         .resync(generation, || self.fetch_server_time())
-                        .await?;
+                        .await
+                        .map_err(|e| {
+                            e.in_clock_sync_of(
+                                request.method.as_str(),
+                                request.path.route(),
+                                true,
+                                attempt > 1,
+                            )
+                        })?;
                 }
                 Decision::Reauthenticate => {
                     // The token was refused before anything was processed: fetch a new

@@ -210,7 +210,7 @@ async fn no_secret_in_any_debug_or_display() {
         },
     ];
     for e in &variants {
-        add("renew error", format!("{e} {e:?}"));
+        add("renew error", format!("{e} {e:?} {e:#?}"));
     }
 
     // Every error of the fault matrix (run once, shared with its own test).

@@ -2,6 +2,7 @@
 
 mod auth;
 mod blocking;
+mod connection_errors;
 mod echoed_secrets;
 mod error_chains;
 mod faults;
