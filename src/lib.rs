@@ -58,6 +58,7 @@ mod config;
 mod credentials;
 mod endpoint;
 mod error;
+mod method;
 pub mod models;
 mod oauth2;
 pub mod ops;
@@ -94,8 +95,8 @@ pub use error::{
     ApiError, DecodeError, Error, OAuth2Error, RedirectError, RefusedRequest, RequestProblem,
     TransportError, TransportKind,
 };
+pub use method::Method;
 pub use models::*;
 pub use path::ApiPath;
 pub use raw::{RawAnswer, RawCall};
-pub use reqwest::Method;
 pub use retry::RetryPolicy;

@@ -296,7 +296,7 @@ mod tests {
         assert!(!rule.allows("POST", "/service/1"));
         assert_eq!(rule.to_string(), "GET /service/*");
         assert_eq!(
-            AccessRule::new(crate::Method::DELETE, "/x").method,
+            AccessRule::new(crate::Method::Delete, "/x").method,
             "DELETE"
         );
     }

@@ -40,7 +40,7 @@ mod table;
 
 use std::fmt;
 
-use reqwest::Method;
+use crate::Method;
 use serde::Serialize;
 
 use crate::error::{Error, RequestProblem};
@@ -223,7 +223,7 @@ impl Call {
         match self {
             Call::CreateRenewOrder { .. }
             | Call::PayWithRegisteredPaymentMean { .. }
-            | Call::PayWithPaymentMethod { .. } => Method::POST,
+            | Call::PayWithPaymentMethod { .. } => Method::Post,
             Call::ListServices
             | Call::Service { .. }
             | Call::ServiceInfos { .. }
@@ -231,7 +231,7 @@ impl Call {
             | Call::Order { .. }
             | Call::OrderStatus { .. }
             | Call::AvailableRegisteredPaymentMeans { .. }
-            | Call::PaymentMethods => Method::GET,
+            | Call::PaymentMethods => Method::Get,
         }
     }
 
@@ -307,7 +307,7 @@ impl Call {
     /// Whether the call may be sent again after a failure that may have reached OVH: every
     /// `GET`, never a call that can create an order or move money (every `POST`).
     pub fn is_idempotent(&self) -> bool {
-        self.method() == Method::GET
+        self.method() == Method::Get
     }
 
     /// The tracing span fields of this call: the route template of `path` (this call's

@@ -94,7 +94,7 @@ fn every_call_of_the_trait_works_without_async() {
     assert_eq!(mock.dry_runs().len(), 1);
 
     // The generic calls and the clock, through the same runtime.
-    let ids: Vec<u64> = client.call(Method::GET, &ApiPath::new("/service")).unwrap();
+    let ids: Vec<u64> = client.call(Method::Get, &ApiPath::new("/service")).unwrap();
     assert!(ids.contains(&vps.0));
     assert!(client.time_delta().unwrap().abs() <= 1);
     assert!(client.server_time().unwrap() > 1_700_000_000);

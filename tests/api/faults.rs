@@ -54,8 +54,7 @@ impl Row {
 
     fn http(&self) -> &'static str {
         match self.call.method() {
-            m if m == Method::GET => "GET",
-            m if m == Method::POST => "POST",
+            m @ (Method::Get | Method::Post) => m.as_str(),
             m => panic!("{}: the matrix knows no {m}", self.name()),
         }
     }

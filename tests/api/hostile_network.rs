@@ -380,7 +380,7 @@ async fn dot_segments_and_parts_after_a_query_are_refused_before_sending() {
             panic!("{case}: building the path panicked")
         };
         let err = client
-            .call::<serde_json::Value>(Method::GET, &p)
+            .call::<serde_json::Value>(Method::Get, &p)
             .await
             .unwrap_err();
         assert!(!err.may_have_been_processed(), "{case}: {err:?}");
@@ -404,7 +404,7 @@ async fn dot_segments_and_parts_after_a_query_are_refused_before_sending() {
     );
     // Dots inside a part are fine.
     let ok: serde_json::Value = client
-        .call(Method::GET, &ApiPath::new("/me/a..b/.c/..."))
+        .call(Method::Get, &ApiPath::new("/me/a..b/.c/..."))
         .await
         .unwrap();
     assert_eq!(ok, serde_json::json!([]));
@@ -493,7 +493,7 @@ async fn a_url_too_long_for_the_http_stack_is_nothing_sent() {
     let server = RawServer::start(|_| RawReply::Full(200, b"null".to_vec())).await;
     let client = server.builder().build().unwrap();
     let long = "a".repeat(70_000);
-    for http in [Method::GET, Method::POST] {
+    for http in [Method::Get, Method::Post] {
         let p = ApiPath::new("/service")
             .segment("serviceName", &long)
             .unwrap();
@@ -521,13 +521,13 @@ async fn only_get_is_retried_not_head() {
     let server = RawServer::start(|_| RawReply::Full(503, Vec::new())).await;
     let client = server.builder().build().unwrap();
     let err = client
-        .call::<()>(Method::HEAD, &ApiPath::new("/service"))
+        .call::<()>(Method::Head, &ApiPath::new("/service"))
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(503));
     assert_eq!(server.request_count(), 1, "HEAD: {:?}", server.received());
     let _ = client
-        .call::<()>(Method::GET, &ApiPath::new("/service"))
+        .call::<()>(Method::Get, &ApiPath::new("/service"))
         .await
         .unwrap_err();
     assert_eq!(server.request_count(), 1 + 3);

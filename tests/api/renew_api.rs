@@ -153,7 +153,7 @@ async fn hostile_service_names_travel_as_one_segment_of_service_infos() {
             .segment("serviceName", name)
             .unwrap()
             .lit("serviceInfos");
-        let raw: ServiceInfos = client.call(Method::GET, &p).await.unwrap();
+        let raw: ServiceInfos = client.call(Method::Get, &p).await.unwrap();
         assert_eq!(raw, typed, "{name}");
     }
 }

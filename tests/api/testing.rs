@@ -289,7 +289,7 @@ async fn mock_ovh_serves_every_product_route_and_the_service_list() {
         client.order(OrderId(0)).await.unwrap_err(),
         client.order_status(OrderId(42)).await.unwrap_err(),
         client
-            .call::<serde_json::Value>(Method::GET, &ApiPath::new("/me/bill"))
+            .call::<serde_json::Value>(Method::Get, &ApiPath::new("/me/bill"))
             .await
             .unwrap_err(),
     ] {
@@ -527,7 +527,7 @@ async fn renew_bodies_are_validated_against_the_offered_strategies() {
         json!([1, 2]),
     ] {
         let err = client
-            .call_with_body::<serde_json::Value, _>(Method::POST, &path, &body)
+            .call_with_body::<serde_json::Value, _>(Method::Post, &path, &body)
             .await
             .unwrap_err();
         assert_eq!(err.status(), Some(400), "{body}: {err}");
@@ -539,7 +539,7 @@ async fn renew_bodies_are_validated_against_the_offered_strategies() {
     // and an option strategy without includeOptions.
     let order: Order = client
         .call_with_body(
-            Method::POST,
+            Method::Post,
             &ApiPath::new("/service")
                 .id("serviceId", sandbox::DOMAIN_ID.0)
                 .lit("renew"),

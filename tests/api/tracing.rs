@@ -232,7 +232,7 @@ async fn oauth2_token_fetches_and_refusals_are_events_without_the_token() {
         .unwrap();
     let (out, _guard) = capture();
     let ids: Vec<u64> = client
-        .call(Method::GET, &ApiPath::new("/service"))
+        .call(Method::Get, &ApiPath::new("/service"))
         .await
         .unwrap();
     assert_eq!(ids, [1, 2]);
