@@ -33,8 +33,8 @@ use serde::{Deserialize, Serialize};
 use crate::api::ServiceRenewApi;
 use crate::error::{Error, RequestProblem};
 use crate::models::{
-    Amount, AmountError, Order, OrderId, OrderStatus, PaymentMean, RenewDescription, RenewPeriod,
-    RenewRequest, RenewStrategy, ServiceId,
+    Amount, AmountError, Order, OrderId, OrderStatus, PaymentMean, Product, RenewDescription,
+    RenewPeriod, RenewRequest, RenewStrategy, ServiceId,
 };
 use crate::strategy::{self, SelectionError};
 
@@ -48,15 +48,15 @@ pub enum ServiceRef {
     /// name; the id is read from `GET /{product}/{serviceName}/serviceInfos`.
     Named {
         /// Product route.
-        product: String,
+        product: Product,
         /// Service name (one path segment).
         service_name: String,
     },
 }
 
 impl ServiceRef {
-    /// A service by product and name.
-    pub fn named(product: impl Into<String>, service_name: impl Into<String>) -> Self {
+    /// A service by product (a [`Product`] or its route, `"vps"`) and name.
+    pub fn named(product: impl Into<Product>, service_name: impl Into<String>) -> Self {
         ServiceRef::Named {
             product: product.into(),
             service_name: service_name.into(),
@@ -641,7 +641,7 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
             service_name,
         } => {
             let infos = api
-                .service_infos(product, service_name)
+                .service_infos(product.as_route(), service_name)
                 .await
                 .map_err(before(Step::ResolveService))?;
             steps.push(Step::ResolveService);

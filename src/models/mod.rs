@@ -20,6 +20,7 @@ mod money;
 mod open_enum;
 mod order;
 mod period;
+mod product;
 mod renew;
 mod serde_helpers;
 mod service;
@@ -35,6 +36,7 @@ pub(crate) use order::{
 };
 pub use order::{Order, OrderStatus, PaymentMean, RegisteredPaymentMean};
 pub use period::{ParsePeriodError, RenewPeriod};
+pub use product::Product;
 pub use renew::{InvalidRequest, RenewDescription, RenewRequest, RenewStrategy, ServiceDetail};
 pub use service::{
     BillingState, KeyValue, PlanProduct, RenewMode, ResourceState, Service, ServicePlan,

@@ -58,7 +58,7 @@ fn call_of(op: Op, x: Args) -> Call {
         Op::ListServices => Call::ListServices,
         Op::Service => Call::Service { id: ServiceId(x.a) },
         Op::ServiceInfos => Call::ServiceInfos {
-            product: x.product.join("/"),
+            product: Product::from(x.product.join("/")),
             service_name: x.name.clone(),
         },
         Op::RenewDescriptions => Call::RenewDescriptions {
