@@ -32,7 +32,8 @@ impl OvhClient {
     ///
     /// ```no_run
     /// # async fn demo() -> Result<(), ovh_renew::Error> {
-    /// use ovh_renew::{AccessRule, Credentials, Endpoint, OvhClient};
+    /// use ovh_renew::{Credentials, Endpoint, OvhClient};
+    /// use ovh_renew::models::AccessRule;
     /// let client = OvhClient::builder()
     ///     .endpoint(Endpoint::OvhEu)
     ///     .credentials(Credentials::application("app-key", "app-secret"))

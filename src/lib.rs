@@ -12,9 +12,11 @@
 //!   [`OvhClient::raw_call`] ([`RawCall`], [`RawAnswer`]) adds extra headers,
 //!   unauthenticated calls and the answer's headers.
 //! - [`ServiceRenewApi`]: the typed calls of the renewal guide, implemented by
-//!   [`OvhClient`], returning the [`models`] ([`ServiceInfos`], [`Service`],
-//!   [`RenewDescription`], [`RenewRequest`], [`Order`], [`OrderStatus`], [`PaymentMean`],
-//!   [`Price`], [`RenewPeriod`], [`ServiceId`], [`OrderId`]).
+//!   [`OvhClient`], returning the [`models`] ([`models::ServiceInfos`], [`models::Service`],
+//!   [`models::RenewDescription`], [`models::RenewRequest`], [`models::Order`],
+//!   [`models::OrderStatus`], [`models::PaymentMean`], [`models::Product`], …). The ids,
+//!   periods and prices nearly every caller names are also at the root: [`ServiceId`],
+//!   [`OrderId`], [`RenewPeriod`], [`Price`].
 //! - [`ops`]: every API operation as data, [`ops::Call`] and its [`ops::Reply`]; implement
 //!   [`ServiceRenewApi::execute`] alone to fake the API (the typed methods are provided).
 //! - [`strategy`]: which strategy renews exactly a service, or the cheapest covering one.
@@ -23,7 +25,7 @@
 //! - [`planner`]: what expires soon, and what renewing it costs.
 //! - [`Error`]: one error type, with [`ApiError`], [`RedirectError`], [`TransportError`],
 //!   [`DecodeError`], [`OAuth2Error`] and [`ConfigError`] inside.
-//! - [`AccessRule`], [`CurrentCredential`], [`OvhClient::request_consumer_key`]:
+//! - [`models::AccessRule`], [`models::CurrentCredential`], [`OvhClient::request_consumer_key`]:
 //!   consumer keys with exactly the rules the renewal flow needs.
 //!
 //! With features (all documented on docs.rs):
@@ -96,7 +98,8 @@ pub use error::{
     TransportError, TransportKind,
 };
 pub use method::Method;
-pub use models::*;
+// The handful of models nearly every user names; the others are under `models`.
+pub use models::{OrderId, Price, RenewPeriod, ServiceId};
 pub use path::ApiPath;
 pub use raw::{RawAnswer, RawCall};
 pub use retry::RetryPolicy;

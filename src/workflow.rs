@@ -10,7 +10,8 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use ovh_renew::workflow::{renew, PaymentChoice, RenewOptions, ServiceRef};
-//! use ovh_renew::{OvhClient, PaymentMean};
+//! use ovh_renew::OvhClient;
+//! use ovh_renew::models::PaymentMean;
 //!
 //! let client = OvhClient::from_env()?;
 //! let options = RenewOptions::new(ServiceRef::named("vps", "vps-0baa4fcf.vps.ovh.net"), "P3M".parse()?)

@@ -168,7 +168,8 @@ macro_rules! for_each_op {
             ///
             /// ```no_run
             /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-            /// use ovh_renew::{OrderId, OvhClient, PaymentMean, ServiceRenewApi};
+            /// use ovh_renew::{OrderId, OvhClient, ServiceRenewApi};
+            /// use ovh_renew::models::PaymentMean;
             /// let client = OvhClient::from_env()?;
             /// let means = client.available_registered_payment_means(OrderId(300_000_001)).await?;
             /// println!("payable with PayPal: {}", means.contains(&PaymentMean::Paypal));
@@ -191,7 +192,8 @@ macro_rules! for_each_op {
             ///
             /// ```no_run
             /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-            /// use ovh_renew::{OrderId, OvhClient, PaymentMean, ServiceRenewApi};
+            /// use ovh_renew::{OrderId, OvhClient, ServiceRenewApi};
+            /// use ovh_renew::models::PaymentMean;
             /// let client = OvhClient::from_env()?;
             /// client
             ///     .pay_with_registered_payment_mean(OrderId(300_000_001), PaymentMean::Paypal, Some(1234))

@@ -71,7 +71,8 @@ fn lock_rule(rule: &Mutex<Rule>) -> MutexGuard<'_, Rule> {
 /// ```
 /// use ovh_renew::ops::Call;
 /// use ovh_renew::testing::{transport_error, FakeRenewApi};
-/// use ovh_renew::{RenewRequest, ServiceId, ServiceRenewApi, TransportKind};
+/// use ovh_renew::{ServiceId, ServiceRenewApi, TransportKind};
+/// use ovh_renew::models::RenewRequest;
 ///
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// let fake = FakeRenewApi::sandbox();

@@ -35,7 +35,8 @@
 //!
 //! ```
 //! use ovh_renew::testing::{sandbox, MockOvh, PaidWith};
-//! use ovh_renew::{Error, OrderId, OrderStatus, PaymentMean, RefusedRequest, RenewRequest, RequestProblem, ServiceRenewApi};
+//! use ovh_renew::{Error, OrderId, RefusedRequest, RequestProblem, ServiceRenewApi};
+//! use ovh_renew::models::{OrderStatus, PaymentMean, RenewRequest};
 //!
 //! /// Your code: renews `vps` for `period`, paying with the PayPal account `paypal_id`.
 //! async fn renew_vps(
@@ -128,7 +129,7 @@
 //!     transport_error(TransportKind::Timeout, true)
 //! });
 //! let api: &dyn ServiceRenewApi = &fake;
-//! let request = ovh_renew::RenewRequest::order("P1M".parse()?, vec![ovh_renew::ServiceId(118977335)]);
+//! let request = ovh_renew::models::RenewRequest::order("P1M".parse()?, vec![ovh_renew::ServiceId(118977335)]);
 //! let err = api.create_renew_order(ovh_renew::ServiceId(118977335), &request).await.unwrap_err();
 //! assert!(err.may_have_been_processed());
 //! assert_eq!(fake.orders().len(), 1, "the order exists although the call failed");

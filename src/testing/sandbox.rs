@@ -75,8 +75,8 @@ pub const DEFAULT_PAYMENT_METHODS: [u64; 1] = [9_876_543];
 ///
 /// ```
 /// use ovh_renew::testing::SandboxService;
-/// use ovh_renew::{CurrencyCode, Price, RenewDescription, RenewStrategy, ServiceId, ServiceInfos};
 /// use ovh_renew::models::{CurrencyCode, Price, Product, RenewDescription, RenewStrategy, ServiceId, ServiceInfos};
+///
 /// let id = ServiceId(42);
 /// let yearly = RenewDescription::new(
 ///     "P1Y".parse()?,

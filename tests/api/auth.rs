@@ -5,11 +5,11 @@
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
+use ovh_renew::models::{AccessRule, CredentialStatus, RenewRequest};
 use ovh_renew::ops::{Call, Op, Reply};
 use ovh_renew::{
-    AccessRule, ApiFuture, ApiPath, ConfigError, CredentialStatus, Credentials, CredentialsProblem,
-    Endpoint, Error, Method, OrderId, OvhClient, OvhClientBuilder, RenewRequest, RequestProblem,
-    ServiceId, ServiceRenewApi,
+    ApiFuture, ApiPath, ConfigError, Credentials, CredentialsProblem, Endpoint, Error, Method,
+    OrderId, OvhClient, OvhClientBuilder, RequestProblem, ServiceId, ServiceRenewApi,
 };
 use wiremock::matchers::{any, body_string, header, method, path};
 use wiremock::{Mock, Request, ResponseTemplate};

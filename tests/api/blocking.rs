@@ -7,9 +7,10 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use ovh_renew::blocking::OvhClient;
+use ovh_renew::models::{OrderStatus, PaymentMean, RenewRequest};
 use ovh_renew::testing::{MockOvh, PaidWith, sandbox};
 use ovh_renew::workflow::{PaymentChoice, RenewOptions, ServiceRef, renew};
-use ovh_renew::{ApiPath, Error, Method, OrderStatus, PaymentMean, RenewRequest, ServiceRenewApi};
+use ovh_renew::{ApiPath, Error, Method, ServiceRenewApi};
 
 /// A `MockOvh` served by its own multi-thread runtime, which keeps running in the
 /// background while the test thread blocks (and is not inside any runtime).

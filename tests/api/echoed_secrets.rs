@@ -4,9 +4,8 @@
 //! client secret and its Basic form, tokens) nor an order's password or URL shows in
 //! `Display`, `Debug` or any error source; nor does a URL's query string or user info.
 
-use ovh_renew::{
-    AccessRule, ApiPath, Credentials, Endpoint, Error, Method, OrderId, ServiceRenewApi,
-};
+use ovh_renew::models::AccessRule;
+use ovh_renew::{ApiPath, Credentials, Endpoint, Error, Method, OrderId, ServiceRenewApi};
 
 use crate::hostile::{Hostile, Received, Reply, error_texts, with_time};
 use crate::support::{AS, CK, CLIENT_ID, CS, TOKEN_PREFIX, assert_no_secret, basic, fixture};

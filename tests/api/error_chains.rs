@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use ovh_renew::models::*;
 use ovh_renew::*;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};

@@ -6,6 +6,7 @@
 use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime};
 
+use ovh_renew::models::*;
 use ovh_renew::planner::{PeriodChoice, PlanOptions, plan};
 use ovh_renew::testing::{FakeRenewApi, MockOvh, api_error, sandbox, transport_error};
 use ovh_renew::workflow::{

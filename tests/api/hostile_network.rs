@@ -8,9 +8,10 @@
 
 use std::time::Duration;
 
+use ovh_renew::models::{AccessRule, PaymentMean, RenewRequest};
 use ovh_renew::{
-    AccessRule, ApiPath, Credentials, Endpoint, Error, Method, OrderId, OvhClient,
-    OvhClientBuilder, PaymentMean, RenewPeriod, RenewRequest, ServiceId, ServiceRenewApi,
+    ApiPath, Credentials, Endpoint, Error, Method, OrderId, OvhClient, OvhClientBuilder,
+    RenewPeriod, ServiceId, ServiceRenewApi,
 };
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use ovh_renew::models::*;
 use ovh_renew::ops::{Call, Op, Reply};
 use ovh_renew::planner::{LineSkip, PeriodChoice, PlanOptions, PlanOutcome, execute_plan, plan};
 use ovh_renew::testing::{FakeRenewApi, MockOvh, SandboxService, api_error, transport_error};

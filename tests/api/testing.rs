@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use ovh_renew::models::*;
 use ovh_renew::ops::{Call, Op};
 use ovh_renew::testing::{
     FakeRenewApi, MockOvh, PaidWith, SandboxService, api_error, sandbox, transport_error,

@@ -6,9 +6,10 @@
 use std::io;
 use std::sync::{Arc, Mutex};
 
+use ovh_renew::models::PaymentMean;
 use ovh_renew::testing::MockOvh;
 use ovh_renew::workflow::{PaymentChoice, RenewOptions, ServiceRef, renew};
-use ovh_renew::{ApiPath, Credentials, Method, PaymentMean, ServiceId, ServiceRenewApi};
+use ovh_renew::{ApiPath, Credentials, Method, ServiceId, ServiceRenewApi};
 use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::fmt::format::FmtSpan;

@@ -2,6 +2,7 @@
 //! `MockOvh` (over HTTP), including a failure at every step.
 #![cfg(feature = "test-util")]
 
+use ovh_renew::models::*;
 use ovh_renew::ops::{Call, Op};
 use ovh_renew::planner::{PeriodChoice, PlanOptions, PlanOutcome, execute_plan, plan};
 use ovh_renew::testing::{FakeRenewApi, MockOvh, PaidWith, api_error, transport_error};
