@@ -1,5 +1,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![warn(unreachable_pub)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // The README is the crate's front page: its Rust examples run as doctests.
 #![doc = include_str!("../README.md")]
