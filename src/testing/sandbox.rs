@@ -58,7 +58,7 @@ pub const DEDICATED_EXPIRES_IN_DAYS: u64 = 20;
 
 /// Payment means a new account offers for every order
 /// (`GET /me/order/{orderId}/availableRegisteredPaymentMean`).
-pub const DEFAULT_PAYMENT_MEANS: [PaymentMean; 3] = [
+pub const DEFAULT_PAYMENT_MEANS: &[PaymentMean] = &[
     PaymentMean::Paypal,
     PaymentMean::BankAccount,
     PaymentMean::FidelityAccount,
@@ -66,7 +66,7 @@ pub const DEFAULT_PAYMENT_MEANS: [PaymentMean; 3] = [
 
 /// Payment method ids of a new account (`GET /me/payment/method`), as in
 /// `src/testing/fixtures/payment_method_list.json`.
-pub const DEFAULT_PAYMENT_METHODS: [u64; 1] = [9_876_543];
+pub const DEFAULT_PAYMENT_METHODS: &[u64] = &[9_876_543];
 
 /// One service of a sandbox account: what `serviceInfos`, `GET /service/{serviceId}` and
 /// `GET /service/{serviceId}/renew` answer for it.
