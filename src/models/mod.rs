@@ -40,7 +40,7 @@ pub(crate) use order::{
 pub use order::{Order, OrderStatus, PaymentMean, RegisteredPaymentMean};
 pub use period::{ParsePeriodError, RenewPeriod};
 pub use product::Product;
-pub use renew::{InvalidRequest, RenewDescription, RenewRequest, RenewStrategy, ServiceDetail};
+pub use renew::{RenewDescription, RenewRequest, RenewRequestError, RenewStrategy, ServiceDetail};
 pub use service::{
     BillingState, KeyValue, PlanProduct, RenewMode, ResourceState, Service, ServicePlan,
     ServiceRenew, ServiceResource, ServiceRoute,

@@ -301,7 +301,7 @@ mod tests {
         OvhClient::builder()
             .endpoint(base.parse().unwrap())
             .credentials(Credentials::access_token("tok-s3cr3t"))
-            .retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(1)))
+            .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
             .build()
             .unwrap()
     }

@@ -44,7 +44,7 @@ async fn every_error_chain_shows_each_cause_once() {
                 .unwrap(),
         )
         .credentials(Credentials::new(AK, AS, CK))
-        .retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(1)))
+        .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
         .build()
         .unwrap();
     let transport = client.list_services().await.unwrap_err();

@@ -707,10 +707,10 @@ fn settings(builder: OvhClientBuilder, timeout: Duration) -> OvhClientBuilder {
     builder
         .retry(
             RetryPolicy::default()
-                .with_max_retries(RETRIES as u32)
-                .with_initial_backoff(Duration::from_millis(2))
-                .with_max_backoff(Duration::from_millis(10))
-                .with_max_retry_after(MAX_RETRY_AFTER),
+                .max_retries(RETRIES as u32)
+                .initial_backoff(Duration::from_millis(2))
+                .max_backoff(Duration::from_millis(10))
+                .max_retry_after(MAX_RETRY_AFTER),
         )
         .timeout(timeout)
 }

@@ -312,7 +312,7 @@ fn server_builder(base: &str) -> OvhClientBuilder {
     OvhClient::builder()
         .endpoint(base.parse::<Endpoint>().unwrap())
         .credentials(Credentials::new(AK, AS, CK))
-        .retry(ovh_renew::RetryPolicy::default().with_initial_backoff(Duration::from_millis(5)))
+        .retry(ovh_renew::RetryPolicy::default().initial_backoff(Duration::from_millis(5)))
         .timeout(Duration::from_secs(5))
 }
 

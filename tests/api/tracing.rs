@@ -319,8 +319,8 @@ async fn requests_without_answer_end_with_an_error_label() {
         .credentials(Credentials::access_token("SECRET-static-token-tr4c"))
         .retry(
             ovh_renew::RetryPolicy::default()
-                .with_max_retries(2)
-                .with_initial_backoff(std::time::Duration::from_millis(1)),
+                .max_retries(2)
+                .initial_backoff(std::time::Duration::from_millis(1)),
         )
         .build()
         .unwrap();
