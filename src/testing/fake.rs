@@ -264,7 +264,11 @@ impl FakeRenewApi {
 
     /// Like [`fail_next`](Self::fail_next), but the call takes effect first (the order is
     /// created, the payment recorded) and then fails: an answer lost on its way back.
-    pub fn fail_next_after_effect(&self, op: Op, make: impl Fn() -> Error + Send + Sync + 'static) {
+    pub fn fail_next_after_processing(
+        &self,
+        op: Op,
+        make: impl Fn() -> Error + Send + Sync + 'static,
+    ) {
         self.program(op, true, Box::new(make));
     }
 

@@ -125,7 +125,7 @@
 //! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 //! let fake = FakeRenewApi::sandbox();
 //! // The order is created, but its answer is lost on the way back.
-//! fake.fail_next_after_effect(Op::CreateRenewOrder, || {
+//! fake.fail_next_after_processing(Op::CreateRenewOrder, || {
 //!     transport_error(TransportKind::Timeout, true)
 //! });
 //! let api: &dyn ServiceRenewApi = &fake;
@@ -246,7 +246,7 @@ pub fn api_error(status: u16, code_or_class: &str, message: &str) -> Error {
 ///
 /// `may_have_been_processed` says whether the server may have received the request: `true`
 /// for a timeout or a connection lost after sending (pair it with
-/// [`FakeRenewApi::fail_next_after_effect`] to also create what the call would have
+/// [`FakeRenewApi::fail_next_after_processing`] to also create what the call would have
 /// created), `false` for a connection that never opened.
 ///
 /// ```

@@ -144,7 +144,7 @@ async fn every_renew_error_chain_shows_each_cause_once() {
 
     // The payment's answer was lost.
     let api = FakeRenewApi::sandbox();
-    api.fail_next_after_effect(Op::PayWithRegisteredPaymentMean, || {
+    api.fail_next_after_processing(Op::PayWithRegisteredPaymentMean, || {
         transport_error(TransportKind::Timeout, true)
     });
     let err = renew(&api, &order()).await.unwrap_err();

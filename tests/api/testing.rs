@@ -961,7 +961,7 @@ async fn fake_fail_next_fails_exactly_that_call_of_each_method() {
 async fn fake_failures_can_happen_after_the_effect_and_come_in_order() {
     let fake = FakeRenewApi::sandbox();
     let api: &dyn ServiceRenewApi = &fake;
-    fake.fail_next_after_effect(Op::CreateRenewOrder, || {
+    fake.fail_next_after_processing(Op::CreateRenewOrder, || {
         transport_error(TransportKind::Timeout, true)
     });
     fake.fail_next(Op::CreateRenewOrder, || {
@@ -995,7 +995,7 @@ async fn fake_failures_can_happen_after_the_effect_and_come_in_order() {
     // A closure can count, or pick the error per call.
     let made = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let counter = made.clone();
-    fake.fail_next_after_effect(Op::PayWithPaymentMethod, move || {
+    fake.fail_next_after_processing(Op::PayWithPaymentMethod, move || {
         counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         transport_error(TransportKind::Connection, true)
     });

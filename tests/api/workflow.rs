@@ -305,7 +305,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             err
         } else {
             if row.after_effect {
-                api.fail_next_after_effect(row.method, row.error);
+                api.fail_next_after_processing(row.method, row.error);
             } else {
                 api.fail_next(row.method, row.error);
             }
