@@ -499,7 +499,7 @@ async fn a_url_too_long_for_the_http_stack_is_nothing_sent() {
             .segment("serviceName", &long)
             .unwrap();
         let err = client
-            .call_with_body::<serde_json::Value, _>(http.clone(), &p, &serde_json::json!({}))
+            .call_with_body::<serde_json::Value, _>(http, &p, &serde_json::json!({}))
             .await
             .unwrap_err();
         assert!(!err.may_have_been_processed(), "{http}: {err:?}");
