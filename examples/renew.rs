@@ -14,6 +14,7 @@ mod common;
 use std::process::ExitCode;
 
 use ovh_renew::RenewPeriod;
+use ovh_renew::models::Product;
 use ovh_renew::workflow::{PaymentChoice, RenewOptions, ServiceRef, renew};
 
 const USAGE: &str = "\
@@ -37,7 +38,7 @@ Try it now, with no account:
   cargo run --features test-util --example renew -- --sandbox vps vps-0baa4fcf.vps.ovh.net P3M --order --pay paypal:1234";
 
 struct Args {
-    product: String,
+    product: Product,
     name: String,
     period: RenewPeriod,
     order: bool,
@@ -82,7 +83,7 @@ fn parse(args: Vec<String>) -> Result<Args, String> {
         return Err("--pay needs --order: a dry run is never paid".into());
     }
     Ok(Args {
-        product,
+        product: Product::from(product),
         name,
         period,
         order,
@@ -123,9 +124,12 @@ async fn main() -> ExitCode {
         }
     };
 
-    let mut options = RenewOptions::new(ServiceRef::named(&args.product, &args.name), args.period)
-        .order(args.order)
-        .include_options(args.include_options);
+    let mut options = RenewOptions::new(
+        ServiceRef::named(args.product.clone(), &args.name),
+        args.period,
+    )
+    .order(args.order)
+    .include_options(args.include_options);
     if let Some(p) = args.payment {
         options = options.pay(p);
     }

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::fmt::Debug;
 
-use reqwest::Method;
+use crate::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -35,11 +35,11 @@ fn answer(status: u16, data: &[u8]) -> Answer {
 /// and decode again.
 fn decode_one<T: DeserializeOwned + Serialize + Debug>(data: &[u8]) -> Option<T> {
     let path = ApiPath::new("/fuzz");
-    match answer(200, data).decode::<T>(&Method::GET, &path) {
+    match answer(200, data).decode::<T>(&Method::Get, &path) {
         Ok(value) => {
             let _ = format!("{value:?}");
             let json = serde_json::to_vec(&value).expect("a decoded value serializes");
-            if let Err(e) = answer(200, &json).decode::<T>(&Method::GET, &path) {
+            if let Err(e) = answer(200, &json).decode::<T>(&Method::Get, &path) {
                 panic!(
                     "a decoded value does not decode again: {e}\n{}",
                     String::from_utf8_lossy(&json)
@@ -56,7 +56,7 @@ fn decode_one<T: DeserializeOwned + Serialize + Debug>(data: &[u8]) -> Option<T>
 
 /// Decodes `data` as `T` (a model without `Serialize`) through `Answer::decode`.
 fn decode_only<T: DeserializeOwned + Debug>(data: &[u8]) -> Option<T> {
-    match answer(200, data).decode::<T>(&Method::GET, &ApiPath::new("/fuzz")) {
+    match answer(200, data).decode::<T>(&Method::Get, &ApiPath::new("/fuzz")) {
         Ok(value) => {
             let _ = format!("{value:?}");
             Some(value)
@@ -99,11 +99,11 @@ pub fn decode_models(data: &[u8]) {
     let _ = decode_only::<ConsumerKeyRequest>(data);
 
     let path = ApiPath::new("/fuzz").id("id", 1);
-    let _ = answer(200, data).accept(&Method::POST, &path);
+    let _ = answer(200, data).accept(&Method::Post, &path);
     for status in [400, 403, 404, 409, 460, 502] {
         let a = answer(status, data);
         let _ = a.is_query_time_out();
-        let err = a.into_api_error(&Method::POST, &path);
+        let err = a.into_api_error(&Method::Post, &path);
         let _ = format!("{err} {err:?}");
         let _ = (err.is_not_found(), err.is_not_granted(), err.error_code());
     }

@@ -10,7 +10,8 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use ovh_renew::workflow::{renew, PaymentChoice, RenewOptions, ServiceRef};
-//! use ovh_renew::{OvhClient, PaymentMean};
+//! use ovh_renew::OvhClient;
+//! use ovh_renew::models::PaymentMean;
 //!
 //! let client = OvhClient::from_env()?;
 //! let options = RenewOptions::new(ServiceRef::named("vps", "vps-0baa4fcf.vps.ovh.net"), "P3M".parse()?)
@@ -33,8 +34,8 @@ use serde::{Deserialize, Serialize};
 use crate::api::ServiceRenewApi;
 use crate::error::{Error, RequestProblem};
 use crate::models::{
-    Amount, AmountError, Order, OrderId, OrderStatus, PaymentMean, RenewDescription, RenewPeriod,
-    RenewRequest, RenewStrategy, ServiceId,
+    Amount, AmountError, Order, OrderId, OrderStatus, PaymentMean, Product, RenewDescription,
+    RenewPeriod, RenewRequest, RenewStrategy, ServiceId,
 };
 use crate::strategy::{self, SelectionError};
 
@@ -48,15 +49,15 @@ pub enum ServiceRef {
     /// name; the id is read from `GET /{product}/{serviceName}/serviceInfos`.
     Named {
         /// Product route.
-        product: String,
+        product: Product,
         /// Service name (one path segment).
         service_name: String,
     },
 }
 
 impl ServiceRef {
-    /// A service by product and name.
-    pub fn named(product: impl Into<String>, service_name: impl Into<String>) -> Self {
+    /// A service by product (a [`Product`] or its route, `"vps"`) and name.
+    pub fn named(product: impl Into<Product>, service_name: impl Into<String>) -> Self {
         ServiceRef::Named {
             product: product.into(),
             service_name: service_name.into(),
@@ -725,7 +726,7 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
             service_name,
         } => {
             let infos = api
-                .service_infos(product, service_name)
+                .service_infos(product.as_route(), service_name)
                 .await
                 .map_err(before(Step::ResolveService))?;
             steps.push(Step::ResolveService);

@@ -15,7 +15,7 @@ use super::serde_helpers::{null_default, opt_datetime};
 /// Serializes as OVH expects: `{"method":"GET","path":"/service"}`.
 ///
 /// ```
-/// use ovh_renew::AccessRule;
+/// use ovh_renew::models::AccessRule;
 /// let rule = AccessRule::new("post", "/service/*/renew");
 /// assert_eq!(rule.method, "POST");
 /// assert!(rule.allows("POST", "/service/123/renew"));
@@ -51,7 +51,7 @@ impl AccessRule {
     /// empty) and `path/*`.
     ///
     /// ```
-    /// use ovh_renew::AccessRule;
+    /// use ovh_renew::models::AccessRule;
     /// assert_eq!(
     ///     AccessRule::recursive("GET", "/sms/*"),
     ///     [AccessRule::new("GET", "/sms"), AccessRule::new("GET", "/sms/*")]
@@ -103,7 +103,7 @@ impl AccessRule {
     /// The rules of `required` that no rule of `granted` allows, in order.
     ///
     /// ```
-    /// use ovh_renew::AccessRule;
+    /// use ovh_renew::models::AccessRule;
     /// let missing = AccessRule::missing(&AccessRule::read_only(), &AccessRule::renewal_flow());
     /// assert!(missing.iter().all(|r| r.method == "POST"));
     /// assert_eq!(missing.len(), 3);
@@ -296,7 +296,7 @@ mod tests {
         assert!(!rule.allows("POST", "/service/1"));
         assert_eq!(rule.to_string(), "GET /service/*");
         assert_eq!(
-            AccessRule::new(crate::Method::DELETE, "/x").method,
+            AccessRule::new(crate::Method::Delete, "/x").method,
             "DELETE"
         );
     }

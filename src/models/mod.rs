@@ -1,4 +1,6 @@
-//! Typed models of the OVH API v1 renewal calls.
+//! Typed models of the OVH API v1 renewal calls. The ids, periods and prices nearly every
+//! caller names ([`ServiceId`], [`OrderId`], [`RenewPeriod`], [`Price`]) are re-exported at
+//! the crate root; everything else is named from here (`ovh_renew::models::Order`).
 //!
 //! * [`ServiceId`], [`OrderId`]: numeric ids.
 //! * [`RenewPeriod`]: ISO-8601 durations in whole months (`P1Y == P12M`).
@@ -7,7 +9,8 @@
 //! * [`RenewDescription`], [`RenewStrategy`], [`ServiceDetail`], [`RenewRequest`]:
 //!   `GET`/`POST /service/{serviceId}/renew`.
 //! * [`Order`], [`OrderStatus`], [`PaymentMean`], [`RegisteredPaymentMean`]: `/me/order`.
-//! * [`ServiceInfos`]: `…/serviceInfos`; [`Service`]: `GET /service/{serviceId}`.
+//! * [`ServiceInfos`]: `GET /{product}/{serviceName}/serviceInfos`, [`Product`] the
+//!   `{product}` route; [`Service`] (with its [`ServiceRoute`], …): `GET /service/{serviceId}`.
 //! * [`AccessRule`], [`ConsumerKeyRequest`], [`CurrentCredential`], [`CredentialStatus`]:
 //!   consumer keys and their rules (`/auth/credential`, `/auth/currentCredential`).
 //!
@@ -20,6 +23,7 @@ mod money;
 mod open_enum;
 mod order;
 mod period;
+mod product;
 mod renew;
 mod serde_helpers;
 mod service;
@@ -35,9 +39,10 @@ pub(crate) use order::{
 };
 pub use order::{Order, OrderStatus, PaymentMean, RegisteredPaymentMean};
 pub use period::{ParsePeriodError, RenewPeriod};
-pub use renew::{InvalidRequest, RenewDescription, RenewRequest, RenewStrategy, ServiceDetail};
+pub use product::Product;
+pub use renew::{RenewDescription, RenewRequest, RenewRequestError, RenewStrategy, ServiceDetail};
 pub use service::{
     BillingState, KeyValue, PlanProduct, RenewMode, ResourceState, Service, ServicePlan,
-    ServiceRenew, ServiceResource,
+    ServiceRenew, ServiceResource, ServiceRoute,
 };
 pub use service_infos::{RenewSettings, RenewalType, ServiceInfos, ServiceStatus};

@@ -130,7 +130,7 @@ impl ServiceDetail {
 /// Why a [`RenewRequest`] must not be sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum InvalidRequest {
+pub enum RenewRequestError {
     /// The service list is empty.
     #[error("a renew request needs at least one service id")]
     NoServices,
@@ -145,7 +145,7 @@ pub enum InvalidRequest {
 /// With `dryRun: true` OVH only prices the renewal; with `false` it creates an order.
 ///
 /// ```
-/// use ovh_renew::models::{InvalidRequest, RenewPeriod, RenewRequest, ServiceId};
+/// use ovh_renew::models::{RenewRequestError, RenewPeriod, RenewRequest, ServiceId};
 ///
 /// let period: RenewPeriod = "P1Y".parse()?;
 /// let request = RenewRequest::order(period.clone(), vec![ServiceId(67890), ServiceId(12345)]);
@@ -157,7 +157,7 @@ pub enum InvalidRequest {
 /// );
 ///
 /// let empty = RenewRequest::dry_run(period, vec![]);
-/// assert_eq!(empty.validate(), Err(InvalidRequest::NoServices));
+/// assert_eq!(empty.validate(), Err(RenewRequestError::NoServices));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -200,15 +200,15 @@ impl RenewRequest {
 
     /// Checks the request before it is sent; the client calls this and sends nothing on error.
     ///
-    /// Refuses an empty service list ([`InvalidRequest::NoServices`]), even for a dry run
+    /// Refuses an empty service list ([`RenewRequestError::NoServices`]), even for a dry run
     /// (the OVH Manager sends `services: []`, but its answer is undocumented), and a zero
-    /// duration ([`InvalidRequest::ZeroDuration`]).
-    pub fn validate(&self) -> Result<(), InvalidRequest> {
+    /// duration ([`RenewRequestError::ZeroDuration`]).
+    pub fn validate(&self) -> Result<(), RenewRequestError> {
         if self.services.is_empty() {
-            return Err(InvalidRequest::NoServices);
+            return Err(RenewRequestError::NoServices);
         }
         if self.duration.months() == 0 {
-            return Err(InvalidRequest::ZeroDuration(self.duration.clone()));
+            return Err(RenewRequestError::ZeroDuration(self.duration.clone()));
         }
         Ok(())
     }
@@ -367,7 +367,7 @@ mod tests {
         let dry: RenewRequest = decode(fixture!("renew_request_dry_run"));
         assert_eq!(dry, RenewRequest::dry_run(period("P1M"), vec![]));
         assert!(dry.is_dry_run());
-        assert_eq!(dry.validate(), Err(InvalidRequest::NoServices));
+        assert_eq!(dry.validate(), Err(RenewRequestError::NoServices));
         assert_eq!(
             serde_json::to_string(&dry).unwrap(),
             r#"{"dryRun":true,"duration":"P1M","services":[]}"#
@@ -386,11 +386,11 @@ mod tests {
         let err = zero.validate().unwrap_err();
         assert_eq!(
             err,
-            InvalidRequest::ZeroDuration(RenewPeriod::from_months(0))
+            RenewRequestError::ZeroDuration(RenewPeriod::from_months(0))
         );
         assert!(err.to_string().contains("P0M"));
         assert!(
-            InvalidRequest::NoServices
+            RenewRequestError::NoServices
                 .to_string()
                 .contains("at least one service")
         );

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::Call;
-use crate::models::{OrderId, PaymentMean, RenewPeriod, RenewRequest, ServiceId};
+use crate::models::{OrderId, PaymentMean, Product, RenewPeriod, RenewRequest, ServiceId};
 
 /// Why a request is not a [`Call`], before any account is looked at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,7 +96,7 @@ impl Matched<'_> {
                 id: service_id(id)?,
             },
             Kind::ServiceInfos { product, name } => Call::ServiceInfos {
-                product,
+                product: Product::from(product),
                 service_name: name,
             },
             Kind::RenewDescriptions(id) => Call::RenewDescriptions {

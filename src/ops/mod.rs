@@ -40,7 +40,7 @@ mod table;
 
 use std::fmt;
 
-use reqwest::Method;
+use crate::Method;
 use serde::Serialize;
 
 use crate::error::{Error, RequestProblem};
@@ -151,10 +151,6 @@ impl fmt::Display for Op {
     }
 }
 
-/// The products of OVH's renewal guide: the `service_infos` routes
-/// [`AccessRule::renewal_flow`] grants.
-pub(crate) const GUIDE_PRODUCTS: &[&str] = &["vps", "domain", "hosting/web", "dedicated/server"];
-
 fn service_path(id: ServiceId) -> ApiPath {
     ApiPath::new("/service").id("serviceId", id.0)
 }
@@ -164,8 +160,12 @@ fn order_path(id: OrderId) -> ApiPath {
 }
 
 /// The `/{product}/{serviceName}/serviceInfos` path, refusing what cannot travel.
-fn service_infos_path(product: &str, service_name: &str) -> Result<ApiPath, Error> {
-    let parts: Vec<&str> = product.split('/').filter(|p| !p.is_empty()).collect();
+fn service_infos_path(product: &Product, service_name: &str) -> Result<ApiPath, Error> {
+    let parts: Vec<&str> = product
+        .as_route()
+        .split('/')
+        .filter(|p| !p.is_empty())
+        .collect();
     let valid = |p: &&str| {
         p.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
@@ -176,7 +176,8 @@ fn service_infos_path(product: &str, service_name: &str) -> Result<ApiPath, Erro
         return Err(Error::refused(
             RequestProblem::Product,
             format!(
-                "product {product:?} is not a route such as vps, domain, hosting/web or dedicated/server"
+                "product {:?} is not a route such as vps, domain, hosting/web or dedicated/server",
+                product.as_route()
             ),
         ));
     }
@@ -223,7 +224,7 @@ impl Call {
         match self {
             Call::CreateRenewOrder { .. }
             | Call::PayWithRegisteredPaymentMean { .. }
-            | Call::PayWithPaymentMethod { .. } => Method::POST,
+            | Call::PayWithPaymentMethod { .. } => Method::Post,
             Call::ListServices
             | Call::Service { .. }
             | Call::ServiceInfos { .. }
@@ -231,7 +232,7 @@ impl Call {
             | Call::Order { .. }
             | Call::OrderStatus { .. }
             | Call::AvailableRegisteredPaymentMeans { .. }
-            | Call::PaymentMethods => Method::GET,
+            | Call::PaymentMethods => Method::Get,
         }
     }
 
@@ -307,7 +308,7 @@ impl Call {
     /// Whether the call may be sent again after a failure that may have reached OVH: every
     /// `GET`, never a call that can create an order or move money (every `POST`).
     pub fn is_idempotent(&self) -> bool {
-        self.method() == Method::GET
+        self.method() == Method::Get
     }
 
     /// The tracing span fields of this call: the route template of `path` (this call's
@@ -395,7 +396,7 @@ impl Op {
             Op::ListServices => Call::ListServices,
             Op::Service => Call::Service { id: service },
             Op::ServiceInfos => Call::ServiceInfos {
-                product: GUIDE_PRODUCTS[0].to_owned(),
+                product: Product::Vps,
                 service_name: "vps-0baa4fcf.vps.ovh.net".to_owned(),
             },
             Op::RenewDescriptions => Call::RenewDescriptions {
@@ -431,10 +432,10 @@ impl Op {
     /// whose rule depends on the product: the four products of the renewal guide.
     pub fn access_rules(self) -> Vec<AccessRule> {
         let calls = match self {
-            Op::ServiceInfos => GUIDE_PRODUCTS
+            Op::ServiceInfos => Product::GUIDE
                 .iter()
                 .map(|product| Call::ServiceInfos {
-                    product: (*product).to_owned(),
+                    product: product.clone(),
                     service_name: "name".to_owned(),
                 })
                 .collect(),

@@ -54,8 +54,11 @@ macro_rules! for_each_op {
                 id: ServiceId,
             } => fn service(id: ServiceId) -> Service = Call::Service { id };
 
-            /// `GET /{product}/{serviceName}/serviceInfos`: `product` is a fixed route such as
-            /// `vps`, `domain`, `hosting/web` or `dedicated/server` (split on `/`);
+            /// `GET /{product}/{serviceName}/serviceInfos`: `product` is a route such as
+            /// `vps`, `domain`, `hosting/web` or `dedicated/server`, read as a
+            /// [`Product`](crate::models::Product) (pass
+            /// [`Product::as_route`](crate::models::Product::as_route) for a
+            /// `Product`; text, not `impl Into<Product>`, keeps the trait object safe);
             /// `service_name` is always sent as exactly one percent-encoded segment (empty, `.`
             /// and `..` are refused before sending).
             ///
@@ -68,13 +71,13 @@ macro_rules! for_each_op {
             /// # Ok(()) }
             /// ```
             ServiceInfos {
-                /// The product route, as passed (`vps`, `hosting/web`, …).
-                product: String,
+                /// The product route (`vps`, `hosting/web`, …).
+                product: Product,
                 /// The service name, as passed.
                 service_name: String,
             } => fn service_infos(product: &'a str, service_name: &'a str) -> ServiceInfos
                 = Call::ServiceInfos {
-                    product: product.to_owned(),
+                    product: Product::from(product),
                     service_name: service_name.to_owned(),
                 };
 
@@ -165,7 +168,8 @@ macro_rules! for_each_op {
             ///
             /// ```no_run
             /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-            /// use ovh_renew::{OrderId, OvhClient, PaymentMean, ServiceRenewApi};
+            /// use ovh_renew::{OrderId, OvhClient, ServiceRenewApi};
+            /// use ovh_renew::models::PaymentMean;
             /// let client = OvhClient::from_env()?;
             /// let means = client.available_registered_payment_means(OrderId(300_000_001)).await?;
             /// println!("payable with PayPal: {}", means.contains(&PaymentMean::Paypal));
@@ -188,7 +192,8 @@ macro_rules! for_each_op {
             ///
             /// ```no_run
             /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-            /// use ovh_renew::{OrderId, OvhClient, PaymentMean, ServiceRenewApi};
+            /// use ovh_renew::{OrderId, OvhClient, ServiceRenewApi};
+            /// use ovh_renew::models::PaymentMean;
             /// let client = OvhClient::from_env()?;
             /// client
             ///     .pay_with_registered_payment_mean(OrderId(300_000_001), PaymentMean::Paypal, Some(1234))

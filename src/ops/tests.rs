@@ -58,7 +58,7 @@ fn call_of(op: Op, x: Args) -> Call {
         Op::ListServices => Call::ListServices,
         Op::Service => Call::Service { id: ServiceId(x.a) },
         Op::ServiceInfos => Call::ServiceInfos {
-            product: x.product.join("/"),
+            product: Product::from(x.product.join("/")),
             service_name: x.name.clone(),
         },
         Op::RenewDescriptions => Call::RenewDescriptions {
@@ -166,7 +166,7 @@ fn only_gets_may_be_retried_and_only_gets_have_no_body() {
     for op in Op::ALL {
         let call = op.example();
         assert_eq!(call.op(), *op);
-        let is_get = call.method() == Method::GET;
+        let is_get = call.method() == Method::Get;
         assert_eq!(call.is_idempotent(), is_get, "{op}");
         assert_eq!(call.body().unwrap().is_none(), is_get, "{op}");
     }

@@ -11,12 +11,12 @@ use chrono::{Days, Utc};
 use sha1::{Digest, Sha1};
 
 use crate::models::{
-    CurrencyCode, Order, OrderId, OrderStatus, PaymentMean, RegisteredPaymentMean,
+    CurrencyCode, Order, OrderId, OrderStatus, PaymentMean, Product, RegisteredPaymentMean,
     RenewDescription, RenewPeriod, Service, ServiceId, ServiceInfos,
 };
 use crate::ops::{Call, Reply};
 
-use super::sandbox::{self, SandboxService, normalize_product, price};
+use super::sandbox::{self, SandboxService, price};
 
 /// The first order id a mock account hands out.
 pub(crate) const FIRST_ORDER_ID: u64 = 300_000_001;
@@ -314,11 +314,14 @@ impl Account {
         self.find(id).map(SandboxService::service)
     }
 
-    pub(crate) fn service_infos(&self, product: &str, name: &str) -> Result<ServiceInfos, Refusal> {
-        let product = normalize_product(product);
+    pub(crate) fn service_infos(
+        &self,
+        product: &Product,
+        name: &str,
+    ) -> Result<ServiceInfos, Refusal> {
         self.services
             .iter()
-            .filter(|s| s.product.as_deref() == Some(product.as_str()))
+            .filter(|s| s.product.as_ref() == Some(product))
             .find_map(|s| s.infos.as_ref().filter(|infos| infos.domain == name))
             .cloned()
             .ok_or_else(|| {

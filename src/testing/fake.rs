@@ -71,7 +71,8 @@ fn lock_rule(rule: &Mutex<Rule>) -> MutexGuard<'_, Rule> {
 /// ```
 /// use ovh_renew::ops::Call;
 /// use ovh_renew::testing::{transport_error, FakeRenewApi};
-/// use ovh_renew::{RenewRequest, ServiceId, ServiceRenewApi, TransportKind};
+/// use ovh_renew::{ServiceId, ServiceRenewApi, TransportKind};
+/// use ovh_renew::models::RenewRequest;
 ///
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// let fake = FakeRenewApi::sandbox();
@@ -263,7 +264,11 @@ impl FakeRenewApi {
 
     /// Like [`fail_next`](Self::fail_next), but the call takes effect first (the order is
     /// created, the payment recorded) and then fails: an answer lost on its way back.
-    pub fn fail_next_after_effect(&self, op: Op, make: impl Fn() -> Error + Send + Sync + 'static) {
+    pub fn fail_next_after_processing(
+        &self,
+        op: Op,
+        make: impl Fn() -> Error + Send + Sync + 'static,
+    ) {
         self.program(op, true, Box::new(make));
     }
 

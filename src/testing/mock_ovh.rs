@@ -244,7 +244,7 @@ impl MockOvh {
             .endpoint(endpoint)
             .credentials(credentials)
             .timeout(Duration::from_secs(10))
-            .retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(5)));
+            .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(5)));
         if oauth2 {
             builder.oauth2_token_url(&self.oauth2_token_url())
         } else {

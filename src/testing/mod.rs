@@ -35,7 +35,8 @@
 //!
 //! ```
 //! use ovh_renew::testing::{sandbox, MockOvh, PaidWith};
-//! use ovh_renew::{Error, OrderId, OrderStatus, PaymentMean, RefusedRequest, RenewRequest, RequestProblem, ServiceRenewApi};
+//! use ovh_renew::{Error, OrderId, RefusedRequest, RequestProblem, ServiceRenewApi};
+//! use ovh_renew::models::{OrderStatus, PaymentMean, RenewRequest};
 //!
 //! /// Your code: renews `vps` for `period`, paying with the PayPal account `paypal_id`.
 //! async fn renew_vps(
@@ -124,11 +125,11 @@
 //! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 //! let fake = FakeRenewApi::sandbox();
 //! // The order is created, but its answer is lost on the way back.
-//! fake.fail_next_after_effect(Op::CreateRenewOrder, || {
+//! fake.fail_next_after_processing(Op::CreateRenewOrder, || {
 //!     transport_error(TransportKind::Timeout, true)
 //! });
 //! let api: &dyn ServiceRenewApi = &fake;
-//! let request = ovh_renew::RenewRequest::order("P1M".parse()?, vec![ovh_renew::ServiceId(118977335)]);
+//! let request = ovh_renew::models::RenewRequest::order("P1M".parse()?, vec![ovh_renew::ServiceId(118977335)]);
 //! let err = api.create_renew_order(ovh_renew::ServiceId(118977335), &request).await.unwrap_err();
 //! assert!(err.may_have_been_processed());
 //! assert_eq!(fake.orders().len(), 1, "the order exists although the call failed");
@@ -245,7 +246,7 @@ pub fn api_error(status: u16, code_or_class: &str, message: &str) -> Error {
 ///
 /// `may_have_been_processed` says whether the server may have received the request: `true`
 /// for a timeout or a connection lost after sending (pair it with
-/// [`FakeRenewApi::fail_next_after_effect`] to also create what the call would have
+/// [`FakeRenewApi::fail_next_after_processing`] to also create what the call would have
 /// created), `false` for a connection that never opened.
 ///
 /// ```

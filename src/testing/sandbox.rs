@@ -23,7 +23,7 @@ use chrono::{Datelike, Days, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
 
 use crate::models::{
-    BillingState, CurrencyCode, KeyValue, PaymentMean, Price, RenewDescription, RenewMode,
+    BillingState, CurrencyCode, KeyValue, PaymentMean, Price, Product, RenewDescription, RenewMode,
     RenewPeriod, RenewStrategy, RenewalType, ResourceState, Service, ServiceDetail, ServiceId,
     ServiceInfos, ServiceRenew, ServiceStatus,
 };
@@ -58,7 +58,7 @@ pub const DEDICATED_EXPIRES_IN_DAYS: u64 = 20;
 
 /// Payment means a new account offers for every order
 /// (`GET /me/order/{orderId}/availableRegisteredPaymentMean`).
-pub const DEFAULT_PAYMENT_MEANS: [PaymentMean; 3] = [
+pub const DEFAULT_PAYMENT_MEANS: &[PaymentMean] = &[
     PaymentMean::Paypal,
     PaymentMean::BankAccount,
     PaymentMean::FidelityAccount,
@@ -66,7 +66,7 @@ pub const DEFAULT_PAYMENT_MEANS: [PaymentMean; 3] = [
 
 /// Payment method ids of a new account (`GET /me/payment/method`), as in
 /// `src/testing/fixtures/payment_method_list.json`.
-pub const DEFAULT_PAYMENT_METHODS: [u64; 1] = [9_876_543];
+pub const DEFAULT_PAYMENT_METHODS: &[u64] = &[9_876_543];
 
 /// One service of a sandbox account: what `serviceInfos`, `GET /service/{serviceId}` and
 /// `GET /service/{serviceId}/renew` answer for it.
@@ -75,7 +75,7 @@ pub const DEFAULT_PAYMENT_METHODS: [u64; 1] = [9_876_543];
 ///
 /// ```
 /// use ovh_renew::testing::SandboxService;
-/// use ovh_renew::{CurrencyCode, Price, RenewDescription, RenewStrategy, ServiceId, ServiceInfos};
+/// use ovh_renew::models::{CurrencyCode, Price, Product, RenewDescription, RenewStrategy, ServiceId, ServiceInfos};
 ///
 /// let id = ServiceId(42);
 /// let yearly = RenewDescription::new(
@@ -85,7 +85,7 @@ pub const DEFAULT_PAYMENT_METHODS: [u64; 1] = [9_876_543];
 /// let zone = SandboxService::new("domain/zone", ServiceInfos::new(id, "example.com"))
 ///     .with_choices(vec![yearly]);
 /// assert_eq!(zone.service_id(), id);
-/// assert_eq!(zone.product(), Some("domain/zone"));
+/// assert_eq!(zone.product(), Some(&Product::from("domain/zone")));
 /// // Without `with_service`, GET /service/{id} answers a service derived from the infos.
 /// assert_eq!(zone.service().route.url.as_deref(), Some("/domain/zone/example.com"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -93,7 +93,7 @@ pub const DEFAULT_PAYMENT_METHODS: [u64; 1] = [9_876_543];
 #[derive(Debug, Clone, PartialEq)]
 pub struct SandboxService {
     pub(crate) id: ServiceId,
-    pub(crate) product: Option<String>,
+    pub(crate) product: Option<Product>,
     pub(crate) infos: Option<ServiceInfos>,
     pub(crate) service: Option<Service>,
     pub(crate) choices: Vec<RenewDescription>,
@@ -102,13 +102,13 @@ pub struct SandboxService {
 
 impl SandboxService {
     /// A service reachable as `GET /{product}/{infos.domain}/serviceInfos` (`product` is a
-    /// route such as `vps`, `domain`, `hosting/web` or `dedicated/server`; surrounding and
+    /// [`Product`] or its route, such as `"vps"` or `"hosting/web"`; surrounding and
     /// doubled `/` are ignored), with service id `infos.service_id` and no renewal choices
     /// until [`with_choices`](Self::with_choices).
-    pub fn new(product: &str, infos: ServiceInfos) -> Self {
+    pub fn new(product: impl Into<Product>, infos: ServiceInfos) -> Self {
         Self {
             id: infos.service_id,
-            product: Some(normalize_product(product)),
+            product: Some(product.into()),
             infos: Some(infos),
             service: None,
             choices: Vec::new(),
@@ -157,8 +157,8 @@ impl SandboxService {
     }
 
     /// The product route (`vps`, `hosting/web`, …), `None` for an [`option`](Self::option).
-    pub fn product(&self) -> Option<&str> {
-        self.product.as_deref()
+    pub fn product(&self) -> Option<&Product> {
+        self.product.as_ref()
     }
 
     /// The `serviceInfos`, `None` for an [`option`](Self::option).
@@ -194,7 +194,7 @@ impl SandboxService {
         };
         service.route.path = Some(format!("/{product}/{{serviceName}}"));
         service.route.url = Some(
-            crate::path::ApiPath::new(product)
+            crate::path::ApiPath::new(product.as_route())
                 .segment("serviceName", &infos.domain)
                 .map(|p| p.as_str().to_owned())
                 .unwrap_or_else(|_| format!("/{product}/{}", infos.domain)),
@@ -225,14 +225,6 @@ impl SandboxService {
         service.renew = Some(renew);
         service
     }
-}
-
-pub(crate) fn normalize_product(product: &str) -> String {
-    product
-        .split('/')
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// The sandbox services, with expiration dates relative to today (UTC).
@@ -299,7 +291,7 @@ fn vps(expiry: NaiveDate) -> SandboxService {
     if let Some(renew) = service.renew.as_mut() {
         renew.day_of_month = Some(expiry.day());
     }
-    SandboxService::new("vps", infos)
+    SandboxService::new(Product::Vps, infos)
         .with_service(service)
         .with_choices(fixture!("renew_descriptions_vps"))
         .with_option_choices(fixture!("renew_descriptions_vps_include_options"))
@@ -327,7 +319,7 @@ fn vps_backup(expiry: NaiveDate) -> SandboxService {
 fn domain(expiry: NaiveDate) -> SandboxService {
     let mut infos: ServiceInfos = fixture!("domain_service_infos");
     infos.expiration = Some(expiry);
-    SandboxService::new("domain", infos).with_choices(fixture!("renew_descriptions_domain"))
+    SandboxService::new(Product::Domain, infos).with_choices(fixture!("renew_descriptions_domain"))
 }
 
 fn strategy(ucents: i64, services: &[(ServiceId, &str, &str)]) -> RenewStrategy {
@@ -357,7 +349,7 @@ fn hosting(expiry: NaiveDate) -> SandboxService {
             strategy(3_787_000_000, &[hosting, domain]),
         ],
     );
-    SandboxService::new("hosting/web", infos).with_choices(vec![year])
+    SandboxService::new(Product::HostingWeb, infos).with_choices(vec![year])
 }
 
 fn dedicated(expiry: NaiveDate) -> SandboxService {
@@ -381,7 +373,7 @@ fn dedicated(expiry: NaiveDate) -> SandboxService {
         )
     })
     .collect();
-    SandboxService::new("dedicated/server", infos).with_choices(choices)
+    SandboxService::new(Product::DedicatedServer, infos).with_choices(choices)
 }
 
 #[cfg(test)]
@@ -403,7 +395,7 @@ mod tests {
 
         let by_id = |id| services.iter().find(|s| s.id == id).unwrap();
         let vps = by_id(VPS_ID);
-        assert_eq!(vps.product(), Some("vps"));
+        assert_eq!(vps.product(), Some(&Product::Vps));
         assert_eq!(vps.infos().unwrap().domain, VPS_NAME);
         assert_eq!(
             vps.infos().unwrap().expiration,
@@ -469,7 +461,7 @@ mod tests {
     #[test]
     fn products_are_normalized_and_names_encoded_in_derived_routes() {
         let s = SandboxService::new("/hosting//web/", ServiceInfos::new(ServiceId(1), "a b/c"));
-        assert_eq!(s.product(), Some("hosting/web"));
+        assert_eq!(s.product(), Some(&Product::HostingWeb));
         assert_eq!(
             s.service().route.url.as_deref(),
             Some("/hosting/web/a%20b%2Fc")

@@ -146,7 +146,7 @@ impl Transport {
     ) -> Result<(reqwest::RequestBuilder, Used), Error> {
         let mut builder = self
             .http
-            .request(request.method.clone(), url.clone())
+            .request(request.method.to_reqwest(), url.clone())
             .timeout(self.timeout)
             .headers(request.headers.clone())
             .header(USER_AGENT, self.user_agent.clone());

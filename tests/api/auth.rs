@@ -5,11 +5,11 @@
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
+use ovh_renew::models::{AccessRule, CredentialStatus, RenewRequest};
 use ovh_renew::ops::{Call, Op, Reply};
 use ovh_renew::{
-    AccessRule, ApiFuture, ApiPath, ConfigError, CredentialStatus, Credentials, CredentialsProblem,
-    Endpoint, Error, Method, OrderId, OvhClient, OvhClientBuilder, RenewRequest, RequestProblem,
-    ServiceId, ServiceRenewApi,
+    ApiFuture, ApiPath, ConfigError, Credentials, CredentialsProblem, Endpoint, Error, Method,
+    OrderId, OvhClient, OvhClientBuilder, RequestProblem, ServiceId, ServiceRenewApi,
 };
 use wiremock::matchers::{any, body_string, header, method, path};
 use wiremock::{Mock, Request, ResponseTemplate};
@@ -94,7 +94,7 @@ async fn oauth2_token_is_fetched_once_for_many_concurrent_calls_and_clones() {
             let client = client.clone();
             tokio::spawn(async move {
                 client
-                    .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+                    .call::<Vec<u64>>(Method::Get, &ApiPath::new("/service"))
                     .await
             })
         })
@@ -144,7 +144,7 @@ async fn short_lived_tokens_are_refreshed_before_they_expire() {
     let client = ovh.oauth2_builder().build().unwrap();
     for _ in 0..3 {
         let _: serde_json::Value = client
-            .call(Method::GET, &ApiPath::new("/me"))
+            .call(Method::Get, &ApiPath::new("/me"))
             .await
             .unwrap();
     }
@@ -198,7 +198,7 @@ async fn a_second_401_is_returned_as_an_error_not_a_loop() {
         .await;
     let client = ovh.oauth2_builder().no_retries().build().unwrap();
     let err = client
-        .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+        .call::<Vec<u64>>(Method::Get, &ApiPath::new("/service"))
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(401), "{err}");
@@ -232,14 +232,14 @@ async fn concurrent_401s_share_one_refresh() {
     let client = ovh.oauth2_builder().build().unwrap();
     // Everyone holds the first token before any call is refused.
     let _ = client
-        .call::<serde_json::Value>(Method::GET, &ApiPath::new("/warm-up"))
+        .call::<serde_json::Value>(Method::Get, &ApiPath::new("/warm-up"))
         .await;
     let tasks: Vec<_> = (0..15)
         .map(|_| {
             let client = client.clone();
             tokio::spawn(async move {
                 client
-                    .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+                    .call::<Vec<u64>>(Method::Get, &ApiPath::new("/service"))
                     .await
             })
         })
@@ -248,7 +248,7 @@ async fn concurrent_401s_share_one_refresh() {
         task.await.unwrap().unwrap();
     }
     client
-        .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+        .call::<Vec<u64>>(Method::Get, &ApiPath::new("/service"))
         .await
         .unwrap();
 }
@@ -296,7 +296,7 @@ async fn token_endpoint_failures_are_typed_and_never_show_the_secret() {
             .await;
         let client = ovh.oauth2_builder().no_retries().build().unwrap();
         let err = client
-            .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+            .call::<Vec<u64>>(Method::Get, &ApiPath::new("/service"))
             .await
             .unwrap_err();
         let oauth2 = err.oauth2().unwrap_or_else(|| panic!("{err:?}"));
@@ -317,7 +317,7 @@ async fn token_endpoint_failures_are_typed_and_never_show_the_secret() {
         .oauth2_builder()
         .build()
         .unwrap()
-        .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+        .call::<Vec<u64>>(Method::Get, &ApiPath::new("/service"))
         .await
         .unwrap_err();
     assert!(err.is_invalid_credential(), "{err}");
@@ -347,11 +347,11 @@ async fn an_access_token_is_a_static_bearer_never_refreshed() {
         .build()
         .unwrap();
     let _: Vec<u64> = client
-        .call(Method::GET, &ApiPath::new("/service"))
+        .call(Method::Get, &ApiPath::new("/service"))
         .await
         .unwrap();
     let err = client
-        .call::<serde_json::Value>(Method::GET, &ApiPath::new("/me"))
+        .call::<serde_json::Value>(Method::Get, &ApiPath::new("/me"))
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(401));
@@ -787,7 +787,7 @@ async fn secrets_never_show_for_any_authentication_method() {
     let client = ovh.oauth2_builder().build().unwrap();
     assert!(format!("{client:?}").contains(CLIENT_ID));
     let err = client
-        .call::<serde_json::Value>(Method::GET, &ApiPath::new("/me"))
+        .call::<serde_json::Value>(Method::Get, &ApiPath::new("/me"))
         .await
         .unwrap_err();
     let mut text = format!("{err} {err:?}");

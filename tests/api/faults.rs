@@ -15,10 +15,11 @@
 use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
+use ovh_renew::models::{PaymentMean, RenewRequest};
 use ovh_renew::ops::{self, Op};
 use ovh_renew::{
-    Error, Method, OrderId, OvhClient, OvhClientBuilder, PaymentMean, RenewPeriod, RenewRequest,
-    RetryPolicy, ServiceId, ServiceRenewApi, TransportKind,
+    Error, Method, OrderId, OvhClient, OvhClientBuilder, RenewPeriod, RetryPolicy, ServiceId,
+    ServiceRenewApi, TransportKind,
 };
 use serde_json::Value;
 use wiremock::matchers::{method, path};
@@ -54,8 +55,7 @@ impl Row {
 
     fn http(&self) -> &'static str {
         match self.call.method() {
-            m if m == Method::GET => "GET",
-            m if m == Method::POST => "POST",
+            m @ (Method::Get | Method::Post) => m.as_str(),
             m => panic!("{}: the matrix knows no {m}", self.name()),
         }
     }
@@ -105,7 +105,7 @@ fn row(op: Op) -> Row {
         Op::Service => Row {
             call: ops::Call::Service { id: SID },
             fixture: "service_get_vps.json",
-            decode: Some(model::<ovh_renew::Service>),
+            decode: Some(model::<ovh_renew::models::Service>),
             number_at: "/quantity",
             enum_at: Some("/state"),
         },
@@ -115,7 +115,7 @@ fn row(op: Op) -> Row {
                 service_name: "vps-0baa4fcf.vps.ovh.net".into(),
             },
             fixture: "vps_service_infos.json",
-            decode: Some(model::<ovh_renew::ServiceInfos>),
+            decode: Some(model::<ovh_renew::models::ServiceInfos>),
             number_at: "/serviceId",
             enum_at: Some("/status"),
         },
@@ -125,7 +125,7 @@ fn row(op: Op) -> Row {
                 include_options: false,
             },
             fixture: "renew_descriptions_vps.json",
-            decode: Some(model::<Vec<ovh_renew::RenewDescription>>),
+            decode: Some(model::<Vec<ovh_renew::models::RenewDescription>>),
             number_at: "/0/strategies/0/priceInUcents",
             enum_at: Some("/0/strategies/0/price/currencyCode"),
         },
@@ -135,21 +135,21 @@ fn row(op: Op) -> Row {
                 request: renew_request(),
             },
             fixture: "renew_order.json",
-            decode: Some(model::<ovh_renew::Order>),
+            decode: Some(model::<ovh_renew::models::Order>),
             number_at: "/orderId",
             enum_at: Some("/tax/currencyCode"),
         },
         Op::Order => Row {
             call: ops::Call::Order { order_id: OID },
             fixture: "me_order.json",
-            decode: Some(model::<ovh_renew::Order>),
+            decode: Some(model::<ovh_renew::models::Order>),
             number_at: "/priceWithTax/priceInUcents",
             enum_at: Some("/tax/currencyCode"),
         },
         Op::OrderStatus => Row {
             call: ops::Call::OrderStatus { order_id: OID },
             fixture: "order_status_not_paid.json",
-            decode: Some(model::<ovh_renew::OrderStatus>),
+            decode: Some(model::<ovh_renew::models::OrderStatus>),
             number_at: "",
             enum_at: Some(""),
         },
@@ -158,7 +158,7 @@ fn row(op: Op) -> Row {
             fixture: "available_registered_payment_mean.json",
             // The method returns the payment means only.
             decode: Some(|b| {
-                let means: Vec<ovh_renew::RegisteredPaymentMean> =
+                let means: Vec<ovh_renew::models::RegisteredPaymentMean> =
                     serde_json::from_slice(b).unwrap();
                 let means: Vec<PaymentMean> = means.into_iter().map(Into::into).collect();
                 serde_json::to_value(means).unwrap()
@@ -707,10 +707,10 @@ fn settings(builder: OvhClientBuilder, timeout: Duration) -> OvhClientBuilder {
     builder
         .retry(
             RetryPolicy::default()
-                .with_max_retries(RETRIES as u32)
-                .with_initial_backoff(Duration::from_millis(2))
-                .with_max_backoff(Duration::from_millis(10))
-                .with_max_retry_after(MAX_RETRY_AFTER),
+                .max_retries(RETRIES as u32)
+                .initial_backoff(Duration::from_millis(2))
+                .max_backoff(Duration::from_millis(10))
+                .max_retry_after(MAX_RETRY_AFTER),
         )
         .timeout(timeout)
 }

@@ -6,6 +6,7 @@
 use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime};
 
+use ovh_renew::models::*;
 use ovh_renew::planner::{PeriodChoice, PlanOptions, plan};
 use ovh_renew::testing::{FakeRenewApi, MockOvh, api_error, sandbox, transport_error};
 use ovh_renew::workflow::{
@@ -430,7 +431,7 @@ async fn retry_after_beyond_the_cap_is_capped() {
         .await;
     let client = ovh
         .builder()
-        .retry(RetryPolicy::default().with_max_retry_after(Duration::from_millis(50)))
+        .retry(RetryPolicy::default().max_retry_after(Duration::from_millis(50)))
         .build()
         .unwrap();
     let ids = tokio::time::timeout(Duration::from_secs(10), client.list_services())

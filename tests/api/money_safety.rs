@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use ovh_renew::models::*;
 use ovh_renew::ops::{Call, Op, Reply};
 use ovh_renew::planner::{LineSkip, PeriodChoice, PlanOptions, PlanOutcome, execute_plan, plan};
 use ovh_renew::testing::{FakeRenewApi, MockOvh, SandboxService, api_error, transport_error};
@@ -434,7 +435,7 @@ async fn a_pay_call_that_never_left_is_unpaid_and_one_whose_answer_was_lost_is_u
     for (may_have, paid) in [(false, 0), (true, 1)] {
         let api = FakeRenewApi::sandbox();
         if may_have {
-            api.fail_next_after_effect(Op::PayWithRegisteredPaymentMean, || {
+            api.fail_next_after_processing(Op::PayWithRegisteredPaymentMean, || {
                 transport_error(TransportKind::Timeout, true)
             });
         } else {

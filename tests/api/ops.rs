@@ -4,6 +4,7 @@
 
 use std::sync::Mutex;
 
+use ovh_renew::models::*;
 use ovh_renew::ops::{Call, Op, Reply};
 use ovh_renew::testing::{MockOvh, sandbox};
 use ovh_renew::workflow::{RenewOptions, renew};

@@ -178,7 +178,7 @@ impl Ovh {
         OvhClient::builder()
             .endpoint(self.base().parse::<Endpoint>().unwrap())
             .credentials(Credentials::new(AK, AS, CK))
-            .retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(5)))
+            .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(5)))
             .timeout(Duration::from_secs(5))
     }
 
@@ -344,7 +344,7 @@ impl RawServer {
         OvhClient::builder()
             .endpoint(self.base.parse::<Endpoint>().unwrap())
             .credentials(Credentials::new(AK, AS, CK))
-            .retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(5)))
+            .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(5)))
             .timeout(Duration::from_secs(5))
     }
 }

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use ovh_renew::models::*;
 use ovh_renew::ops::{Call, Op};
 use ovh_renew::testing::{
     FakeRenewApi, MockOvh, PaidWith, SandboxService, api_error, sandbox, transport_error,
@@ -289,7 +290,7 @@ async fn mock_ovh_serves_every_product_route_and_the_service_list() {
         client.order(OrderId(0)).await.unwrap_err(),
         client.order_status(OrderId(42)).await.unwrap_err(),
         client
-            .call::<serde_json::Value>(Method::GET, &ApiPath::new("/me/bill"))
+            .call::<serde_json::Value>(Method::Get, &ApiPath::new("/me/bill"))
             .await
             .unwrap_err(),
     ] {
@@ -527,7 +528,7 @@ async fn renew_bodies_are_validated_against_the_offered_strategies() {
         json!([1, 2]),
     ] {
         let err = client
-            .call_with_body::<serde_json::Value, _>(Method::POST, &path, &body)
+            .call_with_body::<serde_json::Value, _>(Method::Post, &path, &body)
             .await
             .unwrap_err();
         assert_eq!(err.status(), Some(400), "{body}: {err}");
@@ -539,7 +540,7 @@ async fn renew_bodies_are_validated_against_the_offered_strategies() {
     // and an option strategy without includeOptions.
     let order: Order = client
         .call_with_body(
-            Method::POST,
+            Method::Post,
             &ApiPath::new("/service")
                 .id("serviceId", sandbox::DOMAIN_ID.0)
                 .lit("renew"),
@@ -960,7 +961,7 @@ async fn fake_fail_next_fails_exactly_that_call_of_each_method() {
 async fn fake_failures_can_happen_after_the_effect_and_come_in_order() {
     let fake = FakeRenewApi::sandbox();
     let api: &dyn ServiceRenewApi = &fake;
-    fake.fail_next_after_effect(Op::CreateRenewOrder, || {
+    fake.fail_next_after_processing(Op::CreateRenewOrder, || {
         transport_error(TransportKind::Timeout, true)
     });
     fake.fail_next(Op::CreateRenewOrder, || {
@@ -994,7 +995,7 @@ async fn fake_failures_can_happen_after_the_effect_and_come_in_order() {
     // A closure can count, or pick the error per call.
     let made = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let counter = made.clone();
-    fake.fail_next_after_effect(Op::PayWithPaymentMethod, move || {
+    fake.fail_next_after_processing(Op::PayWithPaymentMethod, move || {
         counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         transport_error(TransportKind::Connection, true)
     });

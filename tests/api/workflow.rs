@@ -2,6 +2,7 @@
 //! `MockOvh` (over HTTP), including a failure at every step.
 #![cfg(feature = "test-util")]
 
+use ovh_renew::models::*;
 use ovh_renew::ops::{Call, Op};
 use ovh_renew::planner::{PeriodChoice, PlanOptions, PlanOutcome, execute_plan, plan};
 use ovh_renew::testing::{FakeRenewApi, MockOvh, PaidWith, api_error, transport_error};
@@ -304,7 +305,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             err
         } else {
             if row.after_effect {
-                api.fail_next_after_effect(row.method, row.error);
+                api.fail_next_after_processing(row.method, row.error);
             } else {
                 api.fail_next(row.method, row.error);
             }
