@@ -31,7 +31,7 @@ fn refusing_client(credentials: Credentials) -> (OvhClient, String) {
                 .unwrap(),
         )
         .credentials(credentials)
-        .retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(1)))
+        .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
         .build()
         .unwrap();
     (client, format!("127.0.0.1:{port}"))
