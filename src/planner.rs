@@ -555,7 +555,7 @@ pub async fn execute_plan<A: ServiceRenewApi + ?Sized>(
         }
         let outcome = workflow::renew(api, &options).await;
         let mark = match &outcome {
-            Ok(report) => report.order.as_ref().map(|o| Covered::Ordered {
+            Ok(report) => report.order().map(|o| Covered::Ordered {
                 order_id: o.order_id,
                 line: index,
             }),

@@ -30,9 +30,7 @@ pub(crate) mod test_support;
 pub use credential::{AccessRule, ConsumerKeyRequest, CredentialStatus, CurrentCredential};
 pub use ids::{OrderId, ParseIdError, ServiceId};
 pub use money::{Amount, AmountError, CurrencyCode, Price};
-pub(crate) use order::{
-    CreatedOrder, serialize_opt_order_without_secrets, serialize_order_without_secrets,
-};
+pub(crate) use order::{CreatedOrder, serialize_order_without_secrets};
 pub use order::{Order, OrderStatus, PaymentMean, RegisteredPaymentMean};
 pub use period::{ParsePeriodError, RenewPeriod};
 pub use renew::{InvalidRequest, RenewDescription, RenewRequest, RenewStrategy, ServiceDetail};

@@ -270,14 +270,6 @@ pub(crate) fn serialize_order_without_secrets<S: serde::Serializer>(
     PublicOrder::from(order).serialize(serializer)
 }
 
-/// Serializes an optional order without its password and URLs (`serialize_with`).
-pub(crate) fn serialize_opt_order_without_secrets<S: serde::Serializer>(
-    order: &Option<Order>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    order.as_ref().map(PublicOrder::from).serialize(serializer)
-}
-
 impl fmt::Debug for Order {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         const REDACTED: &str = "<redacted>";

@@ -113,7 +113,7 @@ async fn no_secret_in_any_debug_or_display() {
     add("mock dry runs", format!("{:?}", mock.dry_runs()));
     add("mock payments", format!("{:?}", mock.payments()));
     let real_order = client
-        .order(report.order.as_ref().unwrap().order_id)
+        .order(report.order().unwrap().order_id)
         .await
         .unwrap();
     add("order from the mock", format!("{real_order:?}"));
@@ -121,7 +121,10 @@ async fn no_secret_in_any_debug_or_display() {
     // The same report, holding an order with a known password and URLs.
     let mut secret_report = report.clone();
     secret_report.dry_run = secret_order();
-    secret_report.order = Some(secret_order());
+    match &mut secret_report.outcome {
+        ovh_renew::workflow::RenewOutcome::Paid { order, .. } => *order = secret_order(),
+        other => panic!("a paid report, not {other:?}"),
+    }
     add("report with secrets", format!("{secret_report:?}"));
     add("order", format!("{:?}", secret_order()));
     add("order alternate", format!("{:#?}", secret_order()));

@@ -1014,7 +1014,7 @@ async fn report_json_leaves_out_order_passwords_and_urls() {
     )
     .await
     .unwrap();
-    let order = report.order.as_ref().unwrap();
+    let order = report.order().unwrap();
     assert!(!order.password.is_empty() && order.url.contains(&order.password));
     let json = serde_json::to_string(&report).unwrap();
     for secret in [
@@ -1029,8 +1029,8 @@ async fn report_json_leaves_out_order_passwords_and_urls() {
     assert!(json.contains(&order.order_id.to_string()));
     // The report reads back, without them.
     let back: ovh_renew::workflow::RenewReport = serde_json::from_str(&json).unwrap();
-    assert_eq!(back.order.as_ref().unwrap().order_id, order.order_id);
-    assert_eq!(back.order.as_ref().unwrap().password, "");
+    assert_eq!(back.order().unwrap().order_id, order.order_id);
+    assert_eq!(back.order().unwrap().password, "");
     assert_eq!(back.dry_run.price_with_tax, report.dry_run.price_with_tax);
     // An Order's own JSON keeps them (documented), so a stored order round-trips.
     assert!(

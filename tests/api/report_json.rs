@@ -190,3 +190,50 @@ async fn a_plan_with_every_kind_of_line_keeps_its_json() {
     let back: ovh_renew::planner::Plan = serde_json::from_value(json).unwrap();
     assert_eq!(back, plan);
 }
+
+/// A stored report reads back only as a combination a run produces.
+#[test]
+fn a_report_json_with_an_impossible_combination_is_refused() {
+    let path = format!(
+        "{}/tests/api/golden/report_paid_registered.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let paid: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let read = |edit: &dyn Fn(&mut Value)| {
+        let mut json = paid.clone();
+        for order in ["dryRun", "order"] {
+            for field in ["date", "expirationDate"] {
+                if let Some(at) = json[order].get_mut(field).filter(|v| !v.is_null()) {
+                    *at = Value::from("2026-03-01T10:00:00+00:00");
+                }
+            }
+        }
+        edit(&mut json);
+        serde_json::from_value::<ovh_renew::workflow::RenewReport>(json)
+    };
+    let report = read(&|_| {}).unwrap();
+    assert!(matches!(
+        report.outcome,
+        ovh_renew::workflow::RenewOutcome::Paid { .. }
+    ));
+    let cases: [(&str, fn(&mut Value)); 4] = [
+        ("an order without a status", |j| j["status"] = Value::Null),
+        ("a payment without an order", |j| {
+            j["order"] = Value::Null;
+            j["status"] = Value::Null;
+        }),
+        ("means listed for a payment method", |j| {
+            j["payment"] = serde_json::json!({"Method": 9876543});
+        }),
+        ("a registered payment without the listed means", |j| {
+            j["available_payment_means"] = Value::Null;
+        }),
+    ];
+    for (what, edit) in cases {
+        let err = read(&edit).unwrap_err();
+        assert!(
+            err.to_string().contains("inconsistent renew report"),
+            "{what}: {err}"
+        );
+    }
+}

@@ -37,8 +37,8 @@ async fn the_guides_vps_renewal_runs_end_to_end_over_http() {
     assert_eq!(report.strategy.price.ucents(), 10_350_000_000);
     assert_eq!(report.dry_run.price_without_tax.ucents(), 10_350_000_000);
     assert_eq!(report.dry_run.price_with_tax.ucents(), 12_420_000_000);
-    let order = report.order.as_ref().unwrap();
-    assert_eq!(report.status, Some(OrderStatus::Delivered));
+    let order = report.order().unwrap();
+    assert_eq!(report.status(), Some(&OrderStatus::Delivered));
     assert_eq!(
         report.steps,
         vec![
@@ -80,7 +80,7 @@ async fn a_dry_run_orders_nothing_and_reports_the_price() {
     let api = FakeRenewApi::sandbox();
     let options = RenewOptions::new(ServiceRef::named("vps", VPS), p("P1Y"));
     let report = renew(&api, &options).await.unwrap();
-    assert!(report.order.is_none() && report.payment.is_none() && report.status.is_none());
+    assert!(report.order().is_none() && report.payment().is_none() && report.status().is_none());
     assert_eq!(report.dry_run.price_without_tax.ucents(), 41_400_000_000);
     assert_eq!(api.orders().len(), 0);
     assert_eq!(api.count(Op::CreateRenewOrder), 1);
@@ -97,7 +97,7 @@ async fn asking_p12m_orders_the_offered_p1y_text_and_a_service_id_skips_service_
     assert_eq!(api.orders()[0].duration.as_str(), "P1Y");
     assert_eq!(api.count(Op::ServiceInfos), 0);
     // No payment asked: the order is left unpaid, and the status says so.
-    assert_eq!(report.status, Some(OrderStatus::NotPaid));
+    assert_eq!(report.status(), Some(&OrderStatus::NotPaid));
 }
 
 #[tokio::test]
@@ -122,7 +122,7 @@ async fn paying_with_a_payment_method_id() {
         .order(true)
         .pay(PaymentChoice::Method(42));
     let report = renew(&api, &options).await.unwrap();
-    assert_eq!(report.status, Some(OrderStatus::Delivered));
+    assert_eq!(report.status(), Some(&OrderStatus::Delivered));
     assert_eq!(api.payments()[0].with, PaidWith::PaymentMethod(42));
     assert_eq!(api.count(Op::AvailableRegisteredPaymentMeans), 0);
 }
@@ -558,7 +558,7 @@ async fn executing_a_plan_orders_and_pays_each_line_once_over_http() {
     assert_eq!(results.len(), 2);
     for r in &results {
         let report = r.outcome.as_ref().unwrap().as_ref().unwrap();
-        assert_eq!(report.status, Some(OrderStatus::Delivered));
+        assert_eq!(report.status(), Some(&OrderStatus::Delivered));
     }
     let orders = mock.orders();
     assert_eq!(orders.len(), 2);
