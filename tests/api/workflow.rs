@@ -3,7 +3,9 @@
 #![cfg(feature = "test-util")]
 
 use ovh_renew::ops::{Call, Op};
-use ovh_renew::planner::{PeriodChoice, PlanOptions, PlanOutcome, execute_plan, plan};
+use ovh_renew::planner::{
+    PeriodChoice, PlanOptions, PlanOutcome, PlanStep, SkipReason, execute_plan, plan,
+};
 use ovh_renew::testing::{FakeRenewApi, MockOvh, PaidWith, api_error, transport_error};
 use ovh_renew::workflow::{
     PaymentChoice, PriceStage, RenewError, RenewOptions, ServiceRef, Step, UnpaidCause, renew,
@@ -484,7 +486,7 @@ async fn the_planner_keeps_manual_services_expiring_soon_and_totals_per_currency
         .collect();
     assert_eq!(prices, vec![299_000_000, 3_488_000_000]);
     assert_eq!(plan.totals.len(), 1);
-    assert_eq!(plan.totals[0].currency, "EUR");
+    assert_eq!(plan.totals[0].currency, Some(CurrencyCode::Eur));
     assert_eq!(plan.totals[0].ucents, 3_787_000_000);
     // Automatic renewals and the option are skipped, with a reason.
     assert_eq!(plan.skipped.len(), 3);
@@ -512,7 +514,7 @@ async fn a_failure_for_one_service_is_a_line_and_never_stops_the_others() {
         unreachable!()
     };
     assert_eq!(f.status, Some(503));
-    assert_eq!(f.step, "choices");
+    assert_eq!(f.step, PlanStep::Choices);
     // The total only counts the ready line.
     assert_eq!(plan.totals[0].lines, 1);
 }
@@ -540,9 +542,9 @@ async fn the_planner_honours_a_service_list_today_and_best_monthly() {
     assert!(
         plan.skipped
             .iter()
-            .all(|s| s.reason == "not expiring within the horizon"
-                || s.reason == "automatic renewal"
-                || s.reason == "no expiry date")
+            .all(|s| s.reason == SkipReason::NotExpiringSoon
+                || s.reason == SkipReason::AutomaticRenewal
+                || s.reason == SkipReason::NoExpiryDate)
     );
 }
 
