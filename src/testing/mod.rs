@@ -124,7 +124,7 @@
 //! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 //! let fake = FakeRenewApi::sandbox();
 //! // The order is created, but its answer is lost on the way back.
-//! fake.fail_next_after_effect(Op::CreateRenewOrder, || {
+//! fake.fail_next_after_processing(Op::CreateRenewOrder, || {
 //!     transport_error(TransportKind::Timeout, true)
 //! });
 //! let api: &dyn ServiceRenewApi = &fake;
@@ -135,6 +135,24 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! # }).unwrap();
 //! ```
+//!
+//! # Failing a call after processing
+//!
+//! Both doubles can fail a call **after processing** it: the account acts on it first
+//! (a real order is created and recorded, a payment is recorded and the order becomes
+//! paid; a read changes nothing), then the caller gets an error instead of the answer, as
+//! when the answer is lost on its way back. It is how to test that code treats such a
+//! failure as "OVH may have acted" ([`Error::may_have_been_processed`]) and never resends.
+//! One name on both:
+//!
+//! * [`MockOvh::fail_next_after_processing`]`(method, route, status, body)`: the next
+//!   matching request is processed, then answered `status` with `body`;
+//! * [`FakeRenewApi::fail_next_after_processing`]`(op, make)`, and
+//!   [`FailRule::after_processing`] for a [`fail_when`](FakeRenewApi::fail_when) rule:
+//!   the call is processed, then fails with the error `make` builds.
+//!
+//! Their `fail_next` (and a rule without `after_processing`) fail the call *instead* of
+//! processing it: nothing is created or paid.
 //!
 //! # What `MockOvh` serves
 //!
@@ -245,7 +263,7 @@ pub fn api_error(status: u16, code_or_class: &str, message: &str) -> Error {
 ///
 /// `may_have_been_processed` says whether the server may have received the request: `true`
 /// for a timeout or a connection lost after sending (pair it with
-/// [`FakeRenewApi::fail_next_after_effect`] to also create what the call would have
+/// [`FakeRenewApi::fail_next_after_processing`] to also create what the call would have
 /// created), `false` for a connection that never opened.
 ///
 /// ```

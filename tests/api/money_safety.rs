@@ -226,7 +226,7 @@ async fn an_uncertain_bundle_order_counts_as_may_have_ordered_its_hosting() {
         .fail_when(|c| matches!(c, Call::CreateRenewOrder { request, .. } if !request.is_dry_run()))
         .times(1)
         .with(|| transport_error(TransportKind::Timeout, true))
-        .after_effect();
+        .after_processing();
     let results = execute_plan(&liar, &plan, Some(&fidelity())).await;
     assert_eq!(lost.fired(), 1);
     assert!(matches!(
@@ -434,7 +434,7 @@ async fn a_pay_call_that_never_left_is_unpaid_and_one_whose_answer_was_lost_is_u
     for (may_have, paid) in [(false, 0), (true, 1)] {
         let api = FakeRenewApi::sandbox();
         if may_have {
-            api.fail_next_after_effect(Op::PayWithRegisteredPaymentMean, || {
+            api.fail_next_after_processing(Op::PayWithRegisteredPaymentMean, || {
                 transport_error(TransportKind::Timeout, true)
             });
         } else {

@@ -138,7 +138,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
         /// 0 = first call of that method fails, 1 = the second (the order after the dry run).
         skip: usize,
         error: fn() -> Error,
-        after_effect: bool,
+        after_processing: bool,
         expect: fn(&RenewError) -> bool,
         orders: usize,
     }
@@ -149,7 +149,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             method: Op::ServiceInfos,
             skip: 0,
             error: not_found,
-            after_effect: false,
+            after_processing: false,
             expect: |e| {
                 matches!(
                     e,
@@ -165,7 +165,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             method: Op::RenewDescriptions,
             skip: 0,
             error: unavailable,
-            after_effect: false,
+            after_processing: false,
             expect: |e| {
                 matches!(
                     e,
@@ -181,7 +181,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             method: Op::CreateRenewOrder,
             skip: 0,
             error: unavailable,
-            after_effect: false,
+            after_processing: false,
             expect: |e| {
                 matches!(
                     e,
@@ -198,7 +198,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             method: Op::CreateRenewOrder,
             skip: 1,
             error: || api_error(400, "Client::BadRequest", "Invalid duration"),
-            after_effect: false,
+            after_processing: false,
             expect: |e| {
                 matches!(
                     e,
@@ -215,7 +215,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             method: Op::CreateRenewOrder,
             skip: 1,
             error: || transport_error(TransportKind::Connect, false),
-            after_effect: false,
+            after_processing: false,
             expect: |e| {
                 matches!(
                     e,
@@ -232,7 +232,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             method: Op::CreateRenewOrder,
             skip: 1,
             error: || transport_error(TransportKind::Timeout, true),
-            after_effect: true,
+            after_processing: true,
             expect: |e| matches!(e, RenewError::OrderUncertain { .. }),
             orders: 1,
         },
@@ -240,7 +240,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             method: Op::AvailableRegisteredPaymentMeans,
             skip: 0,
             error: unavailable,
-            after_effect: false,
+            after_processing: false,
             expect: |e| {
                 matches!(
                     e,
@@ -262,7 +262,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
                     "This order can't be paid with paypal",
                 )
             },
-            after_effect: false,
+            after_processing: false,
             expect: |e| {
                 matches!(
                     e,
@@ -278,7 +278,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             method: Op::OrderStatus,
             skip: 0,
             error: unavailable,
-            after_effect: false,
+            after_processing: false,
             expect: |e| matches!(e, RenewError::StatusUnknown { .. }),
             orders: 1,
         },
@@ -296,8 +296,8 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
                 })
                 .times(1)
                 .with(row.error);
-            let rule = if row.after_effect {
-                rule.after_effect()
+            let rule = if row.after_processing {
+                rule.after_processing()
             } else {
                 rule
             };
@@ -305,8 +305,8 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             assert_eq!(rule.fired(), 1, "row {i}: the real order failed");
             err
         } else {
-            if row.after_effect {
-                api.fail_next_after_effect(row.method, row.error);
+            if row.after_processing {
+                api.fail_next_after_processing(row.method, row.error);
             } else {
                 api.fail_next(row.method, row.error);
             }
