@@ -39,3 +39,27 @@ pub use service::{
     ServiceRenew, ServiceResource,
 };
 pub use service_infos::{RenewSettings, RenewalType, ServiceInfos, ServiceStatus};
+
+#[cfg(test)]
+mod no_setters {
+    /// Response models are built from JSON (what OVH sends), never with `with_*` setters:
+    /// a setter would let a fake answer what OVH cannot.
+    #[test]
+    fn no_model_has_a_with_setter() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/models");
+        let mut read = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                assert!(
+                    !text.contains(concat!("pub fn ", "with_")),
+                    "{} has a with_* setter",
+                    path.display()
+                );
+                read += 1;
+            }
+        }
+        assert!(read >= 10, "read {read} model files");
+    }
+}

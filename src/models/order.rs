@@ -169,48 +169,6 @@ impl Order {
             metadatas: None,
         }
     }
-
-    /// Sets the creation date.
-    pub fn with_date(mut self, date: DateTime<FixedOffset>) -> Self {
-        self.date = Some(date);
-        self
-    }
-
-    /// Sets the expiration date.
-    pub fn with_expiration_date(mut self, date: DateTime<FixedOffset>) -> Self {
-        self.expiration_date = Some(date);
-        self
-    }
-
-    /// Sets the retraction date.
-    pub fn with_retraction_date(mut self, date: DateTime<FixedOffset>) -> Self {
-        self.retraction_date = Some(date);
-        self
-    }
-
-    /// Sets the order password.
-    pub fn with_password(mut self, password: impl Into<String>) -> Self {
-        self.password = password.into();
-        self
-    }
-
-    /// Sets the order URL.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = url.into();
-        self
-    }
-
-    /// Sets the PDF URL.
-    pub fn with_pdf_url(mut self, pdf_url: impl Into<String>) -> Self {
-        self.pdf_url = pdf_url.into();
-        self
-    }
-
-    /// Sets the metadata list.
-    pub fn with_metadatas(mut self, metadatas: Vec<String>) -> Self {
-        self.metadatas = Some(metadatas);
-        self
-    }
 }
 
 /// A real order's answer: like [`Order`], but refusing a missing, `null` or 0 `orderId`.
@@ -462,14 +420,12 @@ mod tests {
     fn builder() {
         let eur = |u| Price::from_ucents(u, CurrencyCode::Eur);
         let at = DateTime::parse_from_rfc3339("2024-08-22T12:24:08+02:00").unwrap();
-        let order = Order::new(OrderId(1), eur(100), eur(20), eur(120))
-            .with_date(at)
-            .with_expiration_date(at)
-            .with_retraction_date(at)
-            .with_password("secret")
-            .with_url("https://example/secret")
-            .with_pdf_url("https://example/pdf/secret")
-            .with_metadatas(vec!["m".into()]);
+        let mut order = Order::new(OrderId(1), eur(100), eur(20), eur(120));
+        (order.date, order.expiration_date, order.retraction_date) = (Some(at), Some(at), Some(at));
+        order.password = "secret".into();
+        order.url = "https://example/secret".into();
+        order.pdf_url = "https://example/pdf/secret".into();
+        order.metadatas = Some(vec!["m".into()]);
         assert_eq!(order.price_with_tax.ucents(), 120);
         assert!(!format!("{order:?}").contains("secret"));
         roundtrip(&order);

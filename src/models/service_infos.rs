@@ -137,36 +137,6 @@ impl ServiceInfos {
         }
     }
 
-    /// Sets the status.
-    pub fn with_status(mut self, status: ServiceStatus) -> Self {
-        self.status = status;
-        self
-    }
-
-    /// Sets the renewal type.
-    pub fn with_renewal_type(mut self, renewal_type: RenewalType) -> Self {
-        self.renewal_type = renewal_type;
-        self
-    }
-
-    /// Sets the expiration date.
-    pub fn with_expiration(mut self, expiration: NaiveDate) -> Self {
-        self.expiration = Some(expiration);
-        self
-    }
-
-    /// Sets the possible renewal periods, in months.
-    pub fn with_possible_renew_period(mut self, months: Vec<u32>) -> Self {
-        self.possible_renew_period = Some(months);
-        self
-    }
-
-    /// Sets the renewal settings.
-    pub fn with_renew(mut self, renew: RenewSettings) -> Self {
-        self.renew = Some(renew);
-        self
-    }
-
     /// `true` only when renewal settings are present and `automatic` is `true`.
     ///
     /// A service renewed automatically does not need a manual renew order.
@@ -289,15 +259,15 @@ mod tests {
 
     #[test]
     fn builder() {
-        let infos = ServiceInfos::new(ServiceId(9), "vps-1.vps.ovh.net")
-            .with_status(ServiceStatus::InCreation)
-            .with_renewal_type(RenewalType::AutomaticV2024)
-            .with_expiration(NaiveDate::from_ymd_opt(2030, 1, 1).unwrap())
-            .with_possible_renew_period(vec![1, 12])
-            .with_renew(RenewSettings {
-                automatic: true,
-                ..RenewSettings::default()
-            });
+        let mut infos = ServiceInfos::new(ServiceId(9), "vps-1.vps.ovh.net");
+        infos.status = ServiceStatus::InCreation;
+        infos.renewal_type = RenewalType::AutomaticV2024;
+        infos.expiration = NaiveDate::from_ymd_opt(2030, 1, 1);
+        infos.possible_renew_period = Some(vec![1, 12]);
+        infos.renew = Some(RenewSettings {
+            automatic: true,
+            ..RenewSettings::default()
+        });
         assert!(infos.is_automatic_renewal());
         assert_eq!(infos.possible_periods()[1].months(), 12);
         roundtrip(&infos);

@@ -49,15 +49,15 @@ fn assert_nothing_secret(what: &str, text: &str) {
 }
 
 fn secret_order() -> Order {
-    Order::new(
-        OrderId(42),
-        Price::new(37.87, CurrencyCode::Eur),
-        Price::new(7.57, CurrencyCode::Eur),
-        Price::new(45.44, CurrencyCode::Eur),
-    )
-    .with_password(ORDER_PASSWORD)
-    .with_url(ORDER_URL)
-    .with_pdf_url(ORDER_PDF_URL)
+    crate::support::model(serde_json::json!({
+        "orderId": 42,
+        "priceWithoutTax": {"value": 37.87, "currencyCode": "EUR"},
+        "tax": {"value": 7.57, "currencyCode": "EUR"},
+        "priceWithTax": {"value": 45.44, "currencyCode": "EUR"},
+        "password": ORDER_PASSWORD,
+        "url": ORDER_URL,
+        "pdfUrl": ORDER_PDF_URL,
+    }))
 }
 
 /// Every public type, formatted with `{:?}` (and `{}` where it has `Display`), with known

@@ -964,7 +964,13 @@ async fn planner_totals_never_saturate() {
     let today: chrono::NaiveDate = "2026-01-01".parse().unwrap();
     let expiry: chrono::NaiveDate = "2026-01-10".parse().unwrap();
     let add = |id: u64, price: Price| {
-        let infos = ServiceInfos::new(ServiceId(id), format!("d{id}.ovh")).with_expiration(expiry);
+        let infos: ServiceInfos = crate::support::model(serde_json::json!({
+            "serviceId": id,
+            "domain": format!("d{id}.ovh"),
+            "status": "ok",
+            "renewalType": "manual",
+            "expiration": expiry,
+        }));
         let mut service = Service::new(BillingState::Ok);
         service.expiration_date = Some(expiry);
         api.add_service(

@@ -733,9 +733,14 @@ fn zone() -> SandboxService {
     let eur = |u| Price::from_ucents(u, CurrencyCode::Eur);
     SandboxService::new(
         "/domain/zone/",
-        ServiceInfos::new(id, "zone a+b/c.example")
-            .with_possible_renew_period(vec![12])
-            .with_renew(RenewSettings::default()),
+        crate::support::model(json!({
+            "serviceId": id,
+            "domain": "zone a+b/c.example",
+            "status": "ok",
+            "renewalType": "manual",
+            "possibleRenewPeriod": [12],
+            "renew": {"automatic": false, "forced": false, "deleteAtExpiration": false},
+        })),
     )
     .with_choices(vec![RenewDescription::new(
         period("P1Y"),

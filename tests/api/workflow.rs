@@ -592,8 +592,13 @@ async fn planner_totals_are_exact_where_floats_are_not() {
         let today = day("2026-01-01");
         for (i, value) in prices.iter().enumerate() {
             let id = i as u64 + 1;
-            let infos = ServiceInfos::new(ServiceId(id), format!("d{id}.ovh"))
-                .with_expiration(day("2026-01-10"));
+            let infos: ServiceInfos = crate::support::model(serde_json::json!({
+                "serviceId": id,
+                "domain": format!("d{id}.ovh"),
+                "status": "ok",
+                "renewalType": "manual",
+                "expiration": "2026-01-10",
+            }));
             let choices = vec![RenewDescription::new(
                 p("P1Y"),
                 vec![RenewStrategy::new(
