@@ -6,7 +6,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use super::open_enum::open_enum;
-use super::serde_helpers::{null_default, opt_datetime};
+use super::serde_helpers::{null_default, nullable_list, opt_datetime};
 use super::{OrderId, Price};
 
 open_enum! {
@@ -142,9 +142,9 @@ pub struct Order {
     pub price_without_tax: Price,
     /// Tax amount.
     pub tax: Price,
-    /// Free-form metadata (added to `billing.Order` in 2026; nullable).
-    #[serde(default)]
-    pub metadatas: Option<Vec<String>>,
+    /// Free-form metadata (added to `billing.Order` in 2026; `null` or missing: empty).
+    #[serde(default, deserialize_with = "nullable_list")]
+    pub metadatas: Vec<String>,
 }
 
 impl Order {
@@ -166,7 +166,7 @@ impl Order {
             price_with_tax,
             price_without_tax,
             tax,
-            metadatas: None,
+            metadatas: Vec::new(),
         }
     }
 }
@@ -202,7 +202,7 @@ struct PublicOrder<'a> {
     price_with_tax: &'a Price,
     price_without_tax: &'a Price,
     tax: &'a Price,
-    metadatas: &'a Option<Vec<String>>,
+    metadatas: &'a [String],
 }
 
 impl<'a> From<&'a Order> for PublicOrder<'a> {
@@ -276,7 +276,7 @@ mod tests {
         );
         assert_eq!(order.tax.text.as_deref(), Some("7.57 €"));
         assert_eq!(order.tax.currency(), Some(&CurrencyCode::Eur));
-        assert_eq!(order.metadatas, None);
+        assert!(order.metadatas.is_empty());
         roundtrip(&order);
     }
 
@@ -294,7 +294,7 @@ mod tests {
     fn me_order_fixtures() {
         let order: Order = decode(fixture!("me_order"));
         assert_eq!(order.order_id, OrderId(214_110_657));
-        assert_eq!(order.metadatas, Some(vec![]));
+        assert!(order.metadatas.is_empty());
         assert_eq!(order.price_with_tax.price_in_ucents, Some(12_420_000_000));
         assert_eq!(order.price_with_tax.ucents(), 12_420_000_000);
         assert_eq!(order.expiration_date, datetime("2024-09-05T23:29:59+02:00"));
@@ -425,7 +425,7 @@ mod tests {
         order.password = "secret".into();
         order.url = "https://example/secret".into();
         order.pdf_url = "https://example/pdf/secret".into();
-        order.metadatas = Some(vec!["m".into()]);
+        order.metadatas = vec!["m".into()];
         assert_eq!(order.price_with_tax.ucents(), 120);
         assert!(!format!("{order:?}").contains("secret"));
         roundtrip(&order);

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::serde_helpers::null_default;
+use super::serde_helpers::{null_default, nullable_list};
 use super::{Price, RenewPeriod, ServiceId};
 
 /// One renewal length offered by `GET /service/{serviceId}/renew`
@@ -15,7 +15,7 @@ pub struct RenewDescription {
     /// Length of the renewal, e.g. `P1Y`; send it back as [`RenewRequest::duration`].
     pub renew_period: RenewPeriod,
     /// The possible groupings of services for this period, each with its price.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "nullable_list")]
     pub strategies: Vec<RenewStrategy>,
 }
 
@@ -68,9 +68,9 @@ struct RawRenewStrategy {
     price: Price,
     #[serde(default)]
     price_in_ucents: Option<i64>,
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "nullable_list")]
     services: Vec<ServiceId>,
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "nullable_list")]
     services_details: Vec<ServiceDetail>,
 }
 

@@ -426,7 +426,7 @@ impl Account {
         order.password = password;
         order.pdf_url = url.clone();
         order.url = url;
-        order.metadatas = Some(Vec::new());
+        order.metadatas = Vec::new();
         self.orders.push(OrderRecord {
             order: order.clone(),
             summary: MockOrder {

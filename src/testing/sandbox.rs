@@ -219,7 +219,7 @@ impl SandboxService {
             .and_then(|r| r.period)
             .map(RenewPeriod::from_months);
         let periods = infos.possible_periods();
-        renew.possible_intervals = (!periods.is_empty()).then_some(periods);
+        renew.possible_intervals = periods;
         renew.possible_modes = vec![RenewMode::AutomaticV2016, RenewMode::Manual];
         renew.day_of_month = infos.expiration.map(|d| d.day());
         service.renew = Some(renew);
