@@ -348,7 +348,8 @@ mod total_currency {
 }
 
 enum Examined {
-    Line(PlanLine),
+    /// Boxed: a line is far larger than a skip.
+    Line(Box<PlanLine>),
     Skip(Skipped),
 }
 
@@ -394,7 +395,7 @@ pub async fn plan<A: ServiceRenewApi + ?Sized>(
     let mut skipped = Vec::new();
     for e in examined {
         match e {
-            Examined::Line(l) => lines.push(l),
+            Examined::Line(l) => lines.push(*l),
             Examined::Skip(s) => skipped.push(s),
         }
     }
@@ -425,13 +426,13 @@ async fn examine<A: ServiceRenewApi + ?Sized>(
     horizon: NaiveDate,
 ) -> Examined {
     let failed = |failure: LineFailure, service: Option<&Service>| {
-        Examined::Line(PlanLine {
+        Examined::Line(Box::new(PlanLine {
             service_id: id,
             name: service.and_then(display_name),
             route: service.and_then(|s| s.route.path.clone()),
             expiration_date: service.and_then(|s| s.expiration_date),
             outcome: PlanOutcome::Failed(failure),
-        })
+        }))
     };
     let service = match api.service(id).await {
         Ok(s) => s,
@@ -477,7 +478,7 @@ async fn examine<A: ServiceRenewApi + ?Sized>(
             },
             Some(&service),
         ),
-        Ok(sel) => Examined::Line(PlanLine {
+        Ok(sel) => Examined::Line(Box::new(PlanLine {
             service_id: id,
             name: display_name(&service),
             route: service.route.path.clone(),
@@ -486,7 +487,7 @@ async fn examine<A: ServiceRenewApi + ?Sized>(
                 period: sel.period.clone(),
                 strategy: sel.strategy.clone(),
             },
-        }),
+        })),
         Err(e) => failed(
             LineFailure {
                 step: PlanStep::Select,

@@ -216,7 +216,8 @@ fn a_report_json_with_an_impossible_combination_is_refused() {
         report.outcome,
         ovh_renew::workflow::RenewOutcome::Paid { .. }
     ));
-    let cases: [(&str, fn(&mut Value)); 4] = [
+    type Edit = fn(&mut Value);
+    let cases: [(&str, Edit); 4] = [
         ("an order without a status", |j| j["status"] = Value::Null),
         ("a payment without an order", |j| {
             j["order"] = Value::Null;
