@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use ovh_renew::RenewPeriod;
 use ovh_renew::models::Product;
-use ovh_renew::workflow::{PaymentChoice, RenewOptions, ServiceRef, renew};
+use ovh_renew::workflow::{PaymentChoice, RenewOptions, RenewOutcome, ServiceRef, renew};
 
 const USAGE: &str = "\
 usage: cargo run --features test-util --example renew -- <product> <service-name> <period> [options]
@@ -167,21 +167,28 @@ async fn main() -> ExitCode {
                 "dry run: {} without tax, {} tax, {} with tax",
                 report.dry_run.price_without_tax, report.dry_run.tax, report.dry_run.price_with_tax
             );
-            match &report.order {
-                None => println!("dry run only: nothing was ordered (add --order to order)"),
-                Some(order) => {
-                    println!(
-                        "order: {} created, {} with tax",
-                        order.order_id, order.price_with_tax
-                    );
-                    match &report.payment {
-                        Some(p) => println!("payment: paid with {p}"),
-                        None => println!("payment: none requested; the order is unpaid"),
-                    }
-                    if let Some(status) = &report.status {
-                        println!("status: {status}");
-                    }
+            let created = |order: &ovh_renew::models::Order| {
+                println!(
+                    "order: {} created, {} with tax",
+                    order.order_id, order.price_with_tax
+                );
+            };
+            match &report.outcome {
+                RenewOutcome::Ordered { order, status } => {
+                    created(order);
+                    println!("payment: none requested; the order is unpaid");
+                    println!("status: {status}");
                 }
+                RenewOutcome::Paid {
+                    order,
+                    payment,
+                    status,
+                } => {
+                    created(order);
+                    println!("payment: paid with {}", payment.choice());
+                    println!("status: {status}");
+                }
+                _ => println!("dry run only: nothing was ordered (add --order to order)"),
             }
             ExitCode::SUCCESS
         }

@@ -9,7 +9,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! use ovh_renew::workflow::{renew, PaymentChoice, RenewOptions, ServiceRef};
+//! use ovh_renew::workflow::{renew, PaymentChoice, RenewOptions, RenewOutcome, ServiceRef};
 //! use ovh_renew::OvhClient;
 //! use ovh_renew::models::PaymentMean;
 //!
@@ -19,8 +19,11 @@
 //!     .pay(PaymentChoice::registered(PaymentMean::Paypal, Some(1234)));
 //! let report = renew(&client, &options).await?;
 //! println!("dry run: {} without tax", report.dry_run.price_without_tax.ucents());
-//! if let Some(order) = &report.order {
-//!     println!("order {} is {:?}", order.order_id, report.status);
+//! match &report.outcome {
+//!     RenewOutcome::DryRunOnly => println!("nothing ordered"),
+//!     RenewOutcome::Ordered { order, status } => println!("order {} is {status:?}", order.order_id),
+//!     RenewOutcome::Paid { order, status, .. } => println!("order {} paid: {status:?}", order.order_id),
+//!     _ => {}
 //! }
 //! # Ok(()) }
 //! ```
@@ -344,10 +347,19 @@ impl fmt::Display for PriceStage {
 
 /// What [`renew`] did, step by step.
 ///
-/// Its JSON (`Serialize`) leaves out the orders' `password`, `url` and `pdfUrl`, which
-/// let anyone open the order: a report can be logged or stored. They are in the
-/// [`Order`] fields of the value itself (and in [`Order`]'s own JSON).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// How far it went is [`outcome`](Self::outcome): priced only, ordered, or ordered and
+/// paid; each outcome holds exactly what that stage produced (an order always comes with
+/// the status read after it, the payment means OVH listed only with a registered mean).
+///
+/// Its JSON (`Serialize`) is flat: `service_id`, `choices`, `period`, `strategy`,
+/// `dry_run`, then `order`, `payment`, `available_payment_means` and `status` (each
+/// `null` when the outcome has none), then `steps`. It leaves out the orders' `password`,
+/// `url` and `pdfUrl`, which let anyone open the order: a report can be logged or stored.
+/// They are in the [`Order`] values themselves (and in [`Order`]'s own JSON). Reading a
+/// report back (`Deserialize`) refuses a combination no run produces, such as an order
+/// without a status.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "FlatReport")]
 #[non_exhaustive]
 pub struct RenewReport {
     /// The service id (given, or read from serviceInfos).
@@ -359,20 +371,235 @@ pub struct RenewReport {
     /// The selected strategy (price excluding tax, services renewed together).
     pub strategy: RenewStrategy,
     /// The dry-run order: the price with and without tax.
-    #[serde(serialize_with = "crate::models::serialize_order_without_secrets")]
     pub dry_run: Order,
-    /// The real order, when one was created.
-    #[serde(serialize_with = "crate::models::serialize_opt_order_without_secrets")]
-    pub order: Option<Order>,
-    /// The payment made, when one was.
-    pub payment: Option<PaymentChoice>,
-    /// Payment means OVH listed for the order, when checked.
-    pub available_payment_means: Option<Vec<PaymentMean>>,
-    /// The order status read at the end, when an order exists.
-    pub status: Option<OrderStatus>,
+    /// How far the run went, with what each stage produced.
+    pub outcome: RenewOutcome,
     /// The steps completed, in order.
     pub steps: Vec<Step>,
 }
+
+/// How far [`renew`] went ([`RenewReport::outcome`]).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RenewOutcome {
+    /// Priced only (`order(false)`, the default): nothing was ordered.
+    DryRunOnly,
+    /// The order was created and its status read; no payment was asked for, so it is
+    /// left unpaid (usually [`OrderStatus::NotPaid`]).
+    Ordered {
+        /// The real order (with its password and URLs; see [`RenewReport`]).
+        order: Order,
+        /// Its status, read at the end.
+        status: OrderStatus,
+    },
+    /// The order was created, paid, and its status read.
+    Paid {
+        /// The real order (with its password and URLs; see [`RenewReport`]).
+        order: Order,
+        /// How it was paid.
+        payment: Payment,
+        /// Its status, read after paying.
+        status: OrderStatus,
+    },
+}
+
+/// The payment [`renew`] made ([`RenewOutcome::Paid`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Payment {
+    /// `POST /me/order/{orderId}/payWithRegisteredPaymentMean`, after checking the mean is
+    /// listed by `availableRegisteredPaymentMean`.
+    Registered {
+        /// The payment mean.
+        mean: PaymentMean,
+        /// Its id, when it has one.
+        id: Option<u64>,
+        /// The means OVH listed for the order.
+        available: Vec<PaymentMean>,
+    },
+    /// `POST /me/order/{orderId}/pay` with this payment method id.
+    Method(u64),
+}
+
+impl Payment {
+    /// The [`PaymentChoice`] that made this payment.
+    pub fn choice(&self) -> PaymentChoice {
+        match self {
+            Payment::Registered { mean, id, .. } => PaymentChoice::registered(mean.clone(), *id),
+            Payment::Method(id) => PaymentChoice::Method(*id),
+        }
+    }
+}
+
+impl RenewOutcome {
+    /// The real order, when one was created.
+    pub fn order(&self) -> Option<&Order> {
+        match self {
+            RenewOutcome::DryRunOnly => None,
+            RenewOutcome::Ordered { order, .. } | RenewOutcome::Paid { order, .. } => Some(order),
+        }
+    }
+
+    /// The order status read at the end, when an order exists.
+    pub fn status(&self) -> Option<&OrderStatus> {
+        match self {
+            RenewOutcome::DryRunOnly => None,
+            RenewOutcome::Ordered { status, .. } | RenewOutcome::Paid { status, .. } => {
+                Some(status)
+            }
+        }
+    }
+
+    /// The payment made, when one was.
+    pub fn payment(&self) -> Option<&Payment> {
+        match self {
+            RenewOutcome::Paid { payment, .. } => Some(payment),
+            _ => None,
+        }
+    }
+}
+
+impl RenewReport {
+    /// The real order, when one was created (see [`RenewOutcome::order`]).
+    pub fn order(&self) -> Option<&Order> {
+        self.outcome.order()
+    }
+
+    /// The order status read at the end, when an order exists.
+    pub fn status(&self) -> Option<&OrderStatus> {
+        self.outcome.status()
+    }
+
+    /// The payment made, when one was.
+    pub fn payment(&self) -> Option<&Payment> {
+        self.outcome.payment()
+    }
+}
+
+/// The JSON shape of a [`RenewReport`] (flat, as before the outcome enum), borrowed.
+#[derive(Serialize)]
+struct FlatReportRef<'a> {
+    service_id: ServiceId,
+    choices: &'a [RenewDescription],
+    period: &'a RenewPeriod,
+    strategy: &'a RenewStrategy,
+    #[serde(serialize_with = "public_order")]
+    dry_run: &'a Order,
+    #[serde(serialize_with = "public_opt_order")]
+    order: Option<&'a Order>,
+    payment: Option<PaymentChoice>,
+    available_payment_means: Option<&'a [PaymentMean]>,
+    status: Option<&'a OrderStatus>,
+    steps: &'a [Step],
+}
+
+fn public_order<S: serde::Serializer>(order: &&Order, serializer: S) -> Result<S::Ok, S::Error> {
+    crate::models::serialize_order_without_secrets(order, serializer)
+}
+
+fn public_opt_order<S: serde::Serializer>(
+    order: &Option<&Order>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match order {
+        Some(order) => serializer.serialize_some(&PublicOrder(order)),
+        None => serializer.serialize_none(),
+    }
+}
+
+struct PublicOrder<'a>(&'a Order);
+
+impl Serialize for PublicOrder<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::models::serialize_order_without_secrets(self.0, serializer)
+    }
+}
+
+impl Serialize for RenewReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (payment, available) = match self.payment() {
+            Some(Payment::Registered { available, .. }) => (
+                self.payment().map(Payment::choice),
+                Some(available.as_slice()),
+            ),
+            Some(paid) => (Some(paid.choice()), None),
+            None => (None, None),
+        };
+        FlatReportRef {
+            service_id: self.service_id,
+            choices: &self.choices,
+            period: &self.period,
+            strategy: &self.strategy,
+            dry_run: &self.dry_run,
+            order: self.order(),
+            payment,
+            available_payment_means: available,
+            status: self.status(),
+            steps: &self.steps,
+        }
+        .serialize(serializer)
+    }
+}
+
+/// The JSON shape of a [`RenewReport`], owned, as read back.
+#[derive(Deserialize)]
+struct FlatReport {
+    service_id: ServiceId,
+    choices: Vec<RenewDescription>,
+    period: RenewPeriod,
+    strategy: RenewStrategy,
+    dry_run: Order,
+    order: Option<Order>,
+    payment: Option<PaymentChoice>,
+    available_payment_means: Option<Vec<PaymentMean>>,
+    status: Option<OrderStatus>,
+    steps: Vec<Step>,
+}
+
+impl TryFrom<FlatReport> for RenewReport {
+    type Error = &'static str;
+
+    fn try_from(flat: FlatReport) -> Result<Self, Self::Error> {
+        let outcome = match (flat.order, flat.status, flat.payment) {
+            (None, None, None) if flat.available_payment_means.is_none() => {
+                RenewOutcome::DryRunOnly
+            }
+            (Some(order), Some(status), None) if flat.available_payment_means.is_none() => {
+                RenewOutcome::Ordered { order, status }
+            }
+            (Some(order), Some(status), Some(choice)) => {
+                let payment = match (choice, flat.available_payment_means) {
+                    (PaymentChoice::Registered { mean, id }, Some(available)) => {
+                        Payment::Registered {
+                            mean,
+                            id,
+                            available,
+                        }
+                    }
+                    (PaymentChoice::Method(id), None) => Payment::Method(id),
+                    _ => return Err(INCONSISTENT),
+                };
+                RenewOutcome::Paid {
+                    order,
+                    payment,
+                    status,
+                }
+            }
+            _ => return Err(INCONSISTENT),
+        };
+        Ok(RenewReport {
+            service_id: flat.service_id,
+            choices: flat.choices,
+            period: flat.period,
+            strategy: flat.strategy,
+            dry_run: flat.dry_run,
+            outcome,
+            steps: flat.steps,
+        })
+    }
+}
+
+const INCONSISTENT: &str = "inconsistent renew report: an order needs a status, a payment needs an order, and available_payment_means goes with a registered payment mean only";
 
 /// Why [`renew`] stopped, and where that leaves the account.
 ///
@@ -775,21 +1002,19 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
         });
     }
 
-    let mut report = RenewReport {
+    // The real order's request is built now: `selected` borrows the choices the report takes.
+    let order_request: RenewRequest = selected.order();
+    let report = |outcome, steps| RenewReport {
         service_id,
-        choices: Vec::new(),
+        choices,
         period,
         strategy: chosen,
         dry_run,
-        order: None,
-        payment: None,
-        available_payment_means: None,
-        status: None,
+        outcome,
         steps,
     };
     if !options.order {
-        report.choices = choices;
-        return Ok(report);
+        return Ok(report(RenewOutcome::DryRunOnly, steps));
     }
 
     if let Some(PaymentChoice::Method(method_id)) = &options.payment {
@@ -814,7 +1039,6 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
         }
     }
 
-    let order_request: RenewRequest = selected.order();
     let attempted_at = SystemTime::now();
     let order = match api.create_renew_order(service_id, &order_request).await {
         Ok(order) => order,
@@ -827,17 +1051,14 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
             source: missing_order_id(),
         });
     }
-    report.choices = choices;
-    report.steps.push(Step::Order);
+    steps.push(Step::Order);
     let order_id = order.order_id;
     let unpaid = |step, source| RenewError::OrderUnpaid {
         order_id,
         step,
         source,
     };
-    let billed = order.price_without_tax.amount();
-    report.order = Some(order);
-    match billed {
+    match order.price_without_tax.amount() {
         Err(reason) => {
             return Err(unpaid(
                 Step::CheckOrderPrice,
@@ -851,9 +1072,10 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
             };
             return Err(unpaid(Step::CheckOrderPrice, cause));
         }
-        Ok(_) => report.steps.push(Step::CheckOrderPrice),
+        Ok(_) => steps.push(Step::CheckOrderPrice),
     }
 
+    let mut payment = None;
     if let Some(choice) = &options.payment {
         let paid = match choice {
             PaymentChoice::Registered { mean, id } => {
@@ -861,7 +1083,7 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
                     .available_registered_payment_means(order_id)
                     .await
                     .map_err(|e| unpaid(Step::CheckPaymentMean, UnpaidCause::Api(e)))?;
-                report.steps.push(Step::CheckPaymentMean);
+                steps.push(Step::CheckPaymentMean);
                 if !available.contains(mean) {
                     let cause = UnpaidCause::PaymentMeanUnavailable {
                         requested: mean.clone(),
@@ -869,33 +1091,42 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
                     };
                     return Err(unpaid(Step::CheckPaymentMean, cause));
                 }
-                report.available_payment_means = Some(available);
                 let attempted_at = SystemTime::now();
                 api.pay_with_registered_payment_mean(order_id, mean.clone(), *id)
                     .await
                     .map_err(|e| payment_failure(order_id, e, attempted_at))
+                    .map(|()| Payment::Registered {
+                        mean: mean.clone(),
+                        id: *id,
+                        available,
+                    })
             }
             PaymentChoice::Method(method_id) => {
                 let attempted_at = SystemTime::now();
                 api.pay_with_payment_method(order_id, *method_id)
                     .await
                     .map_err(|e| payment_failure(order_id, e, attempted_at))
+                    .map(|()| Payment::Method(*method_id))
             }
         };
-        paid?;
-        report.steps.push(Step::Pay);
-        report.payment = Some(choice.clone());
+        payment = Some(paid?);
+        steps.push(Step::Pay);
     }
 
     match api.order_status(order_id).await {
         Ok(status) => {
-            report.status = Some(status);
-            report.steps.push(Step::ReadStatus);
-            Ok(report)
+            steps.push(Step::ReadStatus);
+            let outcome = match payment {
+                Some(payment) => RenewOutcome::Paid {
+                    order,
+                    payment,
+                    status,
+                },
+                None => RenewOutcome::Ordered { order, status },
+            };
+            Ok(report(outcome, steps))
         }
-        Err(source) if report.payment.is_some() => {
-            Err(RenewError::StatusUnknown { order_id, source })
-        }
+        Err(source) if payment.is_some() => Err(RenewError::StatusUnknown { order_id, source }),
         Err(source) => Err(unpaid(Step::ReadStatus, UnpaidCause::Api(source))),
     }
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use super::open_enum::open_enum;
-use super::serde_helpers::{null_default, opt_datetime};
+use super::serde_helpers::{null_default, nullable_list, opt_datetime};
 
 /// One access rule of a consumer key: an HTTP method and a path pattern, where `*`
 /// stands for one or more characters, `/` included (`GET /me/*` allows `GET /me/bill`
@@ -214,7 +214,7 @@ pub struct CurrentCredential {
     #[serde(default = "pending")]
     pub status: CredentialStatus,
     /// The access rules granted to this key.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "nullable_list")]
     pub rules: Vec<AccessRule>,
     /// When the key was requested.
     #[serde(default, with = "opt_datetime")]
@@ -228,9 +228,10 @@ pub struct CurrentCredential {
     /// Whether it belongs to OVH support.
     #[serde(default, deserialize_with = "null_default")]
     pub ovh_support: bool,
-    /// The IP ranges it may be used from; `None` means anywhere.
-    #[serde(default, rename = "allowedIPs")]
-    pub allowed_ips: Option<Vec<String>>,
+    /// The IP ranges it may be used from; empty means anywhere (OVH sends `null`). An
+    /// empty list cannot mean "from nowhere": such a key could not have read itself.
+    #[serde(default, rename = "allowedIPs", deserialize_with = "nullable_list")]
+    pub allowed_ips: Vec<String>,
 }
 
 impl CurrentCredential {
@@ -343,7 +344,7 @@ mod tests {
         assert_eq!((c.credential_id, c.application_id), (456, 123));
         assert_eq!(c.status, CredentialStatus::Validated);
         assert!(c.creation.is_some() && c.expiration.is_none() && c.last_use.is_some());
-        assert_eq!(c.allowed_ips, None);
+        assert!(c.allowed_ips.is_empty());
         assert_eq!(
             c.missing_for_renewal(),
             [

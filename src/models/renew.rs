@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::serde_helpers::null_default;
+use super::serde_helpers::{null_default, nullable_list};
 use super::{Price, RenewPeriod, ServiceId};
 
 /// One renewal length offered by `GET /service/{serviceId}/renew`
@@ -15,7 +15,7 @@ pub struct RenewDescription {
     /// Length of the renewal, e.g. `P1Y`; send it back as [`RenewRequest::duration`].
     pub renew_period: RenewPeriod,
     /// The possible groupings of services for this period, each with its price.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "nullable_list")]
     pub strategies: Vec<RenewStrategy>,
 }
 
@@ -59,12 +59,6 @@ impl RenewStrategy {
             services_details: Vec::new(),
         })
     }
-
-    /// Sets the per-service details.
-    pub fn with_services_details(mut self, details: Vec<ServiceDetail>) -> Self {
-        self.services_details = details;
-        self
-    }
 }
 
 /// Wire shape of [`RenewStrategy`], before the micro-cent amount is copied into the price.
@@ -74,9 +68,9 @@ struct RawRenewStrategy {
     price: Price,
     #[serde(default)]
     price_in_ucents: Option<i64>,
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "nullable_list")]
     services: Vec<ServiceId>,
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "nullable_list")]
     services_details: Vec<ServiceDetail>,
 }
 
@@ -118,12 +112,6 @@ impl ServiceDetail {
             service_name: None,
             service_type: service_type.into(),
         }
-    }
-
-    /// Sets the service name.
-    pub fn with_service_name(mut self, name: impl Into<String>) -> Self {
-        self.service_name = Some(name.into());
-        self
     }
 }
 
@@ -324,10 +312,10 @@ mod tests {
         assert_eq!(strategy.price_in_ucents, Some(150_000_000));
         assert!(strategy.services_details.is_empty());
         roundtrip(&strategy);
-        let built = RenewStrategy::new(Price::new(2.99, CurrencyCode::Eur), vec![ServiceId(1)])
-            .with_services_details(vec![
-                ServiceDetail::new(ServiceId(1), "Domain .ovh").with_service_name("a.ovh"),
-            ]);
+        let mut built = RenewStrategy::new(Price::new(2.99, CurrencyCode::Eur), vec![ServiceId(1)]);
+        let mut detail = ServiceDetail::new(ServiceId(1), "Domain .ovh");
+        detail.service_name = Some("a.ovh".into());
+        built.services_details = vec![detail];
         roundtrip(&built);
         roundtrip(&RenewDescription::new(period("P1Y"), vec![built]));
         let detail: ServiceDetail = decode(r#"{"serviceId":5}"#);

@@ -422,14 +422,14 @@ impl Account {
             "https://www.ovh.com/cgi-bin/order/display-order.cgi?orderId={order_id}&orderPassword={password}"
         );
         let now = Utc::now().fixed_offset();
+        // The crate's own types: the fields are set directly (no setters on answers).
         order.order_id = order_id;
-        order = order
-            .with_date(now)
-            .with_expiration_date(now.checked_add_days(Days::new(14)).unwrap_or(now))
-            .with_password(password)
-            .with_pdf_url(url.clone())
-            .with_url(url)
-            .with_metadatas(Vec::new());
+        order.date = Some(now);
+        order.expiration_date = Some(now.checked_add_days(Days::new(14)).unwrap_or(now));
+        order.password = password;
+        order.pdf_url = url.clone();
+        order.url = url;
+        order.metadatas = Vec::new();
         self.orders.push(OrderRecord {
             order: order.clone(),
             summary: MockOrder {

@@ -330,7 +330,9 @@ impl MockOvh {
 
     /// Like [`fail_next`](Self::fail_next), but the request is processed first (the order is
     /// created, the payment recorded) and only its answer is replaced: what a client sees
-    /// when the answer is lost on the way back.
+    /// when the answer is lost on the way back. The same name and meaning as
+    /// [`FakeRenewApi::fail_next_after_processing`](super::FakeRenewApi::fail_next_after_processing)
+    /// (see [failing after processing](super#failing-a-call-after-processing)).
     pub fn fail_next_after_processing(
         &self,
         method: &str,

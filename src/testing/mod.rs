@@ -137,6 +137,24 @@
 //! # }).unwrap();
 //! ```
 //!
+//! # Failing a call after processing
+//!
+//! Both doubles can fail a call **after processing** it: the account acts on it first
+//! (a real order is created and recorded, a payment is recorded and the order becomes
+//! paid; a read changes nothing), then the caller gets an error instead of the answer, as
+//! when the answer is lost on its way back. It is how to test that code treats such a
+//! failure as "OVH may have acted" ([`Error::may_have_been_processed`]) and never resends.
+//! One name on both:
+//!
+//! * [`MockOvh::fail_next_after_processing`]`(method, route, status, body)`: the next
+//!   matching request is processed, then answered `status` with `body`;
+//! * [`FakeRenewApi::fail_next_after_processing`]`(op, make)`, and
+//!   [`FailRule::after_processing`] for a [`fail_when`](FakeRenewApi::fail_when) rule:
+//!   the call is processed, then fails with the error `make` builds.
+//!
+//! Their `fail_next` (and a rule without `after_processing`) fail the call *instead* of
+//! processing it: nothing is created or paid.
+//!
 //! # What `MockOvh` serves
 //!
 //! Every route below `/1.0` except `/auth/time` must be authenticated with

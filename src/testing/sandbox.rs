@@ -219,7 +219,7 @@ impl SandboxService {
             .and_then(|r| r.period)
             .map(RenewPeriod::from_months);
         let periods = infos.possible_periods();
-        renew.possible_intervals = (!periods.is_empty()).then_some(periods);
+        renew.possible_intervals = periods;
         renew.possible_modes = vec![RenewMode::AutomaticV2016, RenewMode::Manual];
         renew.day_of_month = infos.expiration.map(|d| d.day());
         service.renew = Some(renew);
@@ -256,7 +256,9 @@ pub(crate) fn price(ucents: i64, currency: &CurrencyCode) -> Price {
         CurrencyCode::Eur => format!("{sign}{units}.{cents:02} €"),
         other => format!("{sign}{units}.{cents:02} {other}"),
     };
-    Price::from_ucents(ucents, currency.clone()).with_text(text)
+    let mut price = Price::from_ucents(ucents, currency.clone());
+    price.text = Some(text);
+    price
 }
 
 /// Decodes an embedded fixture. They are compiled in and decoded by the crate's own tests,
@@ -326,13 +328,15 @@ fn strategy(ucents: i64, services: &[(ServiceId, &str, &str)]) -> RenewStrategy 
     let mut strategy = RenewStrategy::new(
         price(ucents, &CurrencyCode::Eur),
         services.iter().map(|(id, _, _)| *id).collect(),
-    )
-    .with_services_details(
-        services
-            .iter()
-            .map(|(id, name, kind)| ServiceDetail::new(*id, *kind).with_service_name(*name))
-            .collect(),
     );
+    strategy.services_details = services
+        .iter()
+        .map(|(id, name, kind)| {
+            let mut detail = ServiceDetail::new(*id, *kind);
+            detail.service_name = Some((*name).to_owned());
+            detail
+        })
+        .collect();
     strategy.price_in_ucents = Some(ucents);
     strategy
 }

@@ -707,10 +707,7 @@ async fn current_credential_is_typed_and_says_what_the_renewal_flow_lacks() {
     assert_eq!(credential.status, CredentialStatus::Validated);
     assert_eq!(credential.credential_id, 5678);
     assert_eq!(credential.application_id, 1234);
-    assert_eq!(
-        credential.allowed_ips.as_deref(),
-        Some(&["192.0.2.0/24".to_owned()][..])
-    );
+    assert_eq!(credential.allowed_ips, ["192.0.2.0/24"]);
     assert!(credential.expiration.is_some() && credential.last_use.is_none());
     assert!(credential.allows("GET", "/service/42/renew"));
     let missing: Vec<String> = credential

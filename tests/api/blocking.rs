@@ -115,7 +115,7 @@ fn the_workflow_runs_through_block_on_and_errors_are_the_async_ones() {
         .block_on(renew(client.as_async(), &options))
         .unwrap()
         .unwrap();
-    assert_eq!(report.status, Some(OrderStatus::Delivered));
+    assert_eq!(report.status(), Some(&OrderStatus::Delivered));
     assert_eq!(mock.orders().len(), 1);
 
     // Clones share the runtime and work from other threads.

@@ -123,7 +123,7 @@ async fn every_renew_error_chain_shows_each_cause_once() {
         .fail_when(|c| matches!(c, Call::CreateRenewOrder { request, .. } if !request.is_dry_run()))
         .times(1)
         .with(|| transport_error(TransportKind::Timeout, true))
-        .after_effect();
+        .after_processing();
     let err = renew(&api, &order()).await.unwrap_err();
     assert_eq!(lost.fired(), 1);
     assert!(matches!(err, RenewError::OrderUncertain { .. }), "{err:?}");

@@ -14,6 +14,7 @@ mod oauth2_answers;
 mod ops;
 mod raw_calls;
 mod renew_api;
+mod report_json;
 mod round_trips;
 mod shared_fetch;
 mod support;

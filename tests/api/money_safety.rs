@@ -227,7 +227,7 @@ async fn an_uncertain_bundle_order_counts_as_may_have_ordered_its_hosting() {
         .fail_when(|c| matches!(c, Call::CreateRenewOrder { request, .. } if !request.is_dry_run()))
         .times(1)
         .with(|| transport_error(TransportKind::Timeout, true))
-        .after_effect();
+        .after_processing();
     let results = execute_plan(&liar, &plan, Some(&fidelity())).await;
     assert_eq!(lost.fired(), 1);
     assert!(matches!(
@@ -965,7 +965,13 @@ async fn planner_totals_never_saturate() {
     let today: chrono::NaiveDate = "2026-01-01".parse().unwrap();
     let expiry: chrono::NaiveDate = "2026-01-10".parse().unwrap();
     let add = |id: u64, price: Price| {
-        let infos = ServiceInfos::new(ServiceId(id), format!("d{id}.ovh")).with_expiration(expiry);
+        let infos: ServiceInfos = crate::support::model(serde_json::json!({
+            "serviceId": id,
+            "domain": format!("d{id}.ovh"),
+            "status": "ok",
+            "renewalType": "manual",
+            "expiration": expiry,
+        }));
         let mut service = Service::new(BillingState::Ok);
         service.expiration_date = Some(expiry);
         api.add_service(
@@ -1015,7 +1021,7 @@ async fn report_json_leaves_out_order_passwords_and_urls() {
     )
     .await
     .unwrap();
-    let order = report.order.as_ref().unwrap();
+    let order = report.order().unwrap();
     assert!(!order.password.is_empty() && order.url.contains(&order.password));
     let json = serde_json::to_string(&report).unwrap();
     for secret in [
@@ -1030,8 +1036,8 @@ async fn report_json_leaves_out_order_passwords_and_urls() {
     assert!(json.contains(&order.order_id.to_string()));
     // The report reads back, without them.
     let back: ovh_renew::workflow::RenewReport = serde_json::from_str(&json).unwrap();
-    assert_eq!(back.order.as_ref().unwrap().order_id, order.order_id);
-    assert_eq!(back.order.as_ref().unwrap().password, "");
+    assert_eq!(back.order().unwrap().order_id, order.order_id);
+    assert_eq!(back.order().unwrap().password, "");
     assert_eq!(back.dry_run.price_with_tax, report.dry_run.price_with_tax);
     // An Order's own JSON keeps them (documented), so a stored order round-trips.
     assert!(

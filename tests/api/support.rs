@@ -427,3 +427,13 @@ pub fn with_hint(e: &ovh_renew::Error) -> String {
         None => e.to_string(),
     }
 }
+
+/// A response model decoded from `json`, as a fake answer is built (the models have no
+/// setters: what a test needs is what OVH would send).
+///
+/// # Panics
+///
+/// With the JSON path of the failure, if `json` does not decode into `T`.
+pub fn model<T: serde::de::DeserializeOwned>(json: serde_json::Value) -> T {
+    serde_path_to_error::deserialize(json).unwrap_or_else(|e| panic!("model JSON: {e}"))
+}

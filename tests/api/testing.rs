@@ -734,9 +734,14 @@ fn zone() -> SandboxService {
     let eur = |u| Price::from_ucents(u, CurrencyCode::Eur);
     SandboxService::new(
         "/domain/zone/",
-        ServiceInfos::new(id, "zone a+b/c.example")
-            .with_possible_renew_period(vec![12])
-            .with_renew(RenewSettings::default()),
+        crate::support::model(json!({
+            "serviceId": id,
+            "domain": "zone a+b/c.example",
+            "status": "ok",
+            "renewalType": "manual",
+            "possibleRenewPeriod": [12],
+            "renew": {"automatic": false, "forced": false, "deleteAtExpiration": false},
+        })),
     )
     .with_choices(vec![RenewDescription::new(
         period("P1Y"),
@@ -1126,7 +1131,7 @@ async fn fail_when_matches_arguments_and_defaults_to_a_connection_error() {
     assert_eq!(down.fired(), 3);
 }
 
-/// Without `after_effect` a failed order is not created and a failed payment not
+/// Without `after_processing` a failed order is not created and a failed payment not
 /// recorded; with it, both exist although the calls failed.
 #[tokio::test]
 async fn fail_when_fails_before_or_after_the_effect() {
@@ -1146,7 +1151,7 @@ async fn fail_when_fails_before_or_after_the_effect() {
         .fail_when(|c| matches!(c, Call::PayWithPaymentMethod { .. }))
         .times(1)
         .with(|| transport_error(TransportKind::Timeout, true))
-        .after_effect();
+        .after_processing();
     let order = fake
         .create_renew_order(sandbox::VPS_ID, &request)
         .await
@@ -1260,4 +1265,44 @@ async fn mock_ovh_checks_a_static_bearer_token() {
         .count();
     assert_eq!(refused, 1);
     assert_eq!(mock.tokens_issued(), 0);
+}
+
+/// `fail_next_after_processing` means the same on both doubles: the order is created and
+/// recorded, the caller gets an error saying OVH may have acted, and nothing is resent.
+#[tokio::test]
+async fn fail_next_after_processing_creates_the_order_then_fails_on_both_doubles() {
+    let order = ovh_renew::models::RenewRequest::order(
+        "P1M".parse().unwrap(),
+        vec![ovh_renew::testing::sandbox::VPS_ID],
+    );
+    let vps = ovh_renew::testing::sandbox::VPS_ID;
+
+    let fake = FakeRenewApi::sandbox();
+    fake.fail_next_after_processing(ovh_renew::ops::Op::CreateRenewOrder, || {
+        ovh_renew::testing::api_error(500, "Server::InternalServerError", "lost")
+    });
+    let err = fake.create_renew_order(vps, &order).await.unwrap_err();
+    assert!(err.may_have_been_processed(), "{err}");
+    assert_eq!(fake.orders().len(), 1);
+    assert_eq!(fake.count(ovh_renew::ops::Op::CreateRenewOrder), 1);
+
+    let mock = MockOvh::start().await;
+    mock.fail_next_after_processing(
+        "POST",
+        "/service/{serviceId}/renew",
+        500,
+        r#"{"class":"Server::InternalServerError","message":"lost"}"#,
+    );
+    let err = mock
+        .client()
+        .create_renew_order(vps, &order)
+        .await
+        .unwrap_err();
+    assert!(err.may_have_been_processed(), "{err}");
+    assert_eq!(mock.orders().len(), 1);
+    let posts = mock.requests();
+    let posts = posts
+        .iter()
+        .filter(|r| r.is("POST", "/service/{serviceId}/renew"));
+    assert_eq!(posts.count(), 1, "never resent");
 }

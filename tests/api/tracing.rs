@@ -95,7 +95,7 @@ async fn requests_retries_and_resyncs_are_traced_without_secrets() {
         .order(true)
         .pay(PaymentChoice::registered(PaymentMean::Paypal, Some(1234)));
     let report = renew(&client, &options).await.unwrap();
-    let order = report.order.expect("an order");
+    let order = report.order().expect("an order").clone();
     let text = out.text();
 
     // One span per request, named by its route template, with the id, status, query id,
