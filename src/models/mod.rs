@@ -8,6 +8,9 @@
 //!   `GET`/`POST /service/{serviceId}/renew`.
 //! * [`Order`], [`OrderStatus`], [`PaymentMean`], [`RegisteredPaymentMean`]: `/me/order`.
 //! * [`ServiceInfos`]: `…/serviceInfos`; [`Service`]: `GET /service/{serviceId}`.
+//! * [`ServiceView`] and its parts, [`ServiceFilter`], [`DateOrTime`]: the `/services` view
+//!   (`GET /services`, `GET /services/{serviceId}`, OVH v1 BETA); [`RenewalUpdate`]:
+//!   `PUT /services/{serviceId}`; [`DebtBalance`]: `GET /me/debtAccount`.
 //! * [`AccessRule`], [`ConsumerKeyRequest`], [`CurrentCredential`], [`CredentialStatus`]:
 //!   consumer keys and their rules (`/auth/credential`, `/auth/currentCredential`).
 //!
@@ -15,19 +18,25 @@
 //! optional or defaulted, and every enum is open (unknown values are kept in `Other`).
 
 mod credential;
+mod date_or_time;
+mod debt;
 mod ids;
 mod money;
 mod open_enum;
 mod order;
 mod period;
 mod renew;
+mod renewal_update;
 mod serde_helpers;
 mod service;
 mod service_infos;
+mod service_view;
 #[cfg(test)]
 pub(crate) mod test_support;
 
 pub use credential::{AccessRule, ConsumerKeyRequest, CredentialStatus, CurrentCredential};
+pub use date_or_time::DateOrTime;
+pub use debt::DebtBalance;
 pub use ids::{OrderId, ParseIdError, ServiceId};
 pub use money::{Amount, AmountError, CurrencyCode, Price};
 pub(crate) use order::{
@@ -36,8 +45,15 @@ pub(crate) use order::{
 pub use order::{Order, OrderStatus, PaymentMean, RegisteredPaymentMean};
 pub use period::{ParsePeriodError, RenewPeriod};
 pub use renew::{InvalidRequest, RenewDescription, RenewRequest, RenewStrategy, ServiceDetail};
+pub use renewal_update::{RefusedChange, RenewalRefusal, RenewalUpdate};
 pub use service::{
     BillingState, KeyValue, PlanProduct, RenewMode, ResourceState, Service, ServicePlan,
-    ServiceRenew, ServiceResource,
+    ServiceRenew, ServiceResource, ServiceRoute,
 };
 pub use service_infos::{RenewSettings, RenewalType, ServiceInfos, ServiceStatus};
+pub use service_view::{
+    EndStrategy, Engagement, EngagementEndRule, Lifecycle, LifecycleAction, LifecycleCapacities,
+    LifecycleCurrent, LifecycleState, PricingType, RenewCapacities, RenewCurrent, RenewalMode,
+    ServiceFilter, ServicePricing, ServiceView, TerminationPolicy, ViewBilling, ViewPlan,
+    ViewProduct, ViewRenew, ViewResource, ViewResourceState,
+};

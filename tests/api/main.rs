@@ -14,6 +14,7 @@ mod ops;
 mod raw_calls;
 mod renew_api;
 mod round_trips;
+mod services_view;
 mod shared_fetch;
 mod support;
 mod testing;
