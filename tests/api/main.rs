@@ -15,6 +15,7 @@ mod raw_calls;
 mod renew_api;
 mod round_trips;
 mod services_view;
+mod settings;
 mod shared_fetch;
 mod support;
 mod testing;
