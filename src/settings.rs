@@ -889,3 +889,199 @@ async fn apply_line<A: ServiceRenewApi + ?Sized>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::LifecycleAction as Action;
+
+    fn p(text: &str) -> RenewPeriod {
+        text.parse().unwrap()
+    }
+
+    fn settings(mode: Option<&str>, period: Option<&str>, policy: Option<&str>) -> Settings {
+        Settings {
+            mode: mode.map(RenewalMode::from),
+            period: period.map(p),
+            termination_policy: policy.map(TerminationPolicy::from),
+        }
+    }
+
+    #[test]
+    fn differs_lists_what_the_target_changes_from_current_to_target() {
+        let manual = Target::new(RenewalMode::Manual);
+        let yearly = Target::new(RenewalMode::Automatic).period(p("P1Y"));
+        let keep = Target::new(RenewalMode::Manual).termination_policy(TerminationPolicy::Empty);
+        let text =
+            |changes: Vec<FieldChange>| changes.iter().map(ToString::to_string).collect::<Vec<_>>();
+        let cases: [(&Target, Settings, Vec<&str>); 7] = [
+            (&manual, settings(Some("manual"), None, None), vec![]),
+            (
+                &manual,
+                settings(Some("automatic"), Some("P1M"), None),
+                vec!["mode automatic -> manual"],
+            ),
+            (
+                &manual,
+                settings(None, None, None),
+                vec!["mode - -> manual"],
+            ),
+            // P12M is P1Y: nothing to do.
+            (
+                &yearly,
+                settings(Some("automatic"), Some("P12M"), None),
+                vec![],
+            ),
+            (
+                &yearly,
+                settings(Some("manual"), None, None),
+                vec!["mode manual -> automatic", "period - -> P1Y"],
+            ),
+            (&keep, settings(Some("manual"), None, Some("empty")), vec![]),
+            (
+                &keep,
+                settings(Some("manual"), None, Some("terminateAtExpirationDate")),
+                vec!["termination policy terminateAtExpirationDate -> empty"],
+            ),
+        ];
+        for (target, current, want) in cases {
+            assert_eq!(
+                text(target.differs(&current)),
+                want,
+                "{target} from {current}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_termination_policy_is_read_from_the_pending_actions() {
+        let with = |pending: Vec<Action>| {
+            let mut view = ServiceView::new(ServiceId(1));
+            let mut lifecycle = crate::models::Lifecycle::default();
+            lifecycle.current.pending_actions = pending;
+            view.billing.lifecycle = Some(lifecycle);
+            Settings::of(&view).termination_policy
+        };
+        assert_eq!(with(vec![]), Some(TerminationPolicy::Empty));
+        assert_eq!(
+            with(vec![
+                Action::EarlyRenewal,
+                Action::TerminateAtExpirationDate
+            ]),
+            Some(TerminationPolicy::TerminateAtExpirationDate)
+        );
+        assert_eq!(
+            with(vec![Action::TerminateAtEngagementDate]),
+            Some(TerminationPolicy::TerminateAtEngagementDate)
+        );
+        // No lifecycle at all: unknown, not "empty".
+        assert_eq!(
+            Settings::of(&ServiceView::new(ServiceId(1))).termination_policy,
+            None
+        );
+    }
+
+    #[test]
+    fn refusals_name_the_field_and_what_the_service_can_take() {
+        let refused = SkipReason::refused(&RefusedChange::Period {
+            asked: p("P2Y"),
+            accepted: vec![p("P1M"), p("P12M")],
+        });
+        assert_eq!(
+            refused.to_string(),
+            "not allowed: cannot take period P2Y; it can take P1M, P12M"
+        );
+        assert!(refused.is_refusal());
+        let none = SkipReason::refused(&RefusedChange::Mode {
+            asked: RenewalMode::Manual,
+            accepted: vec![],
+        });
+        assert_eq!(
+            none.to_string(),
+            "not allowed: cannot take mode manual; it can take nothing"
+        );
+        assert!(!SkipReason::AlreadyThere.is_refusal());
+        assert!(
+            !SkipReason::OptionOfParent {
+                parent: ServiceId(2)
+            }
+            .is_refusal()
+        );
+    }
+
+    #[test]
+    fn the_update_sends_every_field_of_the_target_as_given() {
+        let body = |t: &Target| serde_json::to_string(&t.update()).unwrap();
+        assert_eq!(
+            body(&Target::new(RenewalMode::Manual)),
+            r#"{"renew":{"mode":"manual"}}"#
+        );
+        assert_eq!(
+            body(&Target::new(RenewalMode::Manual).period(p("P12M"))),
+            r#"{"renew":{"mode":"manual","period":"P12M"}}"#
+        );
+    }
+
+    #[test]
+    fn a_line_is_done_only_when_applied_and_visible_or_when_there_was_nothing_to_do() {
+        let line = |outcome| AppliedLine {
+            service_id: ServiceId(1),
+            name: None,
+            before: None,
+            after: None,
+            changed: Vec::new(),
+            at_target: None,
+            outcome,
+        };
+        let failure = Failure {
+            step: "update".into(),
+            message: "boom".into(),
+            status: None,
+            query_id: None,
+        };
+        let cases = [
+            (ApplyOutcome::Applied, true),
+            (
+                ApplyOutcome::NotSent {
+                    reason: "already there".into(),
+                    problem: false,
+                },
+                true,
+            ),
+            (
+                ApplyOutcome::NotSent {
+                    reason: "not allowed".into(),
+                    problem: true,
+                },
+                false,
+            ),
+            (
+                ApplyOutcome::AcceptedNotVisible { fields: Vec::new() },
+                false,
+            ),
+            (
+                ApplyOutcome::AcceptedRereadFailed {
+                    failure: failure.clone(),
+                },
+                false,
+            ),
+            (
+                ApplyOutcome::Failed {
+                    failure: failure.clone(),
+                    may_have_been_applied: true,
+                },
+                false,
+            ),
+            (
+                ApplyOutcome::Failed {
+                    failure,
+                    may_have_been_applied: false,
+                },
+                false,
+            ),
+        ];
+        for (outcome, done) in cases {
+            assert_eq!(line(outcome.clone()).is_done(), done, "{outcome:?}");
+        }
+    }
+}

@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ovh_renew::models::{
-    AccessRule, RenewalMode, ServiceFilter, ServiceId, ServiceView, TerminationPolicy,
+    AccessRule, RenewPeriod, RenewalMode, ServiceFilter, ServiceId, ServiceInfos, ServiceView,
+    TerminationPolicy,
 };
 use ovh_renew::ops::{Call, Op, Reply};
 use ovh_renew::settings::{
@@ -17,8 +18,9 @@ use ovh_renew::settings::{
 use ovh_renew::testing::{
     FakeRenewApi, MockOvh, SandboxService, api_error, sandbox, transport_error,
 };
-use ovh_renew::{ApiFuture, Credentials, Endpoint, OvhClient, RetryPolicy, ServiceRenewApi};
-use ovh_renew::{TransportKind, models::RenewPeriod};
+use ovh_renew::{
+    ApiFuture, Credentials, Endpoint, OvhClient, RetryPolicy, ServiceRenewApi, TransportKind,
+};
 
 use crate::support::{AK, AS, CK, now, read_request};
 
@@ -52,7 +54,7 @@ fn automatic_only() -> SandboxService {
                               "capacities": {"mode": ["automatic"]}}}
     }))
     .unwrap();
-    let infos = ovh_renew::models::ServiceInfos::new(AUTOMATIC_ONLY, "locked.ovh");
+    let infos = ServiceInfos::new(AUTOMATIC_ONLY, "locked.ovh");
     SandboxService::new("domain", infos).with_view(view)
 }
 
