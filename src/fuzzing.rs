@@ -80,7 +80,7 @@ pub fn decode_models(data: &[u8]) {
     let _ = decode_one::<ServiceInfos>(data).map(|i| i.possible_periods());
     if let Some(descriptions) = decode_one::<Vec<RenewDescription>>(data) {
         for d in &descriptions {
-            let _ = d.renew_period.months();
+            let _ = (d.renew_period.months(), d.renew_period.not_months());
             for s in &d.strategies {
                 let _ = s.price.ucents();
             }
@@ -123,14 +123,21 @@ pub fn decode_models(data: &[u8]) {
 }
 
 /// Parses `data` as a [`RenewPeriod`] (text and JSON string); a parsed period must print
-/// and parse back to the same number of months.
+/// and parse back to the same period (the same number of months, or none with a reason).
 pub fn renew_period(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     if let Ok(period) = text.parse::<RenewPeriod>() {
         let again: RenewPeriod = period.to_string().parse().expect("Display parses back");
         assert_eq!(again.months(), period.months());
-        let canonical = RenewPeriod::from_months(period.months());
-        assert_eq!(canonical.as_str().parse::<RenewPeriod>().ok(), Some(period));
+        assert_eq!(again, period);
+        assert_eq!(again.is_zero(), period.is_zero());
+        match period.months() {
+            Some(months) => {
+                let canonical = RenewPeriod::from_months(months);
+                assert_eq!(canonical.as_str().parse::<RenewPeriod>().ok(), Some(period));
+            }
+            None => assert!(period.not_months().is_some()),
+        }
     } else if let Err(e) = text.parse::<RenewPeriod>() {
         let _ = format!("{e} {e:?}");
     }

@@ -1,7 +1,8 @@
 //! Typed models of the OVH API v1 renewal calls.
 //!
 //! * [`ServiceId`], [`OrderId`]: numeric ids.
-//! * [`RenewPeriod`]: ISO-8601 durations in whole months (`P1Y == P12M`).
+//! * [`RenewPeriod`]: ISO-8601 durations, kept as sent; years and months compare by their
+//!   month count (`P1Y == P12M`), others (`P30D`) by text and have no month count.
 //! * [`Price`], [`CurrencyCode`]: money, exact through [`Price::ucents`]; [`Amount`]: exact
 //!   micro-cents with their currency, what prices are compared as ([`Price::amount`]).
 //! * [`RenewDescription`], [`RenewStrategy`], [`ServiceDetail`], [`RenewRequest`]:

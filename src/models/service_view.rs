@@ -483,7 +483,7 @@ mod tests {
             Some("vps-elite-8-8-160")
         );
         assert_eq!(view.renewal_mode(), Some(&RenewalMode::Automatic));
-        assert_eq!(view.renewal_period().map(RenewPeriod::months), Some(1));
+        assert_eq!(view.renewal_period().and_then(RenewPeriod::months), Some(1));
         assert_eq!(
             view.renewal_capacities(),
             [RenewalMode::Automatic, RenewalMode::Manual]

@@ -720,7 +720,7 @@ mod tests {
         let months: Vec<u32> = dedicated
             .choices(false)
             .iter()
-            .map(|d| d.renew_period.months())
+            .filter_map(|d| d.renew_period.months())
             .collect();
         assert_eq!(months, [1, 3, 12]);
         assert_eq!(
