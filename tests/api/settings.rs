@@ -619,3 +619,33 @@ async fn renewal_flow_cannot_put_and_renewal_settings_can_make_every_settings_ca
         );
     }
 }
+
+#[tokio::test]
+async fn a_period_that_is_not_in_months_is_sent_exactly_as_typed() {
+    let fake = FakeRenewApi::sandbox();
+    let vps = sandbox::services()
+        .into_iter()
+        .find(|s| s.service_id() == VPS)
+        .unwrap()
+        .with_period_capacities(vec![period("P1M"), period("P30D")]);
+    fake.add_service(vps);
+    let target = Target::new(RenewalMode::Automatic).period(period("P30D"));
+    let plan = settings::plan(&fake, vec![VPS], &target).await.unwrap();
+    assert_eq!(
+        outcome_of(&plan, VPS),
+        &LineOutcome::Change {
+            fields: vec![change(Field::Period, Some("P1M"), Some("P30D"))]
+        }
+    );
+    let report = settings::apply(&fake, &plan).await;
+    assert_eq!(report.lines[0].outcome, ApplyOutcome::Applied);
+    let put = fake
+        .calls()
+        .into_iter()
+        .find(|c| c.op() == Op::UpdateRenewal)
+        .unwrap();
+    assert_eq!(
+        put.body().unwrap().unwrap(),
+        r#"{"renew":{"mode":"automatic","period":"P30D"}}"#
+    );
+}
