@@ -28,7 +28,7 @@ usage: cargo run --example settings -- [--sandbox] --mode automatic|manual [--pe
   --mode M      the renewal mode to set: automatic or manual
   --period P    also the period (ISO 8601, e.g. P1M, P1Y), sent exactly as typed
   --apply       apply the change after the preview, without prompting
-  --json        print the plan (and the report) as JSON
+  --json        print the plan as JSON (with --apply: an object with plan and report)
   --all         every service of the account (GET /services)
   --sandbox     run against an in-process sandbox OVH (no account, no money)
 
@@ -135,8 +135,12 @@ async fn main() -> ExitCode {
     };
     let refused = plan.problems().count();
     if args.json {
-        if !print_json(&plan) {
-            return ExitCode::FAILURE;
+        // One JSON document: the plan alone, or the plan and the report with --apply.
+        if !args.apply {
+            return match (print_json(&plan), refused) {
+                (true, 0) => ExitCode::SUCCESS,
+                _ => ExitCode::FAILURE,
+            };
         }
     } else {
         println!("preview: {} ({} service(s))", plan.target, plan.lines.len());
@@ -149,9 +153,7 @@ async fn main() -> ExitCode {
         );
     }
     if !args.apply {
-        if !args.json {
-            println!("preview only: nothing was changed (add --apply to apply)");
-        }
+        println!("preview only: nothing was changed (add --apply to apply)");
         return if refused == 0 {
             ExitCode::SUCCESS
         } else {
@@ -160,7 +162,7 @@ async fn main() -> ExitCode {
     }
     let report = settings::apply(&backend.client, &plan).await;
     if args.json {
-        if !print_json(&report) {
+        if !print_json(&serde_json::json!({ "plan": plan, "report": report })) {
             return ExitCode::FAILURE;
         }
     } else {

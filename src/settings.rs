@@ -458,7 +458,7 @@ impl fmt::Display for Failure {
 
 /// What [`plan`] decided for one service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "outcome")]
+#[serde(rename_all = "camelCase", tag = "kind")]
 #[non_exhaustive]
 pub enum LineOutcome {
     /// [`apply`] sends the target ([`Target::update`]): these fields differ now.
@@ -655,7 +655,7 @@ async fn decide<A: ServiceRenewApi + ?Sized>(
 
 /// What happened to one line of the plan in [`apply`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "outcome")]
+#[serde(rename_all = "camelCase", tag = "kind")]
 #[non_exhaustive]
 pub enum ApplyOutcome {
     /// Nothing sent: the plan skipped the line, or could not read the service.
