@@ -366,6 +366,10 @@ pub enum RequestProblem {
     /// A [`RenewRequest`](crate::models::RenewRequest) that
     /// [`RenewRequest::validate`](crate::models::RenewRequest::validate) refuses.
     RenewRequest,
+    /// A [`RenewalUpdate`](crate::models::RenewalUpdate) that changes nothing, or that
+    /// [`RenewalUpdate::check`](crate::models::RenewalUpdate::check) refuses (a mode or
+    /// period the service cannot take).
+    RenewalUpdate,
     /// A request body could not be serialized to JSON.
     Serialization,
     /// A credential (or the application key) holds characters a header cannot carry.

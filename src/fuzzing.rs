@@ -15,8 +15,8 @@ use serde::de::DeserializeOwned;
 use crate::answer::Answer;
 use crate::config::{ConfigFile, resolve};
 use crate::models::{
-    ConsumerKeyRequest, CurrentCredential, Order, OrderStatus, RegisteredPaymentMean,
-    RenewDescription, Service, ServiceId, ServiceInfos,
+    ConsumerKeyRequest, CurrentCredential, DebtBalance, Order, OrderStatus, RegisteredPaymentMean,
+    RenewDescription, Service, ServiceId, ServiceInfos, ServiceView,
 };
 use crate::path::ApiPath;
 use crate::{Endpoint, RenewPeriod};
@@ -80,7 +80,7 @@ pub fn decode_models(data: &[u8]) {
     let _ = decode_one::<ServiceInfos>(data).map(|i| i.possible_periods());
     if let Some(descriptions) = decode_one::<Vec<RenewDescription>>(data) {
         for d in &descriptions {
-            let _ = d.renew_period.months();
+            let _ = (d.renew_period.months(), d.renew_period.not_months());
             for s in &d.strategies {
                 let _ = s.price.ucents();
             }
@@ -94,6 +94,19 @@ pub fn decode_models(data: &[u8]) {
         );
     }
     let _ = decode_one::<OrderStatus>(data);
+    if let Some(view) = decode_one::<ServiceView>(data) {
+        let _ = (
+            view.renewal_mode(),
+            view.renewal_period().map(RenewPeriod::months),
+            view.lifecycle_state(),
+            view.pending_actions().len(),
+            view.expiration(),
+        );
+    }
+    let _ = decode_one::<Vec<RenewPeriod>>(data);
+    if let Some(debt) = decode_one::<DebtBalance>(data) {
+        let _ = (debt.has_due(), debt.due());
+    }
     let _ = decode_one::<Vec<RegisteredPaymentMean>>(data);
     let _ = decode_only::<CurrentCredential>(data).map(|c| c.missing_for_renewal());
     let _ = decode_only::<ConsumerKeyRequest>(data);
@@ -110,14 +123,21 @@ pub fn decode_models(data: &[u8]) {
 }
 
 /// Parses `data` as a [`RenewPeriod`] (text and JSON string); a parsed period must print
-/// and parse back to the same number of months.
+/// and parse back to the same period (the same number of months, or none with a reason).
 pub fn renew_period(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     if let Ok(period) = text.parse::<RenewPeriod>() {
         let again: RenewPeriod = period.to_string().parse().expect("Display parses back");
         assert_eq!(again.months(), period.months());
-        let canonical = RenewPeriod::from_months(period.months());
-        assert_eq!(canonical.as_str().parse::<RenewPeriod>().ok(), Some(period));
+        assert_eq!(again, period);
+        assert_eq!(again.is_zero(), period.is_zero());
+        match period.months() {
+            Some(months) => {
+                let canonical = RenewPeriod::from_months(months);
+                assert_eq!(canonical.as_str().parse::<RenewPeriod>().ok(), Some(period));
+            }
+            None => assert!(period.not_months().is_some()),
+        }
     } else if let Err(e) = text.parse::<RenewPeriod>() {
         let _ = format!("{e} {e:?}");
     }
@@ -285,6 +305,15 @@ mod tests {
             Just("errorCode".to_owned()),
             Just("message".to_owned()),
             Just("details".to_owned()),
+            Just("billing".to_owned()),
+            Just("renew".to_owned()),
+            Just("current".to_owned()),
+            Just("lifecycle".to_owned()),
+            Just("pendingActions".to_owned()),
+            Just("expirationDate".to_owned()),
+            Just("dueAmount".to_owned()),
+            Just("mode".to_owned()),
+            Just("period".to_owned()),
             "[a-zA-Z]{1,8}",
         ];
         let leaf = prop_oneof![
@@ -300,6 +329,8 @@ mod tests {
                 Just("2023-08-01".to_owned()),
                 Just("EUR".to_owned()),
                 Just("notPaid".to_owned()),
+                Just("autorenewInProgress".to_owned()),
+                Just("P30D".to_owned()),
                 Just(String::new()),
                 any::<String>(),
             ]

@@ -24,6 +24,8 @@
 //! - [`workflow::renew`]: the whole flow, dry run first, with a [`workflow::RenewReport`]
 //!   or a [`workflow::RenewError`] that says where the account stands.
 //! - [`planner`]: what expires soon, and what renewing it costs.
+//! - [`settings`]: switch many services' renewal settings (mode, period, termination
+//!   policy) at once, previewed first, applied with bounded concurrency and re-read.
 //! - [`Error`]: one error type, with [`ApiError`], [`RedirectError`], [`TransportError`],
 //!   [`DecodeError`], [`OAuth2Error`] and [`ConfigError`] inside.
 //! - [`models::AccessRule`], [`models::CurrentCredential`], [`OvhClient::request_consumer_key`]:
@@ -70,6 +72,7 @@ pub mod planner;
 mod raw;
 mod retry;
 mod scrub;
+pub mod settings;
 pub mod signing;
 pub mod strategy;
 #[cfg(feature = "test-util")]

@@ -3,7 +3,8 @@
 //! the crate root; everything else is named from here (`ovh_renew::models::Order`).
 //!
 //! * [`ServiceId`], [`OrderId`]: numeric ids.
-//! * [`RenewPeriod`]: ISO-8601 durations in whole months (`P1Y == P12M`).
+//! * [`RenewPeriod`]: ISO-8601 durations, kept as sent; years and months compare by their
+//!   month count (`P1Y == P12M`), others (`P30D`) by text and have no month count.
 //! * [`Price`], [`CurrencyCode`]: money, exact through [`Price::ucents`]; [`Amount`]: exact
 //!   micro-cents with their currency, what prices are compared as ([`Price::amount`]).
 //! * [`RenewDescription`], [`RenewStrategy`], [`ServiceDetail`], [`RenewRequest`]:
@@ -11,6 +12,9 @@
 //! * [`Order`], [`OrderStatus`], [`PaymentMean`], [`RegisteredPaymentMean`]: `/me/order`.
 //! * [`ServiceInfos`]: `GET /{product}/{serviceName}/serviceInfos`, [`Product`] the
 //!   `{product}` route; [`Service`] (with its [`ServiceRoute`], …): `GET /service/{serviceId}`.
+//! * [`ServiceView`] and its parts, [`ServiceFilter`], [`DateOrTime`]: the `/services` view
+//!   (`GET /services`, `GET /services/{serviceId}`, OVH v1 BETA); [`RenewalUpdate`]:
+//!   `PUT /services/{serviceId}`; [`DebtBalance`]: `GET /me/debtAccount`.
 //! * [`AccessRule`], [`ConsumerKeyRequest`], [`CurrentCredential`], [`CredentialStatus`]:
 //!   consumer keys and their rules (`/auth/credential`, `/auth/currentCredential`).
 //!
@@ -45,6 +49,8 @@
 //! send (`serde_json::from_value(json!({…}))`), or set its public fields after `new`.
 
 mod credential;
+mod date_or_time;
+mod debt;
 mod ids;
 mod money;
 mod open_enum;
@@ -52,13 +58,17 @@ mod order;
 mod period;
 mod product;
 mod renew;
+mod renewal_update;
 mod serde_helpers;
 mod service;
 mod service_infos;
+mod service_view;
 #[cfg(test)]
 pub(crate) mod test_support;
 
 pub use credential::{AccessRule, ConsumerKeyRequest, CredentialStatus, CurrentCredential};
+pub use date_or_time::DateOrTime;
+pub use debt::DebtBalance;
 pub use ids::{OrderId, ParseIdError, ServiceId};
 pub use money::{Amount, AmountError, CurrencyCode, Price};
 pub(crate) use order::{CreatedOrder, serialize_order_without_secrets};
@@ -66,11 +76,18 @@ pub use order::{Order, OrderStatus, PaymentMean, RegisteredPaymentMean};
 pub use period::{ParsePeriodError, RenewPeriod};
 pub use product::Product;
 pub use renew::{RenewDescription, RenewRequest, RenewRequestError, RenewStrategy, ServiceDetail};
+pub use renewal_update::{RefusedChange, RenewalRefusal, RenewalUpdate};
 pub use service::{
     BillingState, KeyValue, PlanProduct, RenewMode, ResourceState, Service, ServicePlan,
     ServiceRenew, ServiceResource, ServiceRoute,
 };
 pub use service_infos::{RenewSettings, RenewalType, ServiceInfos, ServiceStatus};
+pub use service_view::{
+    EndStrategy, Engagement, EngagementEndRule, Lifecycle, LifecycleAction, LifecycleCapacities,
+    LifecycleCurrent, LifecycleState, PricingType, RenewCapacities, RenewCurrent, RenewalMode,
+    ServiceFilter, ServicePricing, ServiceView, TerminationPolicy, ViewBilling, ViewPlan,
+    ViewProduct, ViewRenew, ViewResource, ViewResourceState,
+};
 
 #[cfg(test)]
 mod no_setters {

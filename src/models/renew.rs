@@ -122,8 +122,8 @@ pub enum RenewRequestError {
     /// The service list is empty.
     #[error("a renew request needs at least one service id")]
     NoServices,
-    /// The duration is zero months (`P0M`).
-    #[error("a renew request needs a duration of at least one month, got {0}")]
+    /// The duration is zero (`P0M`, `P0D`, `PT0S`).
+    #[error("a renew request needs a duration above zero, got {0}")]
     ZeroDuration(RenewPeriod),
 }
 
@@ -195,7 +195,7 @@ impl RenewRequest {
         if self.services.is_empty() {
             return Err(RenewRequestError::NoServices);
         }
-        if self.duration.months() == 0 {
+        if self.duration.is_zero() {
             return Err(RenewRequestError::ZeroDuration(self.duration.clone()));
         }
         Ok(())
@@ -218,7 +218,7 @@ mod tests {
         assert_eq!(descriptions.len(), 2);
         let year = &descriptions[0];
         assert_eq!(year.renew_period.as_str(), "P1Y");
-        assert_eq!(year.renew_period.months(), 12);
+        assert_eq!(year.renew_period.months(), Some(12));
         assert_eq!(year.strategies.len(), 2);
         let bundle = &year.strategies[1];
         assert_eq!(
@@ -267,7 +267,7 @@ mod tests {
             .iter()
             .map(|d| d.renew_period.months())
             .collect();
-        assert_eq!(periods, [1, 3, 6, 12]);
+        assert_eq!(periods, [Some(1), Some(3), Some(6), Some(12)]);
         let ucents: Vec<_> = descriptions
             .iter()
             .map(|d| d.strategies[0].price.ucents())
@@ -324,12 +324,12 @@ mod tests {
 
     #[test]
     fn bad_period_in_server_data_names_the_text() {
-        let json = r#"[{"renewPeriod":"P30D","strategies":[]}]"#;
+        let json = r#"[{"renewPeriod":"30 days","strategies":[]}]"#;
         let de = &mut serde_json::Deserializer::from_str(json);
         let err = serde_path_to_error::deserialize::<_, Vec<RenewDescription>>(de).unwrap_err();
         assert_eq!(err.path().to_string(), "[0].renewPeriod");
         assert!(
-            err.to_string().contains("invalid renew period \"P30D\""),
+            err.to_string().contains("invalid renew period \"30 days\""),
             "{err}"
         );
     }
@@ -384,5 +384,28 @@ mod tests {
         );
         let missing_dry_run: RenewRequest = decode(r#"{"duration":"P3M","services":[7]}"#);
         assert!(!missing_dry_run.dry_run);
+    }
+
+    /// A duration that is not whole months is kept and sent exactly, never refused as
+    /// "zero months"; one such period in an answer does not lose the others.
+    #[test]
+    fn other_durations_decode_validate_and_travel_verbatim() {
+        let choices: Vec<RenewDescription> = serde_json::from_str(
+            r#"[{"renewPeriod":"P1Y","strategies":[]},{"renewPeriod":"P30D","strategies":[]}]"#,
+        )
+        .unwrap();
+        assert_eq!(choices[0].renew_period.months(), Some(12));
+        assert_eq!(choices[1].renew_period.as_str(), "P30D");
+        let request = RenewRequest::order(choices[1].renew_period.clone(), vec![ServiceId(1)]);
+        assert_eq!(request.validate(), Ok(()));
+        assert_eq!(
+            serde_json::to_string(&request).unwrap(),
+            r#"{"dryRun":false,"duration":"P30D","services":[1]}"#
+        );
+        let zero = RenewRequest::order("P0D".parse().unwrap(), vec![ServiceId(1)]);
+        assert!(matches!(
+            zero.validate(),
+            Err(RenewRequestError::ZeroDuration(_))
+        ));
     }
 }

@@ -273,13 +273,16 @@ mod tests {
         assert!(service.details.is_empty());
         let renew = service.renew.clone().unwrap();
         assert_eq!(renew.mode, RenewMode::AutomaticV2016);
-        assert_eq!(renew.interval.as_ref().map(RenewPeriod::months), Some(1));
+        assert_eq!(
+            renew.interval.as_ref().and_then(RenewPeriod::months),
+            Some(1)
+        );
         let intervals: Vec<_> = renew
             .possible_intervals
             .iter()
             .map(RenewPeriod::months)
             .collect();
-        assert_eq!(intervals, [1, 3, 6, 12]);
+        assert_eq!(intervals, [Some(1), Some(3), Some(6), Some(12)]);
         assert_eq!(
             renew.possible_modes,
             [RenewMode::AutomaticV2016, RenewMode::Manual]

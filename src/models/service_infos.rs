@@ -268,7 +268,7 @@ mod tests {
             ..RenewSettings::default()
         });
         assert!(infos.is_automatic_renewal());
-        assert_eq!(infos.possible_periods()[1].months(), 12);
+        assert_eq!(infos.possible_periods()[1].months(), Some(12));
         roundtrip(&infos);
     }
 }

@@ -6,7 +6,10 @@
 use serde_json::Value;
 
 use super::Call;
-use crate::models::{OrderId, PaymentMean, Product, RenewPeriod, RenewRequest, ServiceId};
+use crate::models::{
+    OrderId, PaymentMean, Product, RenewPeriod, RenewRequest, RenewalMode, RenewalUpdate,
+    ServiceFilter, ServiceId, TerminationPolicy,
+};
 
 /// Why a request is not a [`Call`], before any account is looked at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +43,11 @@ enum Kind<'p> {
     PayWithRegisteredMean(&'p str),
     PaymentMethods,
     Pay(&'p str),
+    Services,
+    ServiceView(&'p str),
+    RenewPeriodCapacities(&'p str),
+    DebtBalance,
+    UpdateRenewal(&'p str),
 }
 
 /// Matches `method` and `path` (below the base URL, without the query) to an operation.
@@ -68,6 +76,14 @@ pub(crate) fn route<'p>(method: &str, path: &'p str) -> Option<Matched<'p>> {
         ),
         ("POST", ["me", "order", o, "pay"]) => (Kind::Pay(o), "/me/order/{orderId}/pay"),
         ("GET", ["me", "payment", "method"]) => (Kind::PaymentMethods, "/me/payment/method"),
+        ("GET", ["services"]) => (Kind::Services, "/services"),
+        ("GET", ["services", s]) => (Kind::ServiceView(s), "/services/{serviceId}"),
+        ("GET", ["services", s, "renewPeriodCapacities"]) => (
+            Kind::RenewPeriodCapacities(s),
+            "/services/{serviceId}/renewPeriodCapacities",
+        ),
+        ("PUT", ["services", s]) => (Kind::UpdateRenewal(s), "/services/{serviceId}"),
+        ("GET", ["me", "debtAccount"]) => (Kind::DebtBalance, "/me/debtAccount"),
         ("GET", [product @ .., name, "serviceInfos"])
             if !product.is_empty() && product.iter().all(|p| !p.is_empty()) =>
         {
@@ -132,6 +148,23 @@ impl Matched<'_> {
                 }
             }
             Kind::PaymentMethods => Call::PaymentMethods,
+            Kind::Services => Call::Services {
+                filter: service_filter(query),
+            },
+            Kind::ServiceView(id) => Call::ServiceView {
+                id: service_id(id)?,
+            },
+            Kind::RenewPeriodCapacities(id) => Call::RenewPeriodCapacities {
+                id: service_id(id)?,
+            },
+            Kind::DebtBalance => Call::DebtBalance,
+            Kind::UpdateRenewal(id) => {
+                let id = service_id(id)?;
+                Call::UpdateRenewal {
+                    id,
+                    update: renewal_update(body)?,
+                }
+            }
             Kind::Pay(o) => {
                 let order_id = order_id(o)?;
                 Call::PayWithPaymentMethod {
@@ -267,4 +300,59 @@ fn payment_method(body: &[u8]) -> Result<u64, HttpRefusal> {
         .and_then(|m| m.get("id"))
         .and_then(Value::as_u64)
         .ok_or_else(|| bad("Missing parameter: paymentMethod (expected {\"id\": <long>})"))
+}
+
+/// `?routes=/vps,/domain&resourceName=…` (each optional).
+fn service_filter(query: Option<&str>) -> ServiceFilter {
+    let mut filter = ServiceFilter::all();
+    for (key, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        match key.as_ref() {
+            "routes" => filter.routes.extend(
+                value
+                    .split(',')
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_owned),
+            ),
+            "resourceName" => filter.resource_name = Some(value.into_owned()),
+            _ => {}
+        }
+    }
+    filter
+}
+
+/// `{renew?: {mode?, period?}, terminationPolicy?}` (`services.update.Service`; its
+/// `displayName` is not a renewal setting and is refused).
+fn renewal_update(body: &[u8]) -> Result<RenewalUpdate, HttpRefusal> {
+    let body = object(body)?;
+    let mut update = RenewalUpdate::default();
+    for (key, value) in &body {
+        match (key.as_str(), value) {
+            ("renew", Value::Null) | ("terminationPolicy", Value::Null) => {}
+            ("renew", Value::Object(renew)) => {
+                for (key, value) in renew {
+                    match (key.as_str(), value) {
+                        (_, Value::Null) => {}
+                        ("mode", Value::String(mode)) => {
+                            update.mode = Some(RenewalMode::from(mode.as_str()));
+                        }
+                        ("period", Value::String(period)) => {
+                            update.period = Some(
+                                period
+                                    .parse()
+                                    .map_err(|e| bad(format!("Invalid renew.period: {e}")))?,
+                            );
+                        }
+                        (other, value) => {
+                            return Err(bad(format!("Invalid renew.{other}: {value}")));
+                        }
+                    }
+                }
+            }
+            ("terminationPolicy", Value::String(policy)) => {
+                update.termination_policy = Some(TerminationPolicy::from(policy.as_str()));
+            }
+            (other, value) => return Err(bad(format!("Invalid parameter {other}: {value}"))),
+        }
+    }
+    Ok(update)
 }

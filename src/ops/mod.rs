@@ -100,6 +100,9 @@ macro_rules! define_ops {
         #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(untagged)]
         #[non_exhaustive]
+        // A reply is moved once from `execute` to its typed method, never stored in bulk:
+        // boxing the large ones (`ServiceView`) would only change the typed signatures.
+        #[allow(clippy::large_enum_variant)]
         pub enum Reply {
             $(
                 #[doc = concat!(
@@ -153,6 +156,10 @@ impl fmt::Display for Op {
 
 fn service_path(id: ServiceId) -> ApiPath {
     ApiPath::new("/service").id("serviceId", id.0)
+}
+
+fn services_path(id: ServiceId) -> ApiPath {
+    ApiPath::new("/services").id("serviceId", id.0)
 }
 
 fn order_path(id: OrderId) -> ApiPath {
@@ -225,7 +232,12 @@ impl Call {
             Call::CreateRenewOrder { .. }
             | Call::PayWithRegisteredPaymentMean { .. }
             | Call::PayWithPaymentMethod { .. } => Method::Post,
-            Call::ListServices
+            Call::UpdateRenewal { .. } => Method::Put,
+            Call::Services { .. }
+            | Call::ServiceView { .. }
+            | Call::RenewPeriodCapacities { .. }
+            | Call::DebtBalance
+            | Call::ListServices
             | Call::Service { .. }
             | Call::ServiceInfos { .. }
             | Call::RenewDescriptions { .. }
@@ -264,15 +276,37 @@ impl Call {
             }
             Call::PaymentMethods => ApiPath::new("/me/payment/method"),
             Call::PayWithPaymentMethod { order_id, .. } => order_path(*order_id).lit("pay"),
+            Call::Services { filter } => {
+                let mut path = ApiPath::new("/services");
+                if !filter.routes.is_empty() {
+                    path = path.query("routes", &filter.routes.join(","));
+                }
+                if let Some(name) = &filter.resource_name {
+                    path = path.query("resourceName", name);
+                }
+                path
+            }
+            Call::ServiceView { id } | Call::UpdateRenewal { id, .. } => services_path(*id),
+            Call::RenewPeriodCapacities { id } => services_path(*id).lit("renewPeriodCapacities"),
+            Call::DebtBalance => ApiPath::new("/me/debtAccount"),
         })
     }
 
     /// The body, compact JSON; `None` for the calls that send none (every `GET`).
     /// [`Error::InvalidRequest`] for a request refused before sending (a
     /// [`RenewRequest`] that [`RenewRequest::validate`] refuses: an empty service list, a
-    /// zero duration).
+    /// zero duration; a [`RenewalUpdate`] that changes nothing).
     pub fn body(&self) -> Result<Option<String>, Error> {
         match self {
+            Call::UpdateRenewal { update, .. } => {
+                if update.is_empty() {
+                    return Err(Error::refused(
+                        RequestProblem::RenewalUpdate,
+                        "the renewal update changes nothing: give a mode, a period or a termination policy",
+                    ));
+                }
+                json(update)
+            }
             Call::CreateRenewOrder { request, .. } => {
                 request
                     .validate()
@@ -301,14 +335,37 @@ impl Call {
             | Call::Order { .. }
             | Call::OrderStatus { .. }
             | Call::AvailableRegisteredPaymentMeans { .. }
-            | Call::PaymentMethods => Ok(None),
+            | Call::PaymentMethods
+            | Call::Services { .. }
+            | Call::ServiceView { .. }
+            | Call::RenewPeriodCapacities { .. }
+            | Call::DebtBalance => Ok(None),
         }
     }
 
     /// Whether the call may be sent again after a failure that may have reached OVH: every
-    /// `GET`, never a call that can create an order or move money (every `POST`).
+    /// `GET`, and [`update_renewal`](crate::ServiceRenewApi::update_renewal)'s `PUT`
+    /// (setting the same renewal settings twice leaves them as once); never a call that
+    /// can create an order or move money (every `POST`).
     pub fn is_idempotent(&self) -> bool {
-        self.method() == Method::Get
+        match self {
+            Call::UpdateRenewal { .. } => true,
+            Call::CreateRenewOrder { .. }
+            | Call::PayWithRegisteredPaymentMean { .. }
+            | Call::PayWithPaymentMethod { .. } => false,
+            Call::ListServices
+            | Call::Service { .. }
+            | Call::ServiceInfos { .. }
+            | Call::RenewDescriptions { .. }
+            | Call::Order { .. }
+            | Call::OrderStatus { .. }
+            | Call::AvailableRegisteredPaymentMeans { .. }
+            | Call::PaymentMethods
+            | Call::Services { .. }
+            | Call::ServiceView { .. }
+            | Call::RenewPeriodCapacities { .. }
+            | Call::DebtBalance => true,
+        }
     }
 
     /// The tracing span fields of this call: the route template of `path` (this call's
@@ -320,14 +377,20 @@ impl Call {
         match self {
             Call::Service { id }
             | Call::RenewDescriptions { id, .. }
-            | Call::CreateRenewOrder { id, .. } => fields.id("service_id", id.0),
+            | Call::CreateRenewOrder { id, .. }
+            | Call::ServiceView { id }
+            | Call::RenewPeriodCapacities { id }
+            | Call::UpdateRenewal { id, .. } => fields.id("service_id", id.0),
             Call::Order { order_id }
             | Call::OrderStatus { order_id }
             | Call::AvailableRegisteredPaymentMeans { order_id }
             | Call::PayWithRegisteredPaymentMean { order_id, .. }
             | Call::PayWithPaymentMethod { order_id, .. } => fields.id("order_id", order_id.0),
             Call::ServiceInfos { .. } => fields.param("service_name", path, "serviceName"),
-            Call::ListServices | Call::PaymentMethods => fields,
+            Call::ListServices
+            | Call::PaymentMethods
+            | Call::Services { .. }
+            | Call::DebtBalance => fields,
         }
     }
 
@@ -381,6 +444,13 @@ impl Call {
             Call::PayWithPaymentMethod { .. } => {
                 Reply::PayWithPaymentMethod(answer.accept(method, path)?)
             }
+            Call::Services { .. } => Reply::Services(answer.decode(method, path)?),
+            Call::ServiceView { .. } => Reply::ServiceView(answer.decode(method, path)?),
+            Call::RenewPeriodCapacities { .. } => {
+                Reply::RenewPeriodCapacities(answer.decode(method, path)?)
+            }
+            Call::DebtBalance => Reply::DebtBalance(answer.decode(method, path)?),
+            Call::UpdateRenewal { .. } => Reply::UpdateRenewal(answer.accept(method, path)?),
         })
     }
 }
@@ -425,6 +495,16 @@ impl Op {
                 order_id: order,
                 payment_method_id: 9_876_543,
             },
+            Op::Services => Call::Services {
+                filter: ServiceFilter::all(),
+            },
+            Op::ServiceView => Call::ServiceView { id: service },
+            Op::RenewPeriodCapacities => Call::RenewPeriodCapacities { id: service },
+            Op::DebtBalance => Call::DebtBalance,
+            Op::UpdateRenewal => Call::UpdateRenewal {
+                id: service,
+                update: RenewalUpdate::default().mode(RenewalMode::Manual),
+            },
         }
     }
 
@@ -448,10 +528,39 @@ impl Op {
     }
 }
 
-/// The rules of every operation, in the table's order, without the rules another rule of
-/// the list already allows (`GET /service/*` allows `GET /service/*/renew`).
+/// Whether calls of this kind change a service's settings (a `PUT`): what
+/// [`AccessRule::renewal_flow`] never grants and [`AccessRule::renewal_settings`] does.
+fn changes_settings(op: Op) -> bool {
+    op.example().method() == Method::Put
+}
+
+/// The rules of every operation but those that change settings, in the table's order,
+/// without the rules another rule of the list already allows (`GET /service/*` allows
+/// `GET /service/*/renew`): what renewing (the workflow, the planner and its guards) needs.
 pub(crate) fn renewal_flow() -> Vec<AccessRule> {
-    let all: Vec<AccessRule> = Op::ALL.iter().flat_map(|op| op.access_rules()).collect();
+    minimal(
+        Op::ALL
+            .iter()
+            .filter(|op| !changes_settings(**op))
+            .flat_map(|op| op.access_rules())
+            .collect(),
+    )
+}
+
+/// The rules of the `/services` operations (read the view and the capacities, change
+/// the settings): what a bulk settings change needs, and nothing that orders or pays.
+pub(crate) fn renewal_settings() -> Vec<AccessRule> {
+    minimal(
+        Op::ALL
+            .iter()
+            .flat_map(|op| op.access_rules())
+            .filter(|rule| rule.path == "/services" || rule.path.starts_with("/services/"))
+            .collect(),
+    )
+}
+
+/// `all` without the rules another rule of it already allows, in order.
+fn minimal(all: Vec<AccessRule>) -> Vec<AccessRule> {
     let mut kept: Vec<AccessRule> = Vec::with_capacity(all.len());
     for (i, rule) in all.iter().enumerate() {
         let covered = all

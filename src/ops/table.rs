@@ -247,6 +247,106 @@ macro_rules! for_each_op {
                 payment_method_id: u64,
             } => fn pay_with_payment_method(order_id: OrderId, payment_method_id: u64) -> ()
                 = Call::PayWithPaymentMethod { order_id, payment_method_id };
+
+            // The `/services` view (OVH v1 BETA), the renewal settings and the debt.
+
+            /// `GET /services?routes=…&resourceName=…`: the ids of the services the filter
+            /// selects (every service with [`ServiceFilter::all`]). `routes` is sent
+            /// comma-separated, each query value form-encoded.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::models::ServiceFilter;
+            /// use ovh_renew::{OvhClient, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let vps = client.services(&ServiceFilter::all().route("/vps")).await?;
+            /// println!("{} VPS", vps.len());
+            /// # Ok(()) }
+            /// ```
+            Services {
+                /// The filter, as passed.
+                filter: ServiceFilter,
+            } => fn services(filter: &'a ServiceFilter) -> Vec<ServiceId>
+                = Call::Services { filter: filter.clone() };
+
+            /// `GET /services/{serviceId}`: the service as the `/services` view shows it
+            /// (resource, billing dates, renewal mode/period/next date and capacities,
+            /// lifecycle state and pending actions, engagement, pricing, plan).
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::{OvhClient, ServiceId, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let view = client.service_view(ServiceId(118_977_335)).await?;
+            /// println!("{:?} {:?} {:?}", view.renewal_mode(), view.lifecycle_state(), view.pending_actions());
+            /// # Ok(()) }
+            /// ```
+            ServiceView {
+                /// The service.
+                id: ServiceId,
+            } => fn service_view(id: ServiceId) -> ServiceView = Call::ServiceView { id };
+
+            /// `GET /services/{serviceId}/renewPeriodCapacities`: the periods the service's
+            /// automatic renewal can be set to.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::{OvhClient, ServiceId, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// for period in client.renew_period_capacities(ServiceId(118_977_335)).await? {
+            ///     println!("{period}");
+            /// }
+            /// # Ok(()) }
+            /// ```
+            RenewPeriodCapacities {
+                /// The service.
+                id: ServiceId,
+            } => fn renew_period_capacities(id: ServiceId) -> Vec<RenewPeriod>
+                = Call::RenewPeriodCapacities { id };
+
+            /// `GET /me/debtAccount`: the account's debt balance. OVH's control panel
+            /// blocks renewals while an amount is due ([`DebtBalance::has_due`]).
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::{OvhClient, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let debt = client.debt_balance().await?;
+            /// println!("due: {:?}", debt.due());
+            /// # Ok(()) }
+            /// ```
+            DebtBalance
+                => fn debt_balance() -> DebtBalance = Call::DebtBalance;
+
+            /// `PUT /services/{serviceId}` with `{renew: {mode, period}, terminationPolicy}`,
+            /// only the fields given; an update that changes nothing is refused before
+            /// sending. Check it first with [`RenewalUpdate::check`] against
+            /// [`service_view`](Self::service_view) and
+            /// [`renew_period_capacities`](Self::renew_period_capacities): OVH's refusal
+            /// says less. Setting the same values twice changes nothing more, so this is
+            /// the one call besides the `GET`s that is resent per the retry policy
+            /// (e.g. once more after a 503). It needs its own access rule
+            /// ([`AccessRule::renewal_settings`]), which
+            /// [`AccessRule::renewal_flow`] does not grant.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::models::{RenewalMode, RenewalUpdate};
+            /// use ovh_renew::{OvhClient, ServiceId, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let id = ServiceId(118_977_335);
+            /// let update = RenewalUpdate::default().mode(RenewalMode::Manual);
+            /// update.check(&client.service_view(id).await?, &client.renew_period_capacities(id).await?)?;
+            /// client.update_renewal(id, &update).await?;
+            /// # Ok(()) }
+            /// ```
+            UpdateRenewal {
+                /// The service.
+                id: ServiceId,
+                /// The update (the body), as passed.
+                update: RenewalUpdate,
+            } => fn update_renewal(id: ServiceId, update: &'a RenewalUpdate) -> ()
+                = Call::UpdateRenewal { id, update: update.clone() };
         }
     };
 }

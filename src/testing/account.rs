@@ -11,8 +11,9 @@ use chrono::{Days, Utc};
 use sha1::{Digest, Sha1};
 
 use crate::models::{
-    CurrencyCode, Order, OrderId, OrderStatus, PaymentMean, Product, RegisteredPaymentMean,
-    RenewDescription, RenewPeriod, Service, ServiceId, ServiceInfos,
+    CurrencyCode, DebtBalance, LifecycleAction, Order, OrderId, OrderStatus, PaymentMean, Product,
+    RegisteredPaymentMean, RenewDescription, RenewPeriod, RenewalUpdate, Service, ServiceFilter,
+    ServiceId, ServiceInfos, ServiceView, TerminationPolicy,
 };
 use crate::ops::{Call, Reply};
 
@@ -193,6 +194,11 @@ pub(crate) fn wire(reply: Reply) -> Result<serde_json::Value, Refusal> {
             Ok(serde_json::Value::Null)
         }
         Reply::PaymentMethods(ids) => serde_json::to_value(ids),
+        Reply::Services(ids) => serde_json::to_value(ids),
+        Reply::ServiceView(view) => serde_json::to_value(view),
+        Reply::RenewPeriodCapacities(periods) => serde_json::to_value(periods),
+        Reply::DebtBalance(debt) => serde_json::to_value(debt),
+        Reply::UpdateRenewal(()) => Ok(serde_json::Value::Null),
     };
     value.map_err(|e| Refusal::class(500, "Server::InternalServerError", e.to_string()))
 }
@@ -254,6 +260,7 @@ pub(crate) struct Account {
     payments: Vec<RecordedPayment>,
     next_order_id: u64,
     salt: u128,
+    debt: DebtBalance,
 }
 
 impl Account {
@@ -267,6 +274,7 @@ impl Account {
             dry_runs: Vec::new(),
             payments: Vec::new(),
             next_order_id: FIRST_ORDER_ID,
+            debt: DebtBalance::none(),
             salt: SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .map(|d| d.as_nanos())
@@ -297,6 +305,93 @@ impl Account {
 
     pub(crate) fn set_payment_methods(&mut self, methods: Vec<u64>) {
         self.payment_methods = methods;
+    }
+
+    pub(crate) fn set_debt(&mut self, debt: DebtBalance) {
+        self.debt = debt;
+    }
+
+    /// `GET /services`: the ids whose view matches the filter (route template starting
+    /// with one of the routes, e.g. `/vps` for `/vps/{serviceName}`; the resource name).
+    pub(crate) fn services(&self, filter: &ServiceFilter) -> Vec<ServiceId> {
+        self.services
+            .iter()
+            .filter(|s| {
+                let view = s.view();
+                let route_ok = filter.routes.is_empty()
+                    || view.route_path().is_some_and(|path| {
+                        filter.routes.iter().any(|r| {
+                            path == r
+                                || path
+                                    .strip_prefix(r.as_str())
+                                    .is_some_and(|rest| rest.starts_with('/'))
+                        })
+                    });
+                let name_ok = filter
+                    .resource_name
+                    .as_ref()
+                    .is_none_or(|name| &view.resource.name == name);
+                route_ok && name_ok
+            })
+            .map(|s| s.id)
+            .collect()
+    }
+
+    pub(crate) fn service_view(&self, id: ServiceId) -> Result<ServiceView, Refusal> {
+        self.find(id).map(SandboxService::view)
+    }
+
+    pub(crate) fn renew_period_capacities(
+        &self,
+        id: ServiceId,
+    ) -> Result<Vec<RenewPeriod>, Refusal> {
+        self.find(id).map(SandboxService::period_capacities)
+    }
+
+    /// `PUT /services/{id}`: checked like [`RenewalUpdate::check`] (400 naming what the
+    /// service can take), then remembered in the service's view: mode, period (kept
+    /// only in automatic mode), and the termination policy as a pending action.
+    pub(crate) fn update_renewal(
+        &mut self,
+        id: ServiceId,
+        update: &RenewalUpdate,
+    ) -> Result<(), Refusal> {
+        let service = self.find(id)?;
+        let mut view = service.view();
+        update
+            .check(&view, &service.period_capacities())
+            .map_err(|e| Refusal::bad_request(e.to_string()))?;
+        let renew = view.billing.renew.get_or_insert_with(Default::default);
+        if let Some(mode) = &update.mode {
+            renew.current.mode = Some(mode.clone());
+        }
+        if let Some(period) = &update.period {
+            renew.current.period = Some(period.clone());
+        }
+        if let Some(policy) = &update.termination_policy {
+            let lifecycle = view.billing.lifecycle.get_or_insert_with(Default::default);
+            let pending = &mut lifecycle.current.pending_actions;
+            pending.retain(|a| {
+                !matches!(
+                    a,
+                    LifecycleAction::TerminateAtEngagementDate
+                        | LifecycleAction::TerminateAtExpirationDate
+                )
+            });
+            match policy {
+                TerminationPolicy::TerminateAtEngagementDate => {
+                    pending.push(LifecycleAction::TerminateAtEngagementDate);
+                }
+                TerminationPolicy::TerminateAtExpirationDate => {
+                    pending.push(LifecycleAction::TerminateAtExpirationDate);
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = self.services.iter_mut().find(|s| s.id == id) {
+            s.view = Some(view);
+        }
+        Ok(())
     }
 
     fn find(&self, id: ServiceId) -> Result<&SandboxService, Refusal> {
@@ -579,6 +674,15 @@ impl Account {
             } => Reply::PayWithPaymentMethod(
                 self.pay_with_payment_method(*order_id, *payment_method_id)?,
             ),
+            Call::Services { filter } => Reply::Services(self.services(filter)),
+            Call::ServiceView { id } => Reply::ServiceView(self.service_view(*id)?),
+            Call::RenewPeriodCapacities { id } => {
+                Reply::RenewPeriodCapacities(self.renew_period_capacities(*id)?)
+            }
+            Call::DebtBalance => Reply::DebtBalance(self.debt.clone()),
+            Call::UpdateRenewal { id, update } => {
+                Reply::UpdateRenewal(self.update_renewal(*id, update)?)
+            }
         })
     }
 

@@ -250,6 +250,12 @@ impl FakeRenewApi {
         self.lock().account.set_payment_means(means);
     }
 
+    /// What `GET /me/debtAccount` answers (default: no debt,
+    /// [`DebtBalance::none`](crate::models::DebtBalance::none)).
+    pub fn set_debt(&self, debt: crate::models::DebtBalance) {
+        self.lock().account.set_debt(debt);
+    }
+
     /// The payment method ids of the account.
     pub fn set_payment_methods(&self, methods: Vec<u64>) {
         self.lock().account.set_payment_methods(methods);

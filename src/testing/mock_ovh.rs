@@ -300,6 +300,12 @@ impl MockOvh {
         lock(&self.state).account.set_payment_means(means);
     }
 
+    /// What `GET /me/debtAccount` answers (default: no debt,
+    /// [`DebtBalance::none`](crate::models::DebtBalance::none)).
+    pub fn set_debt(&self, debt: crate::models::DebtBalance) {
+        lock(&self.state).account.set_debt(debt);
+    }
+
     /// The ids `GET /me/payment/method` lists and `POST /me/order/{orderId}/pay` accepts
     /// (default [`DEFAULT_PAYMENT_METHODS`](super::sandbox::DEFAULT_PAYMENT_METHODS)).
     pub fn set_payment_methods(&self, methods: Vec<u64>) {

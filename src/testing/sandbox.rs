@@ -19,13 +19,15 @@
 //! The account also has the payment means [`DEFAULT_PAYMENT_MEANS`] and the payment
 //! methods [`DEFAULT_PAYMENT_METHODS`] (from `payment_method_list.json`).
 
-use chrono::{Datelike, Days, NaiveDate, Utc};
+use chrono::{Datelike, Days, NaiveDate, TimeZone, Utc};
 use serde::de::DeserializeOwned;
 
 use crate::models::{
-    BillingState, CurrencyCode, KeyValue, PaymentMean, Price, Product, RenewDescription, RenewMode,
-    RenewPeriod, RenewStrategy, RenewalType, ResourceState, Service, ServiceDetail, ServiceId,
-    ServiceInfos, ServiceRenew, ServiceStatus,
+    BillingState, CurrencyCode, DateOrTime, KeyValue, Lifecycle, LifecycleAction, LifecycleCurrent,
+    LifecycleState, PaymentMean, Price, Product, RenewCapacities, RenewCurrent, RenewDescription,
+    RenewMode, RenewPeriod, RenewStrategy, RenewalMode, RenewalType, ResourceState, Service,
+    ServiceDetail, ServiceId, ServiceInfos, ServiceRenew, ServiceStatus, ServiceView, ViewRenew,
+    ViewResource, ViewResourceState,
 };
 
 /// Name of the sandbox VPS (`vps`, automatic renewal).
@@ -98,6 +100,8 @@ pub struct SandboxService {
     pub(crate) service: Option<Service>,
     pub(crate) choices: Vec<RenewDescription>,
     pub(crate) option_choices: Option<Vec<RenewDescription>>,
+    pub(crate) view: Option<ServiceView>,
+    pub(crate) period_capacities: Option<Vec<RenewPeriod>>,
 }
 
 impl SandboxService {
@@ -113,6 +117,8 @@ impl SandboxService {
             service: None,
             choices: Vec::new(),
             option_choices: None,
+            view: None,
+            period_capacities: None,
         }
     }
 
@@ -127,6 +133,8 @@ impl SandboxService {
             service: Some(service),
             choices: Vec::new(),
             option_choices: None,
+            view: None,
+            period_capacities: None,
         }
     }
 
@@ -149,6 +157,133 @@ impl SandboxService {
     pub fn with_option_choices(mut self, choices: Vec<RenewDescription>) -> Self {
         self.option_choices = Some(choices);
         self
+    }
+
+    /// What `GET /services/{serviceId}` answers (the `/services` view). Without it, a view
+    /// is derived (see [`view`](Self::view)).
+    pub fn with_view(mut self, view: ServiceView) -> Self {
+        self.view = Some(view);
+        self
+    }
+
+    /// What `GET /services/{serviceId}/renewPeriodCapacities` answers (by default the
+    /// periods of the renewal choices, shortest first).
+    pub fn with_period_capacities(mut self, periods: Vec<RenewPeriod>) -> Self {
+        self.period_capacities = Some(periods);
+        self
+    }
+
+    /// What `GET /services/{serviceId}/renewPeriodCapacities` answers.
+    pub fn period_capacities(&self) -> Vec<RenewPeriod> {
+        if let Some(periods) = &self.period_capacities {
+            return periods.clone();
+        }
+        let mut periods: Vec<RenewPeriod> = self
+            .choices
+            .iter()
+            .map(|d| d.renew_period.clone())
+            .collect();
+        periods.sort();
+        periods.dedup();
+        periods
+    }
+
+    /// What `GET /services/{serviceId}` answers: the view given with
+    /// [`with_view`](Self::with_view), or one derived from [`service`](Self::service) and
+    /// the infos: the same route, resource name and dates; renewal mode `automatic` for
+    /// the automatic modes, `manual` for `manual`, none otherwise (options, one-shot,
+    /// deletion modes); both modes as capacities unless the service is an option or
+    /// one-shot; lifecycle `active`, or `unpaid` for an unpaid or pending-debt status,
+    /// with `autorenewInProgress` pending for that status and `deleteAtExpiration` for
+    /// infos that renew with deletion at expiration.
+    pub fn view(&self) -> ServiceView {
+        if let Some(view) = &self.view {
+            return view.clone();
+        }
+        let service = self.service();
+        let mut view = ServiceView::new(self.id);
+        view.route = Some(service.route.clone());
+        view.resource = ViewResource::default();
+        view.resource.name = service
+            .resource
+            .name
+            .clone()
+            .unwrap_or_else(|| service.resource.display_name.clone());
+        view.resource.display_name = service.resource.display_name.clone();
+        view.resource.state = Some(match &service.resource.state {
+            Some(ResourceState::Suspended | ResourceState::Suspending) => {
+                ViewResourceState::Suspended
+            }
+            Some(ResourceState::Deleted | ResourceState::Deleting) => ViewResourceState::Deleted,
+            Some(ResourceState::ToDelete) => ViewResourceState::ToDelete,
+            Some(ResourceState::ToSuspend) => ViewResourceState::ToSuspend,
+            _ => ViewResourceState::Active,
+        });
+        view.billing.expiration_date = service.expiration_date.map(DateOrTime::Date);
+        view.billing.next_billing_date = service.next_billing_date.map(DateOrTime::Date);
+        let renew = service.renew.as_ref();
+        let mode = renew.and_then(|r| match &r.mode {
+            RenewMode::Manual => Some(RenewalMode::Manual),
+            RenewMode::AutomaticForcedProduct
+            | RenewMode::AutomaticV2012
+            | RenewMode::AutomaticV2014
+            | RenewMode::AutomaticV2016
+            | RenewMode::AutomaticV2024 => Some(RenewalMode::Automatic),
+            _ => None,
+        });
+        let switchable = !matches!(
+            renew.map(|r| &r.mode),
+            Some(RenewMode::Option | RenewMode::OneShot) | None
+        );
+        view.billing.renew = Some(ViewRenew {
+            current: RenewCurrent {
+                period: match mode {
+                    Some(RenewalMode::Automatic) => renew.and_then(|r| r.interval.clone()),
+                    _ => None,
+                },
+                mode,
+                next_date: None,
+            },
+            capacities: RenewCapacities {
+                mode: if switchable {
+                    vec![RenewalMode::Automatic, RenewalMode::Manual]
+                } else {
+                    Vec::new()
+                },
+            },
+        });
+        let mut current = LifecycleCurrent {
+            state: Some(LifecycleState::Active),
+            ..LifecycleCurrent::default()
+        };
+        if let Some(infos) = &self.infos {
+            match infos.status {
+                ServiceStatus::UnPaid | ServiceStatus::PendingDebt => {
+                    current.state = Some(LifecycleState::Unpaid);
+                }
+                ServiceStatus::AutorenewInProgress => {
+                    current
+                        .pending_actions
+                        .push(LifecycleAction::AutorenewInProgress);
+                }
+                _ => {}
+            }
+            if infos.renew.as_ref().is_some_and(|r| r.delete_at_expiration) {
+                current
+                    .pending_actions
+                    .push(LifecycleAction::DeleteAtExpiration);
+            }
+        }
+        view.billing.lifecycle = Some(Lifecycle {
+            current,
+            capacities: crate::models::LifecycleCapacities {
+                actions: vec![
+                    LifecycleAction::EarlyRenewal,
+                    LifecycleAction::TerminateAtExpirationDate,
+                ],
+            },
+        });
+        view
     }
 
     /// The service id.
@@ -245,6 +380,108 @@ pub fn services_as_of(today: NaiveDate) -> Vec<SandboxService> {
     ]
 }
 
+fn lifecycle(view: &mut ServiceView) -> &mut LifecycleCurrent {
+    &mut view
+        .billing
+        .lifecycle
+        .get_or_insert_with(Lifecycle::default)
+        .current
+}
+
+/// The guarded sandbox domains expire this many days after today.
+pub const GUARDED_EXPIRES_IN_DAYS: u64 = 10;
+/// A domain whose automatic renewal is under way (pending `autorenewInProgress`, mode
+/// automatic, status `autorenewInProgress`).
+pub const AUTORENEW_IN_PROGRESS_ID: ServiceId = ServiceId(140_000_001);
+/// A manual domain its owner scheduled for deletion (pending `deleteAtExpiration`).
+pub const DELETE_AT_EXPIRATION_ID: ServiceId = ServiceId(140_000_002);
+/// A manual domain whose termination is scheduled (pending
+/// `terminateAtExpirationDate`, a termination date).
+pub const TERMINATION_SCHEDULED_ID: ServiceId = ServiceId(140_000_003);
+/// A terminated domain (lifecycle `terminated`, resource `deleted`).
+pub const TERMINATED_ID: ServiceId = ServiceId(140_000_004);
+/// A suspended domain (resource `suspended`, lifecycle `rupture`).
+pub const SUSPENDED_ID: ServiceId = ServiceId(140_000_005);
+/// An unpaid domain (lifecycle `unpaid`, status `unPaid`).
+pub const UNPAID_ID: ServiceId = ServiceId(140_000_006);
+
+/// One manual domain in each state the guards refuse, expiring today +
+/// [`GUARDED_EXPIRES_IN_DAYS`], each with a P1Y choice of 10.00 EUR (so that only a guard
+/// keeps it from being ordered). Not in the default sandbox: add them with
+/// `add_service` (see [`AUTORENEW_IN_PROGRESS_ID`] and the other ids).
+pub fn guarded_services() -> Vec<SandboxService> {
+    guarded_services_as_of(Utc::now().date_naive())
+}
+
+/// [`guarded_services`] as they would be on `today`.
+pub fn guarded_services_as_of(today: NaiveDate) -> Vec<SandboxService> {
+    let expiry = today
+        .checked_add_days(Days::new(GUARDED_EXPIRES_IN_DAYS))
+        .unwrap_or(today);
+    let make = |id: ServiceId, name: &str, edit: &dyn Fn(&mut ServiceInfos, &mut ServiceView)| {
+        let mut infos = ServiceInfos::new(id, name);
+        infos.expiration = Some(expiry);
+        infos.renew = Some(crate::models::RenewSettings::default());
+        let year = RenewDescription::new(
+            RenewPeriod::from_months(12),
+            vec![strategy(1_000_000_000, &[(id, name, "Domain .ovh")])],
+        );
+        let base = SandboxService::new("domain", infos.clone()).with_choices(vec![year]);
+        let mut view = base.view();
+        edit(&mut infos, &mut view);
+        let mut service = SandboxService::new("domain", infos).with_choices(base.choices);
+        service.view = Some(view);
+        service
+    };
+    vec![
+        make(
+            AUTORENEW_IN_PROGRESS_ID,
+            "autorenewing.ovh",
+            &|infos, view| {
+                infos.status = ServiceStatus::AutorenewInProgress;
+                infos.renewal_type = RenewalType::AutomaticV2016;
+                if let Some(renew) = infos.renew.as_mut() {
+                    renew.automatic = true;
+                }
+                if let Some(renew) = view.billing.renew.as_mut() {
+                    renew.current.mode = Some(RenewalMode::Automatic);
+                    renew.current.period = Some(RenewPeriod::from_months(12));
+                }
+                lifecycle(view)
+                    .pending_actions
+                    .push(LifecycleAction::AutorenewInProgress);
+            },
+        ),
+        make(DELETE_AT_EXPIRATION_ID, "deleting.ovh", &|infos, view| {
+            if let Some(renew) = infos.renew.as_mut() {
+                renew.delete_at_expiration = true;
+            }
+            lifecycle(view)
+                .pending_actions
+                .push(LifecycleAction::DeleteAtExpiration);
+        }),
+        make(TERMINATION_SCHEDULED_ID, "terminating.ovh", &|_, view| {
+            let current = lifecycle(view);
+            current
+                .pending_actions
+                .push(LifecycleAction::TerminateAtExpirationDate);
+            current.termination_date = Some(DateOrTime::Date(expiry));
+        }),
+        make(TERMINATED_ID, "terminated.ovh", &|_, view| {
+            lifecycle(view).state = Some(LifecycleState::Terminated);
+            view.resource.state = Some(ViewResourceState::Deleted);
+        }),
+        make(SUSPENDED_ID, "suspended.ovh", &|_, view| {
+            lifecycle(view).state = Some(LifecycleState::Rupture);
+            view.resource.state = Some(ViewResourceState::Suspended);
+        }),
+        make(UNPAID_ID, "unpaid.ovh", &|infos, view| {
+            infos.status = ServiceStatus::UnPaid;
+            lifecycle(view).state = Some(LifecycleState::Unpaid);
+        }),
+    ]
+}
+
 /// A price of `ucents` with display text computed in integers (`"124.20 €"`).
 pub(crate) fn price(ucents: i64, currency: &CurrencyCode) -> Price {
     let magnitude = i128::from(ucents).abs();
@@ -293,8 +530,12 @@ fn vps(expiry: NaiveDate) -> SandboxService {
     if let Some(renew) = service.renew.as_mut() {
         renew.day_of_month = Some(expiry.day());
     }
+    let mut view: ServiceView = fixture!("services_get_vps");
+    move_view_dates(&mut view, expiry);
     SandboxService::new(Product::Vps, infos)
         .with_service(service)
+        .with_view(view)
+        .with_period_capacities(fixture!("services_renew_period_capacities"))
         .with_choices(fixture!("renew_descriptions_vps"))
         .with_option_choices(fixture!("renew_descriptions_vps_include_options"))
 }
@@ -315,13 +556,44 @@ fn vps_backup(expiry: NaiveDate) -> SandboxService {
     service.next_billing_date = Some(expiry);
     service.renew = Some(ServiceRenew::new(RenewMode::Option));
     service.quantity = 1;
-    SandboxService::option(VPS_BACKUP_ID, service)
+    let option = SandboxService::option(VPS_BACKUP_ID, service);
+    let mut view = option.view();
+    view.parent_service_id = Some(VPS_ID);
+    option.with_view(view)
+}
+
+/// Moves the view's expiration, next billing and next renewal dates to `expiry`, keeping
+/// each one's time of day and offset as recorded.
+fn move_view_dates(view: &mut ServiceView, expiry: NaiveDate) {
+    let moved = |at: Option<DateOrTime>| {
+        at.map(|at| match at {
+            DateOrTime::Date(_) => DateOrTime::Date(expiry),
+            DateOrTime::DateTime(dt) => dt
+                .offset()
+                .from_local_datetime(&expiry.and_time(dt.time()))
+                .single()
+                .map_or(DateOrTime::Date(expiry), DateOrTime::DateTime),
+        })
+    };
+    view.billing.expiration_date = moved(view.billing.expiration_date);
+    view.billing.next_billing_date = moved(view.billing.next_billing_date);
+    if let Some(renew) = view.billing.renew.as_mut() {
+        renew.current.next_date = moved(renew.current.next_date);
+    }
 }
 
 fn domain(expiry: NaiveDate) -> SandboxService {
     let mut infos: ServiceInfos = fixture!("domain_service_infos");
     infos.expiration = Some(expiry);
-    SandboxService::new(Product::Domain, infos).with_choices(fixture!("renew_descriptions_domain"))
+    let mut view: ServiceView = fixture!("services_get_domain_manual");
+    move_view_dates(&mut view, expiry);
+    // The recorded termination date is the recorded expiration: move it along.
+    if let Some(lifecycle) = view.billing.lifecycle.as_mut() {
+        lifecycle.current.termination_date = view.billing.expiration_date;
+    }
+    SandboxService::new(Product::Domain, infos)
+        .with_view(view)
+        .with_choices(fixture!("renew_descriptions_domain"))
 }
 
 fn strategy(ucents: i64, services: &[(ServiceId, &str, &str)]) -> RenewStrategy {
@@ -444,7 +716,7 @@ mod tests {
         let months: Vec<u32> = dedicated
             .choices(false)
             .iter()
-            .map(|d| d.renew_period.months())
+            .filter_map(|d| d.renew_period.months())
             .collect();
         assert_eq!(months, [1, 3, 12]);
         assert_eq!(

@@ -669,21 +669,40 @@ async fn renewal_flow_allows_every_call_of_the_workflow() {
         })
         .collect();
     assert_eq!(sent.len(), Op::ALL.len() + 3, "{sent:?}");
+    // Renewing is allowed every call but the settings change; the settings preset
+    // allows that one (and the reads around it), and neither allows the other's writes.
     let rules = AccessRule::renewal_flow();
+    let settings = AccessRule::renewal_settings();
+    let allowed = |rules: &[AccessRule], m: &str, p: &str| rules.iter().any(|r| r.allows(m, p));
     for (m, p) in &sent {
-        assert!(
-            rules.iter().any(|r| r.allows(m, p)),
-            "{m} {p} is not allowed by AccessRule::renewal_flow()"
-        );
+        if m == "PUT" {
+            assert!(!allowed(&rules, m, p), "renewal_flow() allows {m} {p}");
+            assert!(
+                allowed(&settings, m, p),
+                "renewal_settings() refuses {m} {p}"
+            );
+        } else {
+            assert!(
+                allowed(&rules, m, p),
+                "{m} {p} is not allowed by AccessRule::renewal_flow()"
+            );
+        }
+        if m == "POST" {
+            assert!(
+                !allowed(&settings, m, p),
+                "renewal_settings() allows {m} {p}"
+            );
+        }
     }
-    // The check can fail: read-only rules do not allow the three POSTs.
+    assert_eq!(sent.iter().filter(|(m, _)| m == "PUT").count(), 1);
+    // The check can fail: read-only rules do not allow the three POSTs and the PUT.
     let read_only = AccessRule::read_only();
     let refused: Vec<_> = sent
         .iter()
         .filter(|(m, p)| !read_only.iter().any(|r| r.allows(m, p)))
         .collect();
-    assert_eq!(refused.len(), 3, "{refused:?}");
-    assert!(refused.iter().all(|(m, _)| m == "POST"));
+    assert_eq!(refused.len(), 4, "{refused:?}");
+    assert!(refused.iter().all(|(m, _)| m == "POST" || m == "PUT"));
 }
 
 #[tokio::test]
@@ -725,6 +744,8 @@ async fn current_credential_is_typed_and_says_what_the_renewal_flow_lacks() {
             "POST /service/*/renew",
             "POST /me/order/*/payWithRegisteredPaymentMean",
             "POST /me/order/*/pay",
+            "GET /services",
+            "GET /services/*",
         ]
     );
 }

@@ -3,8 +3,9 @@
 //! `calls()`.
 //!
 //! For each (method, fault) the test checks the outcome (a value equal to what the body
-//! says, or the documented typed error), how many requests reached the server (GETs
-//! retried as `RetryPolicy` says, POSTs exactly once), that a POST transport failure says
+//! says, or the documented typed error), how many requests reached the server (GETs and
+//! the settings PUT, `update_renewal`, retried as `RetryPolicy` says, POSTs exactly
+//! once), that a POST transport failure says
 //! the server may have processed it, and that no error shows a secret. Redirect rows
 //! (301, 302, 303, 307, 308, to the same host and to another port) also check that the
 //! `Location` received nothing; the HTTP/2 row (h2c, every stream refused with
@@ -55,7 +56,7 @@ impl Row {
 
     fn http(&self) -> &'static str {
         match self.call.method() {
-            m @ (Method::Get | Method::Post) => m.as_str(),
+            m @ (Method::Get | Method::Post | Method::Put) => m.as_str(),
             m => panic!("{}: the matrix knows no {m}", self.name()),
         }
     }
@@ -190,6 +191,49 @@ fn row(op: Op) -> Row {
                 payment_method_id: 9_876_543,
             },
             fixture: "pay_response.json",
+            decode: None,
+            number_at: "",
+            enum_at: None,
+        },
+        Op::Services => Row {
+            call: ops::Call::Services {
+                filter: ovh_renew::models::ServiceFilter::all(),
+            },
+            fixture: "services_list.json",
+            decode: Some(model::<Vec<ServiceId>>),
+            number_at: "/0",
+            enum_at: None,
+        },
+        Op::ServiceView => Row {
+            call: ops::Call::ServiceView { id: SID },
+            fixture: "services_get_vps.json",
+            decode: Some(model::<ovh_renew::models::ServiceView>),
+            number_at: "/serviceId",
+            enum_at: Some("/billing/lifecycle/current/state"),
+        },
+        Op::RenewPeriodCapacities => Row {
+            call: ops::Call::RenewPeriodCapacities { id: SID },
+            fixture: "services_renew_period_capacities.json",
+            decode: Some(model::<Vec<RenewPeriod>>),
+            number_at: "/0",
+            enum_at: None,
+        },
+        Op::DebtBalance => Row {
+            call: ops::Call::DebtBalance,
+            fixture: "me_debt_account.json",
+            decode: Some(model::<ovh_renew::models::DebtBalance>),
+            number_at: "/dueAmount/priceInUcents",
+            enum_at: Some("/dueAmount/currencyCode"),
+        },
+        // `void`, and idempotent: retried like a GET, answered like a pay call.
+        Op::UpdateRenewal => Row {
+            call: ops::Call::UpdateRenewal {
+                id: SID,
+                update: ovh_renew::models::RenewalUpdate::default().mode(
+                    ovh_renew::models::RenewalMode::Manual,
+                ),
+            },
+            fixture: "void_response.json",
             decode: None,
             number_at: "",
             enum_at: None,
@@ -724,8 +768,13 @@ pub struct CaseResult {
 async fn run_case(call: &Row, fault: &Fault) -> CaseResult {
     let case = format!("{} × {}", call.name(), fault.name);
     let is_get = call.http() == "GET";
-    let (expect, requests) = match (is_get, call.decode.is_some()) {
-        (true, _) => fault.get,
+    // Idempotent calls (the GETs, the settings PUT) are sent as often as a GET; a `void`
+    // one (the PUT) then gets what a pay call gets for the answer it ends on (a healthy
+    // answer after a retried failure: its value).
+    let (expect, requests) = match (call.call.is_idempotent(), call.decode.is_some()) {
+        (true, true) => fault.get,
+        (true, false) if fault.get.0 == Value && fault.get.1 > 1 => fault.get,
+        (true, false) => (fault.pay, fault.get.1),
         (false, true) => (fault.post, 1),
         (false, false) => (fault.pay, 1),
     };

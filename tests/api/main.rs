@@ -16,6 +16,8 @@ mod raw_calls;
 mod renew_api;
 mod report_json;
 mod round_trips;
+mod services_view;
+mod settings;
 mod shared_fetch;
 mod support;
 mod testing;
