@@ -9,8 +9,9 @@ mod common;
 use std::time::Duration;
 
 use common::{Candidate, Mode, compare, print_table};
-use ovh_renew::{
-    Order, OrderStatus, RegisteredPaymentMean, RenewDescription, Service, ServiceId, ServiceInfos,
+use ovh_renew::ServiceId;
+use ovh_renew::models::{
+    Order, OrderStatus, RegisteredPaymentMean, RenewDescription, Service, ServiceInfos,
 };
 use serde::de::DeserializeOwned;
 

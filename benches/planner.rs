@@ -303,7 +303,7 @@ fn child(spec: &str) {
             && plan.lines.len() == services
             && plan.skipped.is_empty()
             && plan.totals.len() == 1
-            && plan.totals[0].currency == "EUR"
+            && plan.totals[0].currency_text() == "EUR"
             && plan.totals[0].ucents == 41_400_000_000 * services as i128;
         if !ok {
             eprintln!(

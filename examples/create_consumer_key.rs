@@ -14,7 +14,8 @@
 
 use std::process::ExitCode;
 
-use ovh_renew::{AccessRule, OvhClientBuilder};
+use ovh_renew::OvhClientBuilder;
+use ovh_renew::models::AccessRule;
 
 const USAGE: &str = "\
 usage: create_consumer_key [--read-only] [--redirection URL]

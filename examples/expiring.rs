@@ -167,7 +167,7 @@ async fn main() -> ExitCode {
     for total in &plan.totals {
         println!(
             "total {}: {} over {} service(s)",
-            total.currency,
+            total.currency_text(),
             common::amount(total.ucents),
             total.lines
         );

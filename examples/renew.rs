@@ -22,9 +22,9 @@ mod common;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use ovh_renew::models::OrderId;
+use ovh_renew::models::{OrderId, Product};
 use ovh_renew::workflow::{
-    DeliveryWait, EarlierOutcome, PaymentChoice, RenewOptions, ServiceRef, renew,
+    DeliveryWait, EarlierOutcome, PaymentChoice, RenewOptions, RenewOutcome, ServiceRef, renew,
 };
 use ovh_renew::{RenewPeriod, ServiceRenewApi};
 
@@ -60,7 +60,7 @@ Try it now, with no account:
   cargo run --features test-util --example renew -- --sandbox vps vps-0baa4fcf.vps.ovh.net P3M --order --pay paypal:1234";
 
 struct Args {
-    product: String,
+    product: Product,
     name: String,
     period: RenewPeriod,
     order: bool,
@@ -138,7 +138,7 @@ fn parse(args: Vec<String>) -> Result<Command, String> {
         return Err("--sandbox-crash-first runs in the sandbox only (add --sandbox)".into());
     }
     Ok(Command::Renew(Args {
-        product,
+        product: Product::from(product),
         name,
         period,
         order,
@@ -223,9 +223,12 @@ async fn main() -> ExitCode {
         }
     };
 
-    let mut options = RenewOptions::new(ServiceRef::named(&args.product, &args.name), args.period)
-        .order(args.order)
-        .include_options(args.include_options);
+    let mut options = RenewOptions::new(
+        ServiceRef::named(args.product.clone(), &args.name),
+        args.period,
+    )
+    .order(args.order)
+    .include_options(args.include_options);
     if let (Some(mock), Some(_)) = (backend.sandbox(), args.wait) {
         // With --wait, the sandbox's orders go checking, delivering, then delivered after
         // a few reads, as OVH's do (in minutes).
@@ -234,7 +237,7 @@ async fn main() -> ExitCode {
     if args.crash_first {
         // Run 1: the same order, then the process "dies" before paying.
         match renew(&backend.client, &options).await {
-            Ok(report) => match &report.order {
+            Ok(report) => match report.order() {
                 Some(order) => println!(
                     "run 1: order {} created, then the process crashed before paying",
                     order.order_id
@@ -296,37 +299,40 @@ async fn main() -> ExitCode {
                 "dry run: {} without tax, {} tax, {} with tax",
                 report.dry_run.price_without_tax, report.dry_run.tax, report.dry_run.price_with_tax
             );
-            let reused = matches!(&report.earlier, Some(e) if e.outcome == EarlierOutcome::Reused);
-            match (&report.order, &report.earlier) {
-                (None, Some(earlier)) => println!(
-                    "already renewed by order {} ({}): nothing was ordered",
-                    earlier.order.order_id, earlier.order.status
-                ),
-                (None, None) => {
-                    println!("dry run only: nothing was ordered (add --order to order)")
+            let created = |order: &ovh_renew::models::Order| {
+                println!(
+                    "order: {} {}, {} with tax",
+                    order.order_id,
+                    if report.earlier_outcome() == Some(EarlierOutcome::Reused) {
+                        "reused (unpaid, same price and period): no second order"
+                    } else {
+                        "created"
+                    },
+                    order.price_with_tax
+                );
+            };
+            match &report.outcome {
+                RenewOutcome::AlreadyRenewed { order_id, status } => {
+                    println!("already renewed by order {order_id} ({status}): nothing was ordered");
                 }
-                (Some(order), _) => {
-                    println!(
-                        "order: {} {}, {} with tax",
-                        order.order_id,
-                        if reused {
-                            "reused (unpaid, same price and period): no second order"
-                        } else {
-                            "created"
-                        },
-                        order.price_with_tax
-                    );
-                    match (&report.payment, &report.payment_method) {
-                        (Some(p), Some(m)) => println!(
-                            "payment: paid with {p} ({} {} {})",
+                RenewOutcome::Ordered { order, .. } => {
+                    created(order);
+                    println!("payment: none requested; the order is unpaid");
+                }
+                RenewOutcome::Paid { order, payment, .. } => {
+                    created(order);
+                    match &report.payment_method {
+                        Some(m) => println!(
+                            "payment: paid with {} ({} {} {})",
+                            payment.choice(),
                             m.payment_method_id,
                             m.payment_type,
                             m.label.as_deref().unwrap_or("")
                         ),
-                        (Some(p), None) => println!("payment: paid with {p}"),
-                        (None, _) => println!("payment: none requested; the order is unpaid"),
+                        None => println!("payment: paid with {}", payment.choice()),
                     }
                 }
+                _ => println!("dry run only: nothing was ordered (add --order to order)"),
             }
             if let Some(d) = &report.delivery {
                 let steps: Vec<String> = d
@@ -342,10 +348,8 @@ async fn main() -> ExitCode {
                     steps.join(", ")
                 );
             }
-            if report.order.is_some() || report.earlier.is_some() {
-                if let Some(status) = &report.status {
-                    println!("status: {status}");
-                }
+            if let Some(status) = report.status() {
+                println!("status: {status}");
             }
             if let Some(bill) = &report.bill {
                 println!(

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use reqwest::Method;
+use crate::Method;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
@@ -266,7 +266,7 @@ mod tests {
 
     fn failing_field<T: DeserializeOwned + std::fmt::Debug>(body: &str) -> String {
         let err = answer(body)
-            .decode::<T>(&Method::GET, &ApiPath::new("/service"))
+            .decode::<T>(&Method::Get, &ApiPath::new("/service"))
             .unwrap_err();
         let Error::Decode(d) = err else {
             panic!("{err:?}")
@@ -304,7 +304,7 @@ mod tests {
     #[test]
     fn decode_names_the_failing_field_after_the_fast_path() {
         let ok: Vec<u64> = answer("[1, 2]")
-            .decode(&Method::GET, &ApiPath::new("/service"))
+            .decode(&Method::Get, &ApiPath::new("/service"))
             .unwrap();
         assert_eq!(ok, [1, 2]);
         assert_eq!(failing_field::<Vec<u64>>(r#"[1, 2, "three"]"#), "[2]");

@@ -1,7 +1,7 @@
 //! Consumer keys: requesting one with the rules a workflow needs, and checking the one in
 //! use.
 
-use reqwest::Method;
+use crate::Method;
 use serde::Serialize;
 
 use crate::client::OvhClient;
@@ -32,7 +32,8 @@ impl OvhClient {
     ///
     /// ```no_run
     /// # async fn demo() -> Result<(), ovh_renew::Error> {
-    /// use ovh_renew::{AccessRule, Credentials, Endpoint, OvhClient};
+    /// use ovh_renew::{Credentials, Endpoint, OvhClient};
+    /// use ovh_renew::models::AccessRule;
     /// let client = OvhClient::builder()
     ///     .endpoint(Endpoint::OvhEu)
     ///     .credentials(Credentials::application("app-key", "app-secret"))
@@ -75,9 +76,9 @@ impl OvhClient {
         let path = ApiPath::new("/auth/credential");
         let answer = self
             .inner
-            .send(Request::new(&Method::POST, &path, Some(body)).unauthenticated())
+            .send(Request::new(&Method::Post, &path, Some(body)).unauthenticated())
             .await?;
-        answer.decode(&Method::POST, &path)
+        answer.decode(&Method::Post, &path)
     }
 
     /// The credential this client uses (`GET /auth/currentCredential`): its rules,
@@ -94,7 +95,7 @@ impl OvhClient {
     /// # Ok(()) }
     /// ```
     pub async fn current_credential(&self) -> Result<CurrentCredential, Error> {
-        self.call(Method::GET, &ApiPath::new("/auth/currentCredential"))
+        self.call(Method::Get, &ApiPath::new("/auth/currentCredential"))
             .await
     }
 }

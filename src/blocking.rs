@@ -54,7 +54,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::Method;
+use crate::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -237,7 +237,7 @@ impl OvhClient {
     /// # fn demo(client: ovh_renew::blocking::OvhClient) -> Result<(), ovh_renew::Error> {
     /// use ovh_renew::{ApiPath, Method};
     /// let policies: serde_json::Value = client
-    ///     .raw_call(Method::GET, &ApiPath::new("/v2/iam/policy"))
+    ///     .raw_call(Method::Get, &ApiPath::new("/v2/iam/policy"))
     ///     .header("X-Pagination-Size", "50")
     ///     .send()?;
     /// # let _ = policies; Ok(()) }

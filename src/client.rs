@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::Method;
+use crate::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -120,7 +120,7 @@ impl OvhClient {
     /// ```no_run
     /// # async fn demo(client: ovh_renew::OvhClient) -> Result<(), ovh_renew::Error> {
     /// use ovh_renew::{ApiPath, Method};
-    /// let bills: Vec<String> = client.call(Method::GET, &ApiPath::new("/me/bill")).await?;
+    /// let bills: Vec<String> = client.call(Method::Get, &ApiPath::new("/me/bill")).await?;
     /// # Ok(()) }
     /// ```
     pub async fn call<T: DeserializeOwned>(
@@ -143,7 +143,7 @@ impl OvhClient {
     /// # async fn demo(client: ovh_renew::OvhClient) -> Result<(), ovh_renew::Error> {
     /// use ovh_renew::{ApiPath, Method};
     /// let time: i64 = client
-    ///     .raw_call(Method::GET, &ApiPath::new("/auth/time"))
+    ///     .raw_call(Method::Get, &ApiPath::new("/auth/time"))
     ///     .need_auth(false)
     ///     .send()
     ///     .await?;
@@ -284,8 +284,15 @@ impl OvhClientBuilder {
     /// [`Error::Redirect`](crate::Error::Redirect)) and `retry(reqwest::retry::never())`
     /// (reqwest does not replay a request refused by HTTP/2 `REFUSED_STREAM` or
     /// `GOAWAY`: a POST reaches the server at most once; the crate's own
-    /// [`RetryPolicy`] resends GETs only). Everything else is yours. This ties the
-    /// builder to the crate's `reqwest` version (0.13).
+    /// [`RetryPolicy`] resends GETs only). Everything else is yours.
+    ///
+    /// This is the one place where the public API names a dependency's type: the argument
+    /// is a `reqwest::ClientBuilder` of **reqwest 0.13**, the version this crate depends
+    /// on (a builder from another reqwest version is a different type and does not
+    /// compile). Add `reqwest = "0.13"` to your own dependencies to build one, with the
+    /// TLS feature you need. Nothing else of the crate exposes reqwest: methods are
+    /// [`Method`](crate::Method), answers' headers are read through
+    /// [`RawAnswer::header`](crate::RawAnswer::header) and errors carry their own kinds.
     pub fn http_client_builder(mut self, builder: reqwest::ClientBuilder) -> Self {
         self.http = Some(builder);
         self
@@ -516,12 +523,12 @@ mod tests {
             .build()
             .unwrap();
         let me = ApiPath::new("/me");
-        let _: serde_json::Value = client.call(Method::GET, &me).await.unwrap();
+        let _: serde_json::Value = client.call(Method::Get, &me).await.unwrap();
         *at.lock().unwrap() += Duration::from_millis(999);
-        let _: serde_json::Value = client.clone().call(Method::GET, &me).await.unwrap();
+        let _: serde_json::Value = client.clone().call(Method::Get, &me).await.unwrap();
         *at.lock().unwrap() += Duration::from_millis(1);
-        let _: serde_json::Value = client.call(Method::GET, &me).await.unwrap();
+        let _: serde_json::Value = client.call(Method::Get, &me).await.unwrap();
         *at.lock().unwrap() += Duration::from_secs(600);
-        let _: serde_json::Value = client.call(Method::GET, &me).await.unwrap();
+        let _: serde_json::Value = client.call(Method::Get, &me).await.unwrap();
     }
 }

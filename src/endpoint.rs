@@ -6,7 +6,7 @@ use std::str::FromStr;
 use url::Url;
 
 /// The names [`Endpoint`] accepts, in the order OVH's own clients list them.
-pub const ENDPOINT_NAMES: [&str; 7] = [
+pub const ENDPOINT_NAMES: &[&str] = &[
     "ovh-eu",
     "ovh-ca",
     "ovh-us",
@@ -240,7 +240,7 @@ mod tests {
 
     #[test]
     fn every_name_parses_and_round_trips() {
-        for name in ENDPOINT_NAMES {
+        for &name in ENDPOINT_NAMES {
             let e: Endpoint = name.parse().unwrap();
             assert_eq!(e.name(), Some(name));
             assert_eq!(e.to_string(), name);

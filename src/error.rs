@@ -25,7 +25,23 @@ use crate::endpoint::EndpointError;
 /// consumer key, a signature, an OAuth2 client secret or token, or an order's password or
 /// URL, even when a server or proxy echoes them: server text is scrubbed before it is
 /// kept, and decode errors never quote the value that failed.
-#[derive(Debug, thiserror::Error)]
+///
+/// **`Debug` is the report a program shows**: `{:?}` writes the `Display` text, each
+/// cause once (`caused by: …`) and the [`ApiError::hint`], so that
+/// `fn main() -> Result<(), Box<dyn std::error::Error>>` prints what to do; `{:#?}`
+/// writes the fields.
+///
+/// ```
+/// # #[cfg(feature = "test-util")] {
+/// use ovh_renew::testing::api_error;
+/// let e: Box<dyn std::error::Error> =
+///     Box::new(api_error(403, "NOT_GRANTED_CALL", "This call has not been granted"));
+/// let shown = format!("{e:?}");
+/// assert!(shown.starts_with("OVH API error 403"), "{shown}");
+/// assert!(shown.contains("\n  hint: "), "{shown}");
+/// # }
+/// ```
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// OVH answered with a non-success status.
@@ -71,6 +87,50 @@ pub enum Error {
         "ovh_renew::blocking::OvhClient was called from inside an async runtime (nothing was sent): blocking there could stall it; use the async ovh_renew::OvhClient (blocking_client.as_async()) in async code, or make the blocking call from a plain std::thread"
     )]
     BlockingInAsync,
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !f.alternate() {
+            return write_report(f, self, self.api().and_then(ApiError::hint).as_deref());
+        }
+        match self {
+            Error::Api(e) => f.debug_tuple("Api").field(e).finish(),
+            Error::Redirect(e) => f.debug_tuple("Redirect").field(e).finish(),
+            Error::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
+            Error::Decode(e) => f.debug_tuple("Decode").field(e).finish(),
+            Error::Config(e) => f.debug_tuple("Config").field(e).finish(),
+            Error::Endpoint(e) => f.debug_tuple("Endpoint").field(e).finish(),
+            Error::InvalidRequest(e) => f.debug_tuple("InvalidRequest").field(e).finish(),
+            Error::NoConsumerKey { method, route } => f
+                .debug_struct("NoConsumerKey")
+                .field("method", method)
+                .field("route", route)
+                .finish(),
+            Error::OAuth2(e) => f.debug_tuple("OAuth2").field(e).finish(),
+            Error::BlockingInAsync => f.write_str("BlockingInAsync"),
+        }
+    }
+}
+
+/// Writes an error as a program shows it: its `Display`, each cause of its chain once
+/// (`caused by: …`, one line each), then `hint`, if any. (The `Debug` of [`Error`] and
+/// [`RenewError`](crate::workflow::RenewError), which `main` prints when it returns one.)
+pub(crate) fn write_report(
+    f: &mut fmt::Formatter<'_>,
+    e: &(dyn std::error::Error + 'static),
+    hint: Option<&str>,
+) -> fmt::Result {
+    write!(f, "{e}")?;
+    let mut source = e.source();
+    while let Some(cause) = source {
+        write!(f, "\n  caused by: {cause}")?;
+        source = cause.source();
+    }
+    if let Some(hint) = hint {
+        write!(f, "\n  hint: {hint}")?;
+    }
+    Ok(())
 }
 
 impl Error {
@@ -228,9 +288,12 @@ impl Error {
                 method: t.method.clone(),
                 route: t.route.clone(),
                 kind: t.kind,
+                host: t.host.clone(),
+                during: t.during.clone(),
                 may_have_been_processed: t.may_have_been_processed,
                 attempted_at: t.attempted_at,
                 attempts: t.attempts,
+                call_sent: t.call_sent,
                 source: copy(&t.source),
             })),
             Error::Decode(d) => Error::Decode(Box::new(DecodeError {
@@ -260,6 +323,35 @@ impl Error {
     }
 }
 
+impl Error {
+    /// A transport failure of the clock sync (`GET /auth/time`) that the call
+    /// `method route` needed, reported as that call's: it names the call, and keeps the
+    /// sync's request in [`TransportError::during`]. `call_may_have_been_processed` is
+    /// the call's own state (an earlier attempt of an idempotent call may have reached
+    /// OVH); the sync's is irrelevant, the call was not sent with it. Other errors (an
+    /// OVH answer to `/auth/time`, a decode error) are returned unchanged.
+    /// `call_sent`: the call was sent before (and refused with `QUERY_TIME_OUT`).
+    pub(crate) fn in_clock_sync_of(
+        self,
+        method: &str,
+        route: &str,
+        call_sent: bool,
+        call_may_have_been_processed: bool,
+    ) -> Error {
+        match self {
+            Error::Transport(mut t) if t.during.is_none() => {
+                t.during = Some(format!("{} {}", t.method, t.route));
+                method.clone_into(&mut t.method);
+                route.clone_into(&mut t.route);
+                t.call_sent = call_sent;
+                t.may_have_been_processed = call_may_have_been_processed;
+                Error::Transport(t)
+            }
+            other => other,
+        }
+    }
+}
+
 /// What kind of request was refused before anything was sent ([`RefusedRequest::kind`]).
 ///
 /// Match on it rather than on the message; new kinds may be added.
@@ -274,6 +366,10 @@ pub enum RequestProblem {
     /// A [`RenewRequest`](crate::models::RenewRequest) that
     /// [`RenewRequest::validate`](crate::models::RenewRequest::validate) refuses.
     RenewRequest,
+    /// A [`RenewalUpdate`](crate::models::RenewalUpdate) that changes nothing, or that
+    /// [`RenewalUpdate::check`](crate::models::RenewalUpdate::check) refuses (a mode or
+    /// period the service cannot take).
+    RenewalUpdate,
     /// A request body could not be serialized to JSON.
     Serialization,
     /// A credential (or the application key) holds characters a header cannot carry.
@@ -611,26 +707,50 @@ impl From<RedirectError> for Error {
 }
 
 /// The request could not be completed at the transport level.
+///
+/// `Display` names the call, the host and what failed, e.g. `GET /service/{serviceId}
+/// (while syncing the clock with GET /auth/time): could not connect to
+/// eu.api.ovh.com:443; the call never reached the server (after 3 attempts)`; the network
+/// error itself is the [`source`](std::error::Error::source).
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "{kind} on {method} {route}{}{}",
-    if *may_have_been_processed { "; the server may have received and processed the request" } else { "; the request never reached the server" },
+    "{method} {route}{}: {}{}{}",
+    during.as_deref().map(|d| format!(" (while syncing the clock with {d})")).unwrap_or_default(),
+    kind.at(host.as_deref()),
+    match (*may_have_been_processed, during.is_some(), *call_sent) {
+        (true, _, _) => "; the server may have received and processed the request",
+        (false, true, true) => "; OVH refused the call unprocessed (QUERY_TIME_OUT) and it was not resent",
+        (false, true, false) => "; the call never reached the server",
+        (false, false, _) => "; the request never reached the server",
+    },
     if *attempts > 1 { format!(" (after {attempts} attempts)") } else { String::new() }
 )]
 #[non_exhaustive]
 pub struct TransportError {
-    /// HTTP method of the request.
+    /// HTTP method of the call.
     pub method: String,
-    /// The route template, e.g. `/service/{serviceId}/renew`.
+    /// The call's route template, e.g. `/service/{serviceId}/renew`.
     pub route: String,
     /// What failed.
     pub kind: TransportKind,
-    /// False only when the request certainly did not reach the server (connect failure).
+    /// The host and port the failing request went to, e.g. `eu.api.ovh.com:443`.
+    pub host: Option<String>,
+    /// The request that failed when it was not the call itself: `GET /auth/time`, the
+    /// clock sync a signed call needs before its first request (or after OVH's
+    /// `QUERY_TIME_OUT`). [`method`](Self::method) and [`route`](Self::route) are then
+    /// the call you made, and [`attempts`](Self::attempts) counts the clock sync's.
+    pub during: Option<String>,
+    /// Whether the server may have received and processed the call; `false` when it
+    /// certainly did not (a connect failure, or a failed clock sync before the call was
+    /// sent).
     pub may_have_been_processed: bool,
     /// When the last attempt started.
     pub attempted_at: SystemTime,
     /// How many attempts were made.
     pub attempts: u32,
+    /// With [`during`](Self::during): whether the call itself had been sent (and refused
+    /// with `QUERY_TIME_OUT`) before the clock sync failed.
+    pub(crate) call_sent: bool,
     /// The underlying error.
     #[source]
     pub source: Box<dyn std::error::Error + Send + Sync>,
@@ -676,6 +796,23 @@ impl TransportKind {
             TransportKind::Connection => "connection failed",
             TransportKind::Other => "HTTP transport error",
             TransportKind::TooLarge => "answer too large",
+        }
+    }
+}
+
+impl TransportKind {
+    /// What failed, naming the host when it is known ("could not connect to
+    /// eu.api.ovh.com:443").
+    fn at(self, host: Option<&str>) -> String {
+        let Some(host) = host else {
+            return self.label().to_owned();
+        };
+        match self {
+            TransportKind::Connect => format!("could not connect to {host}"),
+            TransportKind::Timeout => format!("timed out waiting for {host}"),
+            TransportKind::Connection => format!("the connection to {host} failed"),
+            TransportKind::Other => format!("HTTP transport error with {host}"),
+            TransportKind::TooLarge => format!("the answer from {host} was too large"),
         }
     }
 }
@@ -854,9 +991,12 @@ mod tests {
             method: "GET".into(),
             route: "/auth/time".into(),
             kind: TransportKind::Connection,
+            host: Some("127.0.0.1:9".into()),
+            during: Some("GET /auth/time".into()),
             may_have_been_processed: true,
             attempted_at: SystemTime::UNIX_EPOCH,
             attempts: 3,
+            call_sent: false,
             source: Box::new(Outer(Inner)),
         });
         let oauth2 = Error::from(OAuth2Error {
@@ -895,9 +1035,12 @@ mod tests {
             method: "GET".into(),
             route: "/".into(),
             kind: TransportKind::Timeout,
+            host: None,
+            during: None,
             may_have_been_processed: true,
             attempted_at: SystemTime::UNIX_EPOCH,
             attempts: 1,
+            call_sent: false,
             source: Box::new(Inner),
         })
         .duplicate() else {

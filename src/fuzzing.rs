@@ -8,16 +8,16 @@
 use std::collections::HashMap;
 use std::fmt::Debug;
 
-use reqwest::Method;
+use crate::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::answer::Answer;
 use crate::config::{ConfigFile, resolve};
 use crate::models::{
-    Bill, BillId, ConsumerKeyRequest, CurrentCredential, FollowUp, ItemDetail, Order, OrderDetail,
-    OrderDetailId, OrderId, OrderPaymentMethods, OrderStatus, PaymentMethod, RegisteredPaymentMean,
-    RenewDescription, Service, ServiceId, ServiceInfos,
+    Bill, BillId, ConsumerKeyRequest, CurrentCredential, DebtBalance, FollowUp, ItemDetail, Order,
+    OrderDetail, OrderDetailId, OrderId, OrderPaymentMethods, OrderStatus, PaymentMethod,
+    RegisteredPaymentMean, RenewDescription, Service, ServiceId, ServiceInfos, ServiceView,
 };
 use crate::path::ApiPath;
 use crate::{Endpoint, RenewPeriod};
@@ -36,11 +36,11 @@ fn answer(status: u16, data: &[u8]) -> Answer {
 /// and decode again.
 fn decode_one<T: DeserializeOwned + Serialize + Debug>(data: &[u8]) -> Option<T> {
     let path = ApiPath::new("/fuzz");
-    match answer(200, data).decode::<T>(&Method::GET, &path) {
+    match answer(200, data).decode::<T>(&Method::Get, &path) {
         Ok(value) => {
             let _ = format!("{value:?}");
             let json = serde_json::to_vec(&value).expect("a decoded value serializes");
-            if let Err(e) = answer(200, &json).decode::<T>(&Method::GET, &path) {
+            if let Err(e) = answer(200, &json).decode::<T>(&Method::Get, &path) {
                 panic!(
                     "a decoded value does not decode again: {e}\n{}",
                     String::from_utf8_lossy(&json)
@@ -57,7 +57,7 @@ fn decode_one<T: DeserializeOwned + Serialize + Debug>(data: &[u8]) -> Option<T>
 
 /// Decodes `data` as `T` (a model without `Serialize`) through `Answer::decode`.
 fn decode_only<T: DeserializeOwned + Debug>(data: &[u8]) -> Option<T> {
-    match answer(200, data).decode::<T>(&Method::GET, &ApiPath::new("/fuzz")) {
+    match answer(200, data).decode::<T>(&Method::Get, &ApiPath::new("/fuzz")) {
         Ok(value) => {
             let _ = format!("{value:?}");
             Some(value)
@@ -81,7 +81,7 @@ pub fn decode_models(data: &[u8]) {
     let _ = decode_one::<ServiceInfos>(data).map(|i| i.possible_periods());
     if let Some(descriptions) = decode_one::<Vec<RenewDescription>>(data) {
         for d in &descriptions {
-            let _ = d.renew_period.months();
+            let _ = (d.renew_period.months(), d.renew_period.not_months());
             for s in &d.strategies {
                 let _ = s.price.ucents();
             }
@@ -95,6 +95,19 @@ pub fn decode_models(data: &[u8]) {
         );
     }
     let _ = decode_one::<OrderStatus>(data);
+    if let Some(view) = decode_one::<ServiceView>(data) {
+        let _ = (
+            view.renewal_mode(),
+            view.renewal_period().map(RenewPeriod::months),
+            view.lifecycle_state(),
+            view.pending_actions().len(),
+            view.expiration(),
+        );
+    }
+    let _ = decode_one::<Vec<RenewPeriod>>(data);
+    if let Some(debt) = decode_one::<DebtBalance>(data) {
+        let _ = (debt.has_due(), debt.due());
+    }
     let _ = decode_one::<Vec<RegisteredPaymentMean>>(data);
     // The calls after the order (issue 15).
     let _ = decode_one::<Vec<OrderId>>(data);
@@ -116,25 +129,32 @@ pub fn decode_models(data: &[u8]) {
     let _ = decode_only::<ConsumerKeyRequest>(data);
 
     let path = ApiPath::new("/fuzz").id("id", 1);
-    let _ = answer(200, data).accept(&Method::POST, &path);
+    let _ = answer(200, data).accept(&Method::Post, &path);
     for status in [400, 403, 404, 409, 460, 502] {
         let a = answer(status, data);
         let _ = a.is_query_time_out();
-        let err = a.into_api_error(&Method::POST, &path);
+        let err = a.into_api_error(&Method::Post, &path);
         let _ = format!("{err} {err:?}");
         let _ = (err.is_not_found(), err.is_not_granted(), err.error_code());
     }
 }
 
 /// Parses `data` as a [`RenewPeriod`] (text and JSON string); a parsed period must print
-/// and parse back to the same number of months.
+/// and parse back to the same period (the same number of months, or none with a reason).
 pub fn renew_period(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     if let Ok(period) = text.parse::<RenewPeriod>() {
         let again: RenewPeriod = period.to_string().parse().expect("Display parses back");
         assert_eq!(again.months(), period.months());
-        let canonical = RenewPeriod::from_months(period.months());
-        assert_eq!(canonical.as_str().parse::<RenewPeriod>().ok(), Some(period));
+        assert_eq!(again, period);
+        assert_eq!(again.is_zero(), period.is_zero());
+        match period.months() {
+            Some(months) => {
+                let canonical = RenewPeriod::from_months(months);
+                assert_eq!(canonical.as_str().parse::<RenewPeriod>().ok(), Some(period));
+            }
+            None => assert!(period.not_months().is_some()),
+        }
     } else if let Err(e) = text.parse::<RenewPeriod>() {
         let _ = format!("{e} {e:?}");
     }
@@ -308,6 +328,15 @@ mod tests {
             Just("errorCode".to_owned()),
             Just("message".to_owned()),
             Just("details".to_owned()),
+            Just("billing".to_owned()),
+            Just("renew".to_owned()),
+            Just("current".to_owned()),
+            Just("lifecycle".to_owned()),
+            Just("pendingActions".to_owned()),
+            Just("expirationDate".to_owned()),
+            Just("dueAmount".to_owned()),
+            Just("mode".to_owned()),
+            Just("period".to_owned()),
             "[a-zA-Z]{1,8}",
         ];
         let leaf = prop_oneof![
@@ -323,6 +352,8 @@ mod tests {
                 Just("2023-08-01".to_owned()),
                 Just("EUR".to_owned()),
                 Just("notPaid".to_owned()),
+                Just("autorenewInProgress".to_owned()),
+                Just("P30D".to_owned()),
                 Just("RENEW".to_owned()),
                 Just("VALID".to_owned()),
                 Just("1".to_owned()),

@@ -1,5 +1,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![warn(unreachable_pub)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // The README is the crate's front page: its Rust examples run as doctests.
 #![doc = include_str!("../README.md")]
@@ -12,9 +13,11 @@
 //!   [`OvhClient::raw_call`] ([`RawCall`], [`RawAnswer`]) adds extra headers,
 //!   unauthenticated calls and the answer's headers.
 //! - [`ServiceRenewApi`]: the typed calls of the renewal guide, implemented by
-//!   [`OvhClient`], returning the [`models`] ([`ServiceInfos`], [`Service`],
-//!   [`RenewDescription`], [`RenewRequest`], [`Order`], [`OrderStatus`], [`PaymentMean`],
-//!   [`Price`], [`RenewPeriod`], [`ServiceId`], [`OrderId`]).
+//!   [`OvhClient`], returning the [`models`] ([`models::ServiceInfos`], [`models::Service`],
+//!   [`models::RenewDescription`], [`models::RenewRequest`], [`models::Order`],
+//!   [`models::OrderStatus`], [`models::PaymentMean`], [`models::Product`], …). The ids,
+//!   periods and prices nearly every caller names are also at the root: [`ServiceId`],
+//!   [`OrderId`], [`RenewPeriod`], [`Price`].
 //! - [`ops`]: every API operation as data, [`ops::Call`] and its [`ops::Reply`]; implement
 //!   [`ServiceRenewApi::execute`] alone to fake the API (the typed methods are provided).
 //! - [`strategy`]: which strategy renews exactly a service, or the cheapest covering one.
@@ -23,9 +26,11 @@
 //!   Re-runs never order twice ([`workflow::find_renewal_orders`]), uncertain errors
 //!   resolve ([`workflow::resolve`]), delivery is followed and the invoice read.
 //! - [`planner`]: what expires soon, and what renewing it costs.
+//! - [`settings`]: switch many services' renewal settings (mode, period, termination
+//!   policy) at once, previewed first, applied with bounded concurrency and re-read.
 //! - [`Error`]: one error type, with [`ApiError`], [`RedirectError`], [`TransportError`],
 //!   [`DecodeError`], [`OAuth2Error`] and [`ConfigError`] inside.
-//! - [`AccessRule`], [`CurrentCredential`], [`OvhClient::request_consumer_key`]:
+//! - [`models::AccessRule`], [`models::CurrentCredential`], [`OvhClient::request_consumer_key`]:
 //!   consumer keys with exactly the rules the renewal flow needs.
 //!
 //! With features (all documented on docs.rs):
@@ -60,6 +65,7 @@ mod config;
 mod credentials;
 mod endpoint;
 mod error;
+mod method;
 pub mod models;
 mod oauth2;
 pub mod ops;
@@ -68,6 +74,7 @@ pub mod planner;
 mod raw;
 mod retry;
 mod scrub;
+pub mod settings;
 pub mod signing;
 pub mod strategy;
 #[cfg(feature = "test-util")]
@@ -96,8 +103,9 @@ pub use error::{
     ApiError, DecodeError, Error, OAuth2Error, RedirectError, RefusedRequest, RequestProblem,
     TransportError, TransportKind,
 };
-pub use models::*;
+pub use method::Method;
+// The handful of models nearly every user names; the others are under `models`.
+pub use models::{OrderId, Price, RenewPeriod, ServiceId};
 pub use path::ApiPath;
 pub use raw::{RawAnswer, RawCall};
-pub use reqwest::Method;
 pub use retry::RetryPolicy;

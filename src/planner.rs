@@ -19,7 +19,7 @@
 //! let options = PlanOptions::new(PeriodChoice::Fixed("P1Y".parse()?)).within_days(30);
 //! let plan = plan(&client, &options, None).await?;
 //! for total in &plan.totals {
-//!     println!("{}: {} ucents over {} services", total.currency, total.ucents, total.lines);
+//!     println!("{}: {} ucents over {} services", total.currency_text(), total.ucents, total.lines);
 //! }
 //! println!("{}", serde_json::to_string_pretty(&plan)?);
 //! # Ok(()) }
@@ -34,7 +34,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::ServiceRenewApi;
 use crate::error::Error;
-use crate::models::{OrderId, RenewMode, RenewPeriod, RenewStrategy, Service, ServiceId};
+use crate::models::{
+    CurrencyCode, OrderId, RenewMode, RenewPeriod, RenewStrategy, Service, ServiceId,
+};
 use crate::strategy;
 use crate::workflow::{
     self, PaymentChoice, PriceStage, RenewError, RenewOptions, RenewReport, ServiceRef,
@@ -189,12 +191,45 @@ pub enum PlanOutcome {
     Failed(LineFailure),
 }
 
+/// What [`plan`] was doing for a service when its line failed ([`LineFailure::step`]).
+///
+/// In JSON: `"service"`, `"choices"` or `"select"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum PlanStep {
+    /// `GET /service/{serviceId}`.
+    Service,
+    /// `GET /service/{serviceId}/renew`.
+    Choices,
+    /// Choosing the strategy (no strategy fits, or its price has no exact amount).
+    Select,
+}
+
+impl PlanStep {
+    /// The JSON text: `service`, `choices` or `select`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanStep::Service => "service",
+            PlanStep::Choices => "choices",
+            PlanStep::Select => "select",
+        }
+    }
+}
+
+impl std::fmt::Display for PlanStep {
+    /// Its JSON text.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Why a plan line failed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LineFailure {
-    /// What was being done: `service`, `choices` or `select`.
-    pub step: String,
+    /// What was being done.
+    pub step: PlanStep,
     /// The error, in words.
     pub message: String,
     /// HTTP status, for API errors.
@@ -204,9 +239,9 @@ pub struct LineFailure {
 }
 
 impl LineFailure {
-    fn api(step: &str, e: &Error) -> Self {
+    fn api(step: PlanStep, e: &Error) -> Self {
         LineFailure {
-            step: step.to_owned(),
+            step,
             message: e.to_string(),
             status: e.status(),
             query_id: e.query_id().map(str::to_owned),
@@ -220,17 +255,55 @@ impl LineFailure {
 pub struct Skipped {
     /// The service.
     pub service_id: ServiceId,
-    /// Why: `automatic renewal`, `renewed with its parent service` (an option),
-    /// `not expiring within the horizon` or `no expiry date`.
-    pub reason: String,
+    /// Why.
+    pub reason: SkipReason,
+}
+
+/// Why [`plan`] left a service out ([`Skipped::reason`]). Its JSON is its
+/// [`Display`](std::fmt::Display) text, e.g. `"automatic renewal"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// OVH has no expiry date for it.
+    #[serde(rename = "no expiry date")]
+    NoExpiryDate,
+    /// It expires after the horizon ([`PlanOptions::within_days`]).
+    #[serde(rename = "not expiring within the horizon")]
+    NotExpiringSoon,
+    /// It renews automatically (see [`PlanOptions::include_automatic`]).
+    #[serde(rename = "automatic renewal")]
+    AutomaticRenewal,
+    /// An option, renewed with its parent service (renew mode `option`).
+    #[serde(rename = "renewed with its parent service")]
+    RenewedWithParent,
+}
+
+impl SkipReason {
+    /// The text of its JSON and `Display`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::NoExpiryDate => "no expiry date",
+            SkipReason::NotExpiringSoon => "not expiring within the horizon",
+            SkipReason::AutomaticRenewal => "automatic renewal",
+            SkipReason::RenewedWithParent => "renewed with its parent service",
+        }
+    }
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// The sum of ready lines in one currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CurrencyTotal {
-    /// Currency code text (`EUR`, `points`, …; `unknown` when OVH gave none).
-    pub currency: String,
+    /// The currency; `None` for the lines whose price had no currency code. In JSON the
+    /// code's text (`"EUR"`, `"points"`, …), `"unknown"` for `None`.
+    #[serde(with = "total_currency")]
+    pub currency: Option<CurrencyCode>,
     /// Exact sum in micro-cents, excluding tax. An `i128`: the sum of any number of `i64`
     /// prices fits, so it never saturates nor wraps (a line whose price has no exact `i64`
     /// amount is a [`PlanOutcome::Failed`] line, never summed). In JSON it is a plain
@@ -240,8 +313,43 @@ pub struct CurrencyTotal {
     pub lines: usize,
 }
 
+impl CurrencyTotal {
+    /// The currency's text, as in JSON: the code (`EUR`, `points`, …), or `unknown` for
+    /// the lines whose price had no currency code.
+    pub fn currency_text(&self) -> &str {
+        self.currency
+            .as_ref()
+            .map_or(total_currency::UNKNOWN, CurrencyCode::as_str)
+    }
+}
+
+/// [`CurrencyTotal::currency`] as text, `"unknown"` for `None`.
+mod total_currency {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::models::CurrencyCode;
+
+    /// The JSON text of the lines without a currency code.
+    pub(super) const UNKNOWN: &str = "unknown";
+
+    pub(super) fn serialize<S: Serializer>(
+        currency: &Option<CurrencyCode>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(currency.as_ref().map_or(UNKNOWN, CurrencyCode::as_str))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<CurrencyCode>, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Ok((text != UNKNOWN).then(|| CurrencyCode::from(text)))
+    }
+}
+
 enum Examined {
-    Line(PlanLine),
+    /// Boxed: a line is far larger than a skip.
+    Line(Box<PlanLine>),
     Skip(Skipped),
 }
 
@@ -287,7 +395,7 @@ pub async fn plan<A: ServiceRenewApi + ?Sized>(
     let mut skipped = Vec::new();
     for e in examined {
         match e {
-            Examined::Line(l) => lines.push(l),
+            Examined::Line(l) => lines.push(*l),
             Examined::Skip(s) => skipped.push(s),
         }
     }
@@ -318,43 +426,43 @@ async fn examine<A: ServiceRenewApi + ?Sized>(
     horizon: NaiveDate,
 ) -> Examined {
     let failed = |failure: LineFailure, service: Option<&Service>| {
-        Examined::Line(PlanLine {
+        Examined::Line(Box::new(PlanLine {
             service_id: id,
             name: service.and_then(display_name),
             route: service.and_then(|s| s.route.path.clone()),
             expiration_date: service.and_then(|s| s.expiration_date),
             outcome: PlanOutcome::Failed(failure),
-        })
+        }))
     };
     let service = match api.service(id).await {
         Ok(s) => s,
-        Err(e) => return failed(LineFailure::api("service", &e), None),
+        Err(e) => return failed(LineFailure::api(PlanStep::Service, &e), None),
     };
-    let skip = |reason: &str| {
+    let skip = |reason| {
         Examined::Skip(Skipped {
             service_id: id,
-            reason: reason.to_owned(),
+            reason,
         })
     };
     let Some(expiration) = service.expiration_date else {
-        return skip("no expiry date");
+        return skip(SkipReason::NoExpiryDate);
     };
     if expiration > horizon {
-        return skip("not expiring within the horizon");
+        return skip(SkipReason::NotExpiringSoon);
     }
     if !options.include_automatic && is_automatic(&service) {
-        return skip("automatic renewal");
+        return skip(SkipReason::AutomaticRenewal);
     }
     if service
         .renew
         .as_ref()
         .is_some_and(|r| r.mode == RenewMode::Option)
     {
-        return skip("renewed with its parent service");
+        return skip(SkipReason::RenewedWithParent);
     }
     let choices = match api.renew_descriptions(id, false).await {
         Ok(c) => c,
-        Err(e) => return failed(LineFailure::api("choices", &e), Some(&service)),
+        Err(e) => return failed(LineFailure::api(PlanStep::Choices, &e), Some(&service)),
     };
     let selected = match &options.period {
         PeriodChoice::Fixed(p) => strategy::select_single(&choices, p, id),
@@ -363,14 +471,14 @@ async fn examine<A: ServiceRenewApi + ?Sized>(
     match selected {
         Ok(sel) if sel.strategy.price.checked_ucents().is_none() => failed(
             LineFailure {
-                step: "select".into(),
+                step: PlanStep::Select,
                 message: crate::models::AmountError::OutOfRange.to_string(),
                 status: None,
                 query_id: None,
             },
             Some(&service),
         ),
-        Ok(sel) => Examined::Line(PlanLine {
+        Ok(sel) => Examined::Line(Box::new(PlanLine {
             service_id: id,
             name: display_name(&service),
             route: service.route.path.clone(),
@@ -379,10 +487,10 @@ async fn examine<A: ServiceRenewApi + ?Sized>(
                 period: sel.period.clone(),
                 strategy: sel.strategy.clone(),
             },
-        }),
+        })),
         Err(e) => failed(
             LineFailure {
-                step: "select".into(),
+                step: PlanStep::Select,
                 message: e.to_string(),
                 status: None,
                 query_id: None,
@@ -402,28 +510,29 @@ fn display_name(service: &Service) -> Option<String> {
 }
 
 fn totals(lines: &[PlanLine]) -> Vec<CurrencyTotal> {
-    let mut by_currency: BTreeMap<String, (i128, usize)> = BTreeMap::new();
+    // Keyed by the JSON text, so totals are in the order of their currency's text.
+    type Sum = (Option<CurrencyCode>, i128, usize);
+    let mut by_currency: BTreeMap<String, Sum> = BTreeMap::new();
     for line in lines {
         if let PlanOutcome::Ready { strategy, .. } = &line.outcome {
-            let currency = strategy
-                .price
-                .currency_code
+            let currency = strategy.price.currency_code.clone();
+            let key = currency
                 .as_ref()
-                .map_or("unknown", |c| c.as_str())
+                .map_or(total_currency::UNKNOWN, CurrencyCode::as_str)
                 .to_owned();
             // Out-of-range prices are Failed lines (see `examine`); i128 holds any sum of
             // i64 amounts, so this neither saturates nor overflows.
             let Some(ucents) = strategy.price.checked_ucents() else {
                 continue;
             };
-            let entry = by_currency.entry(currency).or_default();
-            entry.0 += i128::from(ucents);
-            entry.1 += 1;
+            let entry = by_currency.entry(key).or_insert((currency, 0, 0));
+            entry.1 += i128::from(ucents);
+            entry.2 += 1;
         }
     }
     by_currency
-        .into_iter()
-        .map(|(currency, (ucents, lines))| CurrencyTotal {
+        .into_values()
+        .map(|(currency, ucents, lines)| CurrencyTotal {
             currency,
             ucents,
             lines,
@@ -451,12 +560,12 @@ impl ExecutedLine {
     /// [`order_id`](RenewError::order_id)).
     pub fn order(&self) -> Option<LineOrder> {
         let report = self.outcome.as_ref()?.as_ref().ok()?;
-        match &report.earlier {
-            Some(e) if e.outcome == workflow::EarlierOutcome::AlreadyRenewed => {
-                Some(LineOrder::AlreadyRenewed(e.order.order_id))
+        match (report.earlier_outcome(), report.outcome.order_id()?) {
+            (Some(workflow::EarlierOutcome::AlreadyRenewed), id) => {
+                Some(LineOrder::AlreadyRenewed(id))
             }
-            Some(e) => Some(LineOrder::Reused(e.order.order_id)),
-            None => report.order.as_ref().map(|o| LineOrder::New(o.order_id)),
+            (Some(_), id) => Some(LineOrder::Reused(id)),
+            (None, id) => Some(LineOrder::New(id)),
         }
     }
 }
@@ -589,14 +698,14 @@ pub async fn execute_plan<A: ServiceRenewApi + ?Sized>(
         options = options.ignore_orders(made.clone());
         let outcome = workflow::renew(api, &options).await;
         if let Some(order_id) = match &outcome {
-            Ok(report) if report.earlier.is_none() => report.order.as_ref().map(|o| o.order_id),
+            Ok(report) if report.earlier.is_none() => report.order().map(|o| o.order_id),
             Ok(_) => None,
             Err(e) => e.order_id(),
         } {
             made.push(order_id);
         }
         let mark = match &outcome {
-            Ok(report) => report.order.as_ref().map(|o| Covered::Ordered {
+            Ok(report) => report.order().map(|o| Covered::Ordered {
                 order_id: o.order_id,
                 line: index,
             }),
@@ -621,4 +730,66 @@ pub async fn execute_plan<A: ServiceRenewApi + ?Sized>(
         results.push(done(Some(outcome), None));
     }
     results
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_and_skip_reasons_are_their_json_text() {
+        for (step, text) in [
+            (PlanStep::Service, "service"),
+            (PlanStep::Choices, "choices"),
+            (PlanStep::Select, "select"),
+        ] {
+            assert_eq!(serde_json::to_value(step).unwrap(), text);
+            assert_eq!(step.to_string(), text);
+            assert_eq!(
+                serde_json::from_value::<PlanStep>(text.into()).unwrap(),
+                step
+            );
+        }
+        for (reason, text) in [
+            (SkipReason::NoExpiryDate, "no expiry date"),
+            (
+                SkipReason::NotExpiringSoon,
+                "not expiring within the horizon",
+            ),
+            (SkipReason::AutomaticRenewal, "automatic renewal"),
+            (
+                SkipReason::RenewedWithParent,
+                "renewed with its parent service",
+            ),
+        ] {
+            assert_eq!(serde_json::to_value(reason).unwrap(), text);
+            assert_eq!(reason.to_string(), text);
+            let back: SkipReason = serde_json::from_value(text.into()).unwrap();
+            assert_eq!(back, reason);
+        }
+        assert!(serde_json::from_str::<SkipReason>(r#""invented""#).is_err());
+    }
+
+    #[test]
+    fn a_total_currency_is_its_code_text_or_unknown() {
+        for (currency, text) in [
+            (Some(CurrencyCode::Eur), "EUR"),
+            (Some(CurrencyCode::Points), "points"),
+            (Some(CurrencyCode::Other("XYZ".into())), "XYZ"),
+            (None, "unknown"),
+        ] {
+            let total = CurrencyTotal {
+                currency,
+                ucents: 1,
+                lines: 1,
+            };
+            assert_eq!(total.currency_text(), text);
+            let json = serde_json::to_value(&total).unwrap();
+            assert_eq!(json["currency"], text);
+            assert_eq!(
+                serde_json::from_value::<CurrencyTotal>(json).unwrap(),
+                total
+            );
+        }
+    }
 }

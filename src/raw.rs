@@ -23,7 +23,7 @@
 
 use std::fmt;
 
-use reqwest::Method;
+use crate::Method;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -93,14 +93,14 @@ pub(crate) fn reserved(name: &HeaderName) -> Option<&'static str> {
 /// use ovh_renew::{ApiPath, Method};
 /// // API v2, paginated: sent to https://eu.api.ovh.com/v2/iam/policy and signed so.
 /// let page = client
-///     .raw_call(Method::GET, &ApiPath::new("/v2/iam/policy"))
+///     .raw_call(Method::Get, &ApiPath::new("/v2/iam/policy"))
 ///     .header("X-Pagination-Size", "50")
 ///     .send_with_headers::<Vec<serde_json::Value>>()
 ///     .await?;
 /// let next = page.header("X-Pagination-Cursor-Next");
 /// // A public route, without authentication (no signature, no /auth/time).
 /// let catalog: serde_json::Value = client
-///     .raw_call(Method::GET, &ApiPath::new("/order/catalog/public/cloud").query("ovhSubsidiary", "FR"))
+///     .raw_call(Method::Get, &ApiPath::new("/order/catalog/public/cloud").query("ovhSubsidiary", "FR"))
 ///     .need_auth(false)
 ///     .send()
 ///     .await?;
@@ -266,9 +266,13 @@ impl<T> RawAnswer<T> {
         self.status
     }
 
-    /// The answer's headers.
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+    /// Every header of the answer, in order: its lower-case name and its raw value (a
+    /// name sent several times comes once per value). The crate's own types, not the HTTP
+    /// stack's: see [`header`](Self::header) for one value as text.
+    pub fn headers(&self) -> impl Iterator<Item = (&str, &[u8])> + '_ {
+        self.headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_bytes()))
     }
 
     /// The first value of the header `name` (case-insensitive), when it is present and

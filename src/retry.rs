@@ -30,7 +30,7 @@ use std::time::Duration;
 /// assert_eq!(default.max_retries, 2);
 /// let off = RetryPolicy::none();
 /// assert_eq!(off.max_retries, 0);
-/// let custom = RetryPolicy::default().with_max_retries(4).with_initial_backoff(Duration::from_millis(50));
+/// let custom = RetryPolicy::default().max_retries(4).initial_backoff(Duration::from_millis(50));
 /// assert_eq!(custom.max_retries, 4);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,25 +67,25 @@ impl RetryPolicy {
     }
 
     /// Sets [`RetryPolicy::max_retries`].
-    pub fn with_max_retries(mut self, n: u32) -> Self {
+    pub fn max_retries(mut self, n: u32) -> Self {
         self.max_retries = n;
         self
     }
 
     /// Sets [`RetryPolicy::initial_backoff`].
-    pub fn with_initial_backoff(mut self, d: Duration) -> Self {
+    pub fn initial_backoff(mut self, d: Duration) -> Self {
         self.initial_backoff = d;
         self
     }
 
     /// Sets [`RetryPolicy::max_backoff`].
-    pub fn with_max_backoff(mut self, d: Duration) -> Self {
+    pub fn max_backoff(mut self, d: Duration) -> Self {
         self.max_backoff = d;
         self
     }
 
     /// Sets [`RetryPolicy::max_retry_after`].
-    pub fn with_max_retry_after(mut self, d: Duration) -> Self {
+    pub fn max_retry_after(mut self, d: Duration) -> Self {
         self.max_retry_after = d;
         self
     }

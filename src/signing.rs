@@ -8,7 +8,7 @@ use sha1::{Digest, Sha1};
 
 /// Computes the `X-Ovh-Signature` header value (`$1$` followed by 40 lower-case hex digits).
 ///
-/// `method` is upper-cased; `url` must be the full URL that is sent (with the query
+/// `method` is a [`Method`](crate::Method) or its text, upper-cased; `url` must be the full URL that is sent (with the query
 /// string); `body` the exact body bytes (empty when there is none); `timestamp` the
 /// `X-Ovh-Timestamp` value. The client calls this for you; it is public so that test
 /// servers and proxies can check signatures exactly as OVH does.
@@ -24,11 +24,21 @@ use sha1::{Digest, Sha1};
 ///     1457018875,
 /// );
 /// assert_eq!(sig, "$1$e9556054b6309771395efa467c22e627407461ad");
+/// // The crate's own method type signs the same text.
+/// let same = ovh_renew::signing::signature(
+///     "9ufkBmLaTQ9nz5yMUlg79taH0GNnzDjk",
+///     "5mBuy6SUQcRw2ZUxg0cG68BoDKpED4KY",
+///     ovh_renew::Method::Get,
+///     "https://eu.api.ovh.com/1.0/auth",
+///     b"",
+///     1457018875,
+/// );
+/// assert_eq!(same, sig);
 /// ```
 pub fn signature(
     application_secret: &str,
     consumer_key: &str,
-    method: &str,
+    method: impl AsRef<str>,
     url: &str,
     body: &[u8],
     timestamp: i64,
@@ -38,7 +48,7 @@ pub fn signature(
     hasher.update(b"+");
     hasher.update(consumer_key.as_bytes());
     hasher.update(b"+");
-    for b in method.bytes() {
+    for b in method.as_ref().bytes() {
         hasher.update([b.to_ascii_uppercase()]);
     }
     hasher.update(b"+");

@@ -400,7 +400,10 @@ pub fn periods(choices: &[RenewDescription]) -> Vec<RenewPeriod> {
 ///
 /// Prices per month are compared exactly, `a / m₁` against `b / m₂` as `a × m₂` against
 /// `b × m₁` in 128-bit integers. On a tie the longest period wins (same monthly price, fewer
-/// renewals), then the first in input order. Zero-month periods (`P0M`) are skipped.
+/// renewals), then the first in input order. Zero-month periods (`P0M`) are skipped, and so
+/// are periods that are not whole months (`P30D`, `PT720H`, `P1W`: no month count to
+/// divide by; [`RenewPeriod::not_months`] says why): they never win and never fail the
+/// selection among the others.
 ///
 /// # Errors
 ///
@@ -430,10 +433,11 @@ pub fn best_monthly(
     select(
         choices,
         None,
-        |c| c.period.months() > 0 && renews_only(c.strategy, service),
+        |c| c.period.months().is_some_and(|m| m > 0) && renews_only(c.strategy, service),
         |a, b| {
             let per_month = |x: &Selected<'_>, y: &Selected<'_>| {
-                i128::from(x.strategy.price.ucents()) * i128::from(y.period.months())
+                i128::from(x.strategy.price.ucents())
+                    * i128::from(y.period.months().unwrap_or_default())
             };
             per_month(a, b)
                 .cmp(&per_month(b, a))
@@ -1269,7 +1273,10 @@ mod tests {
             i128::from(a.strategy.price.ucents()),
             i128::from(b.strategy.price.ucents()),
         );
-        let (ma, mb) = (i128::from(a.period.months()), i128::from(b.period.months()));
+        let (ma, mb) = (
+            i128::from(a.period.months().unwrap_or_default()),
+            i128::from(b.period.months().unwrap_or_default()),
+        );
         (pa * mb).cmp(&(pb * ma)).then(mb.cmp(&ma))
     }
 
@@ -1291,7 +1298,7 @@ mod tests {
 
     fn monthly_spec<'a>(service: ServiceId) -> Spec<'a> {
         Spec {
-            in_scope: Box::new(|c| c.period.months() > 0),
+            in_scope: Box::new(|c| c.period.months().is_some_and(|m| m > 0)),
             rule: Box::new(move |c| set(&c.strategy.services) == [service]),
             prefer: prefer_monthly,
         }
@@ -1427,7 +1434,7 @@ mod tests {
         #[test]
         fn periods_are_sorted_unique_and_complete(choices in any_currencies()) {
             let offered = periods(&choices);
-            prop_assert!(offered.windows(2).all(|w| w[0].months() < w[1].months()));
+            prop_assert!(offered.windows(2).all(|w| w[0] < w[1]));
             for d in &choices {
                 let first_text = choices.iter().find(|o| o.renew_period == d.renew_period).map(|o| o.renew_period.as_str());
                 let listed = offered.iter().find(|o| **o == d.renew_period).map(RenewPeriod::as_str);
@@ -1435,5 +1442,37 @@ mod tests {
             }
             prop_assert!(offered.iter().all(|o| choices.iter().any(|d| d.renew_period == *o)));
         }
+    }
+
+    /// A period that is not whole months (`P30D`) is chosen by its exact text, and
+    /// skipped by the month-based helper: it neither wins nor fails the others.
+    #[test]
+    fn other_durations_are_chosen_exactly_and_skipped_by_best_monthly() {
+        let choices = decode(
+            r#"[{"renewPeriod":"P30D","strategies":[{"price":{"value":0.01,"currencyCode":"EUR"},"services":[7]}]},
+                {"renewPeriod":"P1Y","strategies":[{"price":{"value":12,"currencyCode":"EUR"},"services":[7]}]}]"#,
+        );
+        let days = select_single(&choices, &p("P30D"), ServiceId(7)).unwrap();
+        assert_eq!(days.period.as_str(), "P30D");
+        assert_eq!(days.dry_run().duration.as_str(), "P30D");
+        // P30D is far cheaper per day, but it has no month count: the year wins.
+        let monthly = best_monthly(&choices, ServiceId(7)).unwrap();
+        assert_eq!(monthly.period.as_str(), "P1Y");
+        assert_eq!(
+            choices[0].renew_period.not_months(),
+            Some("weeks and days are not whole months")
+        );
+        // Only odd periods: nothing to compare per month.
+        assert!(matches!(
+            best_monthly(&choices[..1], ServiceId(7)),
+            Err(SelectionError::NoSingleStrategyInAnyPeriod { .. })
+        ));
+        assert_eq!(
+            periods(&choices)
+                .iter()
+                .map(RenewPeriod::as_str)
+                .collect::<Vec<_>>(),
+            ["P1Y", "P30D"]
+        );
     }
 }

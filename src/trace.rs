@@ -130,7 +130,7 @@ mod on {
     pub(crate) struct AttemptClock(Instant);
 
     impl RequestSpan {
-        pub(crate) fn new(method: &reqwest::Method, fields: &TraceFields) -> RequestSpan {
+        pub(crate) fn new(method: &crate::Method, fields: &TraceFields) -> RequestSpan {
             let span = tracing::info_span!(
                 target: "ovh_renew",
                 "ovh_request",
@@ -294,7 +294,7 @@ mod off {
 
     impl RequestSpan {
         #[inline(always)]
-        pub(crate) fn new(_: &reqwest::Method, _: &TraceFields) -> RequestSpan {
+        pub(crate) fn new(_: &crate::Method, _: &TraceFields) -> RequestSpan {
             RequestSpan
         }
 

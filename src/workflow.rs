@@ -9,8 +9,9 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! use ovh_renew::workflow::{renew, PaymentChoice, RenewOptions, ServiceRef};
-//! use ovh_renew::{OvhClient, PaymentMean};
+//! use ovh_renew::workflow::{renew, PaymentChoice, RenewOptions, RenewOutcome, ServiceRef};
+//! use ovh_renew::OvhClient;
+//! use ovh_renew::models::PaymentMean;
 //!
 //! let client = OvhClient::from_env()?;
 //! let options = RenewOptions::new(ServiceRef::named("vps", "vps-0baa4fcf.vps.ovh.net"), "P3M".parse()?)
@@ -18,8 +19,14 @@
 //!     .pay(PaymentChoice::registered(PaymentMean::Paypal, Some(1234)));
 //! let report = renew(&client, &options).await?;
 //! println!("dry run: {} without tax", report.dry_run.price_without_tax.ucents());
-//! if let Some(order) = &report.order {
-//!     println!("order {} is {:?}", order.order_id, report.status);
+//! match &report.outcome {
+//!     RenewOutcome::DryRunOnly => println!("nothing ordered"),
+//!     RenewOutcome::Ordered { order, status } => println!("order {} is {status:?}", order.order_id),
+//!     RenewOutcome::Paid { order, status, .. } => println!("order {} paid: {status:?}", order.order_id),
+//!     RenewOutcome::AlreadyRenewed { order_id, status } => {
+//!         println!("already renewed by order {order_id} ({status:?})")
+//!     }
+//!     _ => {}
 //! }
 //! # Ok(()) }
 //! ```
@@ -81,7 +88,8 @@ use crate::api::ServiceRenewApi;
 use crate::error::{Error, RequestProblem};
 use crate::models::{
     Amount, AmountError, Bill, Order, OrderId, OrderStatus, PaymentMean, PaymentMethod,
-    PaymentMethodFilter, RenewDescription, RenewPeriod, RenewRequest, RenewStrategy, ServiceId,
+    PaymentMethodFilter, Product, RenewDescription, RenewPeriod, RenewRequest, RenewStrategy,
+    ServiceId,
 };
 use crate::strategy::{self, SelectionError};
 
@@ -101,15 +109,15 @@ pub enum ServiceRef {
     /// name; the id is read from `GET /{product}/{serviceName}/serviceInfos`.
     Named {
         /// Product route.
-        product: String,
+        product: Product,
         /// Service name (one path segment).
         service_name: String,
     },
 }
 
 impl ServiceRef {
-    /// A service by product and name.
-    pub fn named(product: impl Into<String>, service_name: impl Into<String>) -> Self {
+    /// A service by product (a [`Product`] or its route, `"vps"`) and name.
+    pub fn named(product: impl Into<Product>, service_name: impl Into<String>) -> Self {
         ServiceRef::Named {
             product: product.into(),
             service_name: service_name.into(),
@@ -495,10 +503,23 @@ impl fmt::Display for PriceStage {
 
 /// What [`renew`] did, step by step.
 ///
-/// Its JSON (`Serialize`) leaves out the orders' `password`, `url` and `pdfUrl`, which
-/// let anyone open the order: a report can be logged or stored. They are in the
-/// [`Order`] fields of the value itself (and in [`Order`]'s own JSON).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// How far it went is [`outcome`](Self::outcome): priced only, ordered, ordered and
+/// paid, or nothing ordered because an earlier order already renews the service; each
+/// outcome holds exactly what that stage produced (an order always comes with the status
+/// read after it, the payment means OVH listed only with a registered mean).
+///
+/// Its JSON (`Serialize`) is flat: `service_id`, `choices`, `period`, `strategy`,
+/// `dry_run`, then `order`, `payment`, `available_payment_means` and `status` (each
+/// `null` when the outcome has none), then `steps`, then what the run found and followed
+/// after the order: `earlier`, `payment_method`, `delivery`, `bill` and `bill_error`
+/// (each `null` when absent). It leaves out the orders' and the invoice's `password`,
+/// `url` and `pdfUrl`, which let anyone open them, and the payment method's
+/// `formSessionId` (`null`): a report can be logged or stored.
+/// They are in the [`Order`] and [`Bill`] values themselves (and in their own JSON).
+/// Reading a report back (`Deserialize`) refuses a combination no run produces, such as
+/// an order without a status, or an invoice without a paid or already renewed order.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "FlatReport")]
 #[non_exhaustive]
 pub struct RenewReport {
     /// The service id (given, or read from serviceInfos).
@@ -510,53 +531,32 @@ pub struct RenewReport {
     /// The selected strategy (price excluding tax, services renewed together).
     pub strategy: RenewStrategy,
     /// The dry-run order: the price with and without tax.
-    #[serde(serialize_with = "crate::models::serialize_order_without_secrets")]
     pub dry_run: Order,
-    /// The real order, when one was created.
-    #[serde(serialize_with = "crate::models::serialize_opt_order_without_secrets")]
-    pub order: Option<Order>,
-    /// The payment made, when one was.
-    pub payment: Option<PaymentChoice>,
-    /// Payment means OVH listed for the order, when checked.
-    pub available_payment_means: Option<Vec<PaymentMean>>,
-    /// The order status read at the end, when an order exists.
-    pub status: Option<OrderStatus>,
+    /// How far the run went, with what each stage produced.
+    pub outcome: RenewOutcome,
     /// The steps completed, in order.
     pub steps: Vec<Step>,
-    /// The earlier renewal order the run reused or found paid, when it found one
-    /// (`order` is then the reused order, or `None` when already renewed).
-    #[serde(default)]
-    pub earlier: Option<EarlierOrder>,
-    /// The payment method paid with, for [`PaymentChoice::Method`] and
-    /// [`PaymentChoice::Default`].
-    #[serde(default)]
+    /// The earlier renewal order the run found and acted on, when it found one: with
+    /// [`RenewOutcome::Ordered`] or [`RenewOutcome::Paid`], the unpaid order it reused
+    /// instead of ordering again (the outcome's order has its id); with
+    /// [`RenewOutcome::AlreadyRenewed`], the paid order that renews the service. `None`
+    /// for a new order and a dry run. See [`earlier_outcome`](Self::earlier_outcome).
+    pub earlier: Option<RenewalOrder>,
+    /// The payment method paid with, as read before ordering, for
+    /// [`Payment::Method`] and [`Payment::Default`].
     pub payment_method: Option<PaymentMethod>,
-    /// Where delivery stood when the wait ended ([`RenewOptions::wait_for_delivery`]).
-    #[serde(default)]
+    /// Where delivery stood when the wait ended ([`RenewOptions::wait_for_delivery`]);
+    /// only with [`RenewOutcome::Paid`].
     pub delivery: Option<Delivery>,
-    /// The order's invoice, once delivered. Its `password`, `url` and `pdfUrl` are in
-    /// the value, not in the report's JSON nor in `Debug`.
-    #[serde(
-        default,
-        serialize_with = "crate::models::serialize_opt_bill_without_secrets"
-    )]
+    /// The order's invoice, once delivered ([`RenewOutcome::Paid`] or
+    /// [`RenewOutcome::AlreadyRenewed`]). Its `password`, `url` and `pdfUrl` are in the
+    /// value, not in the report's JSON nor in `Debug`.
     pub bill: Option<Bill>,
     /// Why the invoice of a delivered order could not be read (it will be there later).
-    #[serde(default)]
     pub bill_error: Option<String>,
 }
 
-/// An earlier renewal order [`renew`] found before ordering.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct EarlierOrder {
-    /// The order, as found.
-    pub order: RenewalOrder,
-    /// What the run did with it.
-    pub outcome: EarlierOutcome,
-}
-
-/// What [`renew`] did with an earlier renewal order.
+/// What [`renew`] did with an earlier renewal order ([`RenewReport::earlier_outcome`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum EarlierOutcome {
@@ -567,8 +567,344 @@ pub enum EarlierOutcome {
     AlreadyRenewed,
 }
 
+/// How far [`renew`] went ([`RenewReport::outcome`]).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RenewOutcome {
+    /// Priced only (`order(false)`, the default): nothing was ordered.
+    DryRunOnly,
+    /// The order was created (or an earlier unpaid one reused, see
+    /// [`RenewReport::earlier`]) and its status read; no payment was asked for, so it is
+    /// left unpaid (usually [`OrderStatus::NotPaid`]).
+    Ordered {
+        /// The real order (with its password and URLs; see [`RenewReport`]).
+        order: Order,
+        /// Its status, read at the end.
+        status: OrderStatus,
+    },
+    /// The order was created (or an earlier unpaid one reused), paid, and its status read
+    /// (after waiting for delivery, when asked).
+    Paid {
+        /// The real order (with its password and URLs; see [`RenewReport`]).
+        order: Order,
+        /// How it was paid.
+        payment: Payment,
+        /// Its status, read after paying (the last one read while waiting for delivery).
+        status: OrderStatus,
+    },
+    /// Nothing was ordered nor paid: an earlier renewal order of the service, for the
+    /// same price and period, is paid already (`checking`, `delivering`, `delivered`).
+    /// [`RenewReport::earlier`] describes it.
+    AlreadyRenewed {
+        /// The earlier order.
+        order_id: OrderId,
+        /// Its status, as found.
+        status: OrderStatus,
+    },
+}
+
+/// The payment [`renew`] made ([`RenewOutcome::Paid`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Payment {
+    /// `POST /me/order/{orderId}/payWithRegisteredPaymentMean`, after checking the mean is
+    /// listed by `availableRegisteredPaymentMean`.
+    Registered {
+        /// The payment mean.
+        mean: PaymentMean,
+        /// Its id, when it has one.
+        id: Option<u64>,
+        /// The means OVH listed for the order.
+        available: Vec<PaymentMean>,
+    },
+    /// `POST /me/order/{orderId}/pay` with this payment method id
+    /// ([`PaymentChoice::Method`]).
+    Method(u64),
+    /// `POST /me/order/{orderId}/pay` with the account's default payment method, this id
+    /// ([`PaymentChoice::Default`]).
+    Default(u64),
+}
+
+impl Payment {
+    /// The [`PaymentChoice`] that made this payment.
+    pub fn choice(&self) -> PaymentChoice {
+        match self {
+            Payment::Registered { mean, id, .. } => PaymentChoice::registered(mean.clone(), *id),
+            Payment::Method(id) => PaymentChoice::Method(*id),
+            Payment::Default(_) => PaymentChoice::Default,
+        }
+    }
+
+    /// The payment method id paid with, for [`Payment::Method`] and [`Payment::Default`].
+    pub fn payment_method_id(&self) -> Option<u64> {
+        match self {
+            Payment::Method(id) | Payment::Default(id) => Some(*id),
+            Payment::Registered { .. } => None,
+        }
+    }
+}
+
+impl RenewOutcome {
+    /// The real order, when one was created or reused (not for
+    /// [`AlreadyRenewed`](Self::AlreadyRenewed): that order is
+    /// [`RenewReport::earlier`]).
+    pub fn order(&self) -> Option<&Order> {
+        match self {
+            RenewOutcome::DryRunOnly | RenewOutcome::AlreadyRenewed { .. } => None,
+            RenewOutcome::Ordered { order, .. } | RenewOutcome::Paid { order, .. } => Some(order),
+        }
+    }
+
+    /// The order status read at the end, when an order exists.
+    pub fn status(&self) -> Option<&OrderStatus> {
+        match self {
+            RenewOutcome::DryRunOnly => None,
+            RenewOutcome::Ordered { status, .. }
+            | RenewOutcome::Paid { status, .. }
+            | RenewOutcome::AlreadyRenewed { status, .. } => Some(status),
+        }
+    }
+
+    /// The payment made, when one was.
+    pub fn payment(&self) -> Option<&Payment> {
+        match self {
+            RenewOutcome::Paid { payment, .. } => Some(payment),
+            _ => None,
+        }
+    }
+
+    /// The id of the order the run stands on: created, reused or already renewing.
+    pub fn order_id(&self) -> Option<OrderId> {
+        match self {
+            RenewOutcome::DryRunOnly => None,
+            RenewOutcome::AlreadyRenewed { order_id, .. } => Some(*order_id),
+            RenewOutcome::Ordered { order, .. } | RenewOutcome::Paid { order, .. } => {
+                Some(order.order_id)
+            }
+        }
+    }
+}
+
+impl RenewReport {
+    /// The real order, when one was created or reused (see [`RenewOutcome::order`]).
+    pub fn order(&self) -> Option<&Order> {
+        self.outcome.order()
+    }
+
+    /// The order status read at the end, when an order exists.
+    pub fn status(&self) -> Option<&OrderStatus> {
+        self.outcome.status()
+    }
+
+    /// The payment made, when one was.
+    pub fn payment(&self) -> Option<&Payment> {
+        self.outcome.payment()
+    }
+
+    /// What the run did with the earlier renewal order it found, when it found one:
+    /// [`EarlierOutcome::Reused`] (the outcome's order is that order) or
+    /// [`EarlierOutcome::AlreadyRenewed`].
+    pub fn earlier_outcome(&self) -> Option<EarlierOutcome> {
+        self.earlier.as_ref()?;
+        match self.outcome {
+            RenewOutcome::AlreadyRenewed { .. } => Some(EarlierOutcome::AlreadyRenewed),
+            RenewOutcome::Ordered { .. } | RenewOutcome::Paid { .. } => {
+                Some(EarlierOutcome::Reused)
+            }
+            RenewOutcome::DryRunOnly => None,
+        }
+    }
+}
+
+/// The JSON shape of a [`RenewReport`] (flat, as before the outcome enum), borrowed.
+#[derive(Serialize)]
+struct FlatReportRef<'a> {
+    service_id: ServiceId,
+    choices: &'a [RenewDescription],
+    period: &'a RenewPeriod,
+    strategy: &'a RenewStrategy,
+    #[serde(serialize_with = "public_order")]
+    dry_run: &'a Order,
+    #[serde(serialize_with = "public_opt_order")]
+    order: Option<&'a Order>,
+    payment: Option<PaymentChoice>,
+    available_payment_means: Option<&'a [PaymentMean]>,
+    status: Option<&'a OrderStatus>,
+    steps: &'a [Step],
+    earlier: Option<&'a RenewalOrder>,
+    payment_method: Option<PaymentMethod>,
+    delivery: Option<&'a Delivery>,
+    #[serde(serialize_with = "crate::models::serialize_opt_bill_without_secrets")]
+    bill: &'a Option<Bill>,
+    bill_error: Option<&'a str>,
+}
+
+fn public_order<S: serde::Serializer>(order: &&Order, serializer: S) -> Result<S::Ok, S::Error> {
+    crate::models::serialize_order_without_secrets(order, serializer)
+}
+
+fn public_opt_order<S: serde::Serializer>(
+    order: &Option<&Order>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match order {
+        Some(order) => serializer.serialize_some(&PublicOrder(order)),
+        None => serializer.serialize_none(),
+    }
+}
+
+struct PublicOrder<'a>(&'a Order);
+
+impl Serialize for PublicOrder<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::models::serialize_order_without_secrets(self.0, serializer)
+    }
+}
+
+impl Serialize for RenewReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (payment, available) = match self.payment() {
+            Some(Payment::Registered { available, .. }) => (
+                self.payment().map(Payment::choice),
+                Some(available.as_slice()),
+            ),
+            Some(paid) => (Some(paid.choice()), None),
+            None => (None, None),
+        };
+        FlatReportRef {
+            service_id: self.service_id,
+            choices: &self.choices,
+            period: &self.period,
+            strategy: &self.strategy,
+            dry_run: &self.dry_run,
+            order: self.order(),
+            payment,
+            available_payment_means: available,
+            status: self.status(),
+            steps: &self.steps,
+            earlier: self.earlier.as_ref(),
+            // The payment form's session token stays out of stored reports.
+            payment_method: self.payment_method.clone().map(|mut method| {
+                method.form_session_id = None;
+                method
+            }),
+            delivery: self.delivery.as_ref(),
+            bill: &self.bill,
+            bill_error: self.bill_error.as_deref(),
+        }
+        .serialize(serializer)
+    }
+}
+
+/// The JSON shape of a [`RenewReport`], owned, as read back. The keys added after the
+/// outcome enum (`earlier` …) may be missing: a report stored before reads back.
+#[derive(Deserialize)]
+struct FlatReport {
+    service_id: ServiceId,
+    choices: Vec<RenewDescription>,
+    period: RenewPeriod,
+    strategy: RenewStrategy,
+    dry_run: Order,
+    order: Option<Order>,
+    payment: Option<PaymentChoice>,
+    available_payment_means: Option<Vec<PaymentMean>>,
+    status: Option<OrderStatus>,
+    steps: Vec<Step>,
+    #[serde(default)]
+    earlier: Option<RenewalOrder>,
+    #[serde(default)]
+    payment_method: Option<PaymentMethod>,
+    #[serde(default)]
+    delivery: Option<Delivery>,
+    #[serde(default)]
+    bill: Option<Bill>,
+    #[serde(default)]
+    bill_error: Option<String>,
+}
+
+impl TryFrom<FlatReport> for RenewReport {
+    type Error = &'static str;
+
+    fn try_from(flat: FlatReport) -> Result<Self, Self::Error> {
+        let method_id = flat.payment_method.as_ref().map(|m| m.payment_method_id);
+        let outcome = match (flat.order, flat.status, flat.payment) {
+            (None, None, None) if flat.available_payment_means.is_none() => {
+                RenewOutcome::DryRunOnly
+            }
+            (None, Some(status), None) if flat.available_payment_means.is_none() => {
+                // Already renewed: the earlier order is the one found.
+                let earlier = flat.earlier.as_ref().ok_or(INCONSISTENT)?;
+                RenewOutcome::AlreadyRenewed {
+                    order_id: earlier.order_id,
+                    status,
+                }
+            }
+            (Some(order), Some(status), None) if flat.available_payment_means.is_none() => {
+                RenewOutcome::Ordered { order, status }
+            }
+            (Some(order), Some(status), Some(choice)) => {
+                let payment = match (choice, flat.available_payment_means, method_id) {
+                    (PaymentChoice::Registered { mean, id }, Some(available), None) => {
+                        Payment::Registered {
+                            mean,
+                            id,
+                            available,
+                        }
+                    }
+                    (PaymentChoice::Method(id), None, None) => Payment::Method(id),
+                    (PaymentChoice::Method(id), None, Some(paid)) if paid == id => {
+                        Payment::Method(id)
+                    }
+                    (PaymentChoice::Default, None, Some(paid)) => Payment::Default(paid),
+                    _ => return Err(INCONSISTENT),
+                };
+                RenewOutcome::Paid {
+                    order,
+                    payment,
+                    status,
+                }
+            }
+            _ => return Err(INCONSISTENT),
+        };
+        let earlier_fits = match (&outcome, &flat.earlier) {
+            (_, None) => true,
+            (RenewOutcome::DryRunOnly, Some(_)) => false,
+            (outcome, Some(earlier)) => outcome.order_id() == Some(earlier.order_id),
+        };
+        let paid = matches!(outcome, RenewOutcome::Paid { .. });
+        let invoiced = paid || matches!(outcome, RenewOutcome::AlreadyRenewed { .. });
+        if !earlier_fits
+            || (method_id.is_some() && !paid)
+            || (flat.delivery.is_some() && !paid)
+            || ((flat.bill.is_some() || flat.bill_error.is_some()) && !invoiced)
+        {
+            return Err(INCONSISTENT);
+        }
+        Ok(RenewReport {
+            service_id: flat.service_id,
+            choices: flat.choices,
+            period: flat.period,
+            strategy: flat.strategy,
+            dry_run: flat.dry_run,
+            outcome,
+            steps: flat.steps,
+            earlier: flat.earlier,
+            payment_method: flat.payment_method,
+            delivery: flat.delivery,
+            bill: flat.bill,
+            bill_error: flat.bill_error,
+        })
+    }
+}
+
+const INCONSISTENT: &str = "inconsistent renew report: an order needs a status, a payment needs an order, available_payment_means goes with a registered payment mean only, payment_method with a payment method, an already renewed status with its earlier order, earlier with the order it names, delivery with a payment, and an invoice with a paid or already renewed order";
+
 /// Why [`renew`] stopped, and where that leaves the account.
-#[derive(Debug, thiserror::Error)]
+///
+/// Like [`Error`]'s, `Debug` (`{:?}`) is the report a program shows when `main` returns
+/// this error: the `Display` text, each cause once, and the hint of an OVH refusal;
+/// `{:#?}` writes the fields.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum RenewError {
     /// A step before the order failed: **nothing was ordered**.
@@ -619,8 +955,10 @@ pub enum RenewError {
         attempted_at: SystemTime,
         /// The service of the order (what [`resolve`] looks for).
         service_id: ServiceId,
-        /// The period ordered, in months.
-        period_months: u32,
+        /// The month count of the period ordered (what [`resolve`] matches the orders'
+        /// periods against; `None` for a period without one, such as `P30D`, which then
+        /// matches the orders whose period has none either).
+        period_months: Option<std::num::NonZeroU32>,
         /// The cause.
         #[source]
         source: Error,
@@ -755,7 +1093,96 @@ fn orders_list(orders: &[RenewalOrder]) -> String {
         .join("; ")
 }
 
+impl fmt::Debug for RenewError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !f.alternate() {
+            let hint = self.api_error().and_then(crate::error::ApiError::hint);
+            return crate::error::write_report(f, self, hint.as_deref());
+        }
+        match self {
+            RenewError::NothingOrdered { step, source } => f
+                .debug_struct("NothingOrdered")
+                .field("step", step)
+                .field("source", source)
+                .finish(),
+            RenewError::Selection(e) => f.debug_tuple("Selection").field(e).finish(),
+            RenewError::PriceChanged {
+                stage,
+                expected,
+                actual,
+            } => f
+                .debug_struct("PriceChanged")
+                .field("stage", stage)
+                .field("expected", expected)
+                .field("actual", actual)
+                .finish(),
+            RenewError::PriceUnreadable { stage, reason } => f
+                .debug_struct("PriceUnreadable")
+                .field("stage", stage)
+                .field("reason", reason)
+                .finish(),
+            RenewError::OrderUncertain {
+                attempted_at,
+                service_id,
+                period_months,
+                source,
+            } => f
+                .debug_struct("OrderUncertain")
+                .field("attempted_at", attempted_at)
+                .field("service_id", service_id)
+                .field("period_months", period_months)
+                .field("source", source)
+                .finish(),
+            RenewError::OrderUnpaid {
+                order_id,
+                step,
+                source,
+            } => f
+                .debug_struct("OrderUnpaid")
+                .field("order_id", order_id)
+                .field("step", step)
+                .field("source", source)
+                .finish(),
+            RenewError::PaymentUncertain {
+                order_id,
+                attempted_at,
+                source,
+            } => f
+                .debug_struct("PaymentUncertain")
+                .field("order_id", order_id)
+                .field("attempted_at", attempted_at)
+                .field("source", source)
+                .finish(),
+            RenewError::EarlierOrders { problem, orders } => f
+                .debug_struct("EarlierOrders")
+                .field("problem", problem)
+                .field("orders", orders)
+                .finish(),
+            RenewError::StatusUnknown { order_id, source } => f
+                .debug_struct("StatusUnknown")
+                .field("order_id", order_id)
+                .field("source", source)
+                .finish(),
+        }
+    }
+}
+
 impl RenewError {
+    /// The OVH refusal behind this error, if it is one (for the hint of its report).
+    fn api_error(&self) -> Option<&crate::error::ApiError> {
+        match self {
+            RenewError::NothingOrdered { source, .. }
+            | RenewError::OrderUncertain { source, .. }
+            | RenewError::PaymentUncertain { source, .. }
+            | RenewError::StatusUnknown { source, .. }
+            | RenewError::OrderUnpaid {
+                source: UnpaidCause::Api(source),
+                ..
+            } => source.api(),
+            _ => None,
+        }
+    }
+
     /// The id of the order this error leaves behind, if one was created.
     pub fn order_id(&self) -> Option<OrderId> {
         match self {
@@ -901,7 +1328,7 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
             service_name,
         } => {
             let infos = api
-                .service_infos(product, service_name)
+                .service_infos(product.as_route(), service_name)
                 .await
                 .map_err(before(Step::ResolveService))?;
             steps.push(Step::ResolveService);
@@ -950,16 +1377,15 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
         });
     }
 
+    // The real order's request is built now: `selected` borrows the choices the report takes.
+    let order_request: RenewRequest = selected.order();
     let mut report = RenewReport {
         service_id,
-        choices: Vec::new(),
+        choices,
         period,
         strategy: chosen,
         dry_run,
-        order: None,
-        payment: None,
-        available_payment_means: None,
-        status: None,
+        outcome: RenewOutcome::DryRunOnly,
         steps,
         earlier: None,
         payment_method: None,
@@ -968,7 +1394,6 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
         bill_error: None,
     };
     if !options.order {
-        report.choices = choices;
         return Ok(report);
     }
 
@@ -983,31 +1408,26 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
         Decision::AlreadyRenewed(found) => {
             let Found { summary, .. } = *found;
             report.steps.push(Step::FindEarlierOrders);
-            report.choices = choices;
-            report.status = Some(summary.status.clone());
+            report.outcome = RenewOutcome::AlreadyRenewed {
+                order_id: summary.order_id,
+                status: summary.status.clone(),
+            };
             if summary.status == OrderStatus::Delivered {
                 read_bill(api, summary.order_id, &mut report).await;
             }
-            report.earlier = Some(EarlierOrder {
-                order: summary,
-                outcome: EarlierOutcome::AlreadyRenewed,
-            });
+            report.earlier = Some(summary);
             return Ok(report);
         }
         Decision::Reuse(found) => {
             let Found { summary, order } = *found;
             report.steps.push(Step::FindEarlierOrders);
-            report.earlier = Some(EarlierOrder {
-                order: summary,
-                outcome: EarlierOutcome::Reused,
-            });
+            report.earlier = Some(summary);
             order
         }
         Decision::Order => {
             if options.reuse_window.is_some() {
                 report.steps.push(Step::FindEarlierOrders);
             }
-            let order_request: RenewRequest = selected.order();
             let attempted_at = SystemTime::now();
             let order = match api.create_renew_order(service_id, &order_request).await {
                 Ok(order) => order,
@@ -1016,7 +1436,7 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
                         source,
                         attempted_at,
                         service_id,
-                        report.period.months(),
+                        months(&report.period),
                     ));
                 }
             };
@@ -1025,7 +1445,7 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
                 return Err(RenewError::OrderUncertain {
                     attempted_at,
                     service_id,
-                    period_months: report.period.months(),
+                    period_months: months(&report.period),
                     source: missing_order_id(),
                 });
             }
@@ -1033,16 +1453,13 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
             order
         }
     };
-    report.choices = choices;
     let order_id = order.order_id;
     let unpaid = |step, source| RenewError::OrderUnpaid {
         order_id,
         step,
         source,
     };
-    let billed = order.price_without_tax.amount();
-    report.order = Some(order);
-    match billed {
+    match order.price_without_tax.amount() {
         Err(reason) => {
             return Err(unpaid(
                 Step::CheckOrderPrice,
@@ -1059,6 +1476,7 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
         Ok(_) => report.steps.push(Step::CheckOrderPrice),
     }
 
+    let mut payment = None;
     if let Some(choice) = &options.payment {
         let paid = match (choice, &method) {
             (PaymentChoice::Registered { mean, id }, _) => {
@@ -1074,11 +1492,15 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
                     };
                     return Err(unpaid(Step::CheckPaymentMean, cause));
                 }
-                report.available_payment_means = Some(available);
                 let attempted_at = SystemTime::now();
                 api.pay_with_registered_payment_mean(order_id, mean.clone(), *id)
                     .await
                     .map_err(|e| payment_failure(order_id, e, attempted_at))
+                    .map(|()| Payment::Registered {
+                        mean: mean.clone(),
+                        id: *id,
+                        available,
+                    })
             }
             (_, Some(method)) => {
                 let id = method.payment_method_id;
@@ -1100,9 +1522,15 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
                 report.steps.push(Step::CheckPaymentMean);
                 report.payment_method = Some(method.clone());
                 let attempted_at = SystemTime::now();
+                let made = if matches!(choice, PaymentChoice::Default) {
+                    Payment::Default(id)
+                } else {
+                    Payment::Method(id)
+                };
                 api.pay_with_payment_method(order_id, id)
                     .await
                     .map_err(|e| payment_failure(order_id, e, attempted_at))
+                    .map(|()| made)
             }
             (_, None) => {
                 // Unreachable: `check_payment_method` resolves every method choice.
@@ -1115,30 +1543,37 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
                 ));
             }
         };
-        paid?;
+        payment = Some(paid?);
         report.steps.push(Step::Pay);
-        report.payment = Some(choice.clone());
     }
 
     let status = match api.order_status(order_id).await {
         Ok(status) => status,
-        Err(source) if report.payment.is_some() => {
+        Err(source) if payment.is_some() => {
             return Err(RenewError::StatusUnknown { order_id, source });
         }
         Err(source) => return Err(unpaid(Step::ReadStatus, UnpaidCause::Api(source))),
     };
     report.steps.push(Step::ReadStatus);
-    let mut last = status.clone();
-    if let (Some(wait), Some(_)) = (&options.wait, &report.payment) {
-        let delivery = delivery::wait(api, order_id, status.clone(), wait).await;
+    let Some(payment) = payment else {
+        report.outcome = RenewOutcome::Ordered { order, status };
+        return Ok(report);
+    };
+    let mut last = status;
+    if let Some(wait) = &options.wait {
+        let delivery = delivery::wait(api, order_id, last.clone(), wait).await;
         last = delivery.status.clone();
         report.delivery = Some(delivery);
         report.steps.push(Step::WaitDelivery);
     }
-    if report.payment.is_some() && last == OrderStatus::Delivered {
+    if last == OrderStatus::Delivered {
         read_bill(api, order_id, &mut report).await;
     }
-    report.status = Some(last);
+    report.outcome = RenewOutcome::Paid {
+        order,
+        payment,
+        status: last,
+    };
     Ok(report)
 }
 
@@ -1271,7 +1706,7 @@ fn order_failure(
     source: Error,
     attempted_at: SystemTime,
     service_id: ServiceId,
-    period_months: u32,
+    period_months: Option<std::num::NonZeroU32>,
 ) -> RenewError {
     if certainly_refused(&source) {
         RenewError::NothingOrdered {
@@ -1304,6 +1739,11 @@ fn payment_failure(order_id: OrderId, source: Error, attempted_at: SystemTime) -
             source,
         }
     }
+}
+
+/// The month count of `period`, as [`RenewError::OrderUncertain`] keeps it.
+fn months(period: &RenewPeriod) -> Option<std::num::NonZeroU32> {
+    period.months().and_then(std::num::NonZeroU32::new)
 }
 
 /// The error for a real order answered without a usable `orderId` (missing, `null` or 0).

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::Setting;
-pub use crate::credentials::CredentialsProblem;
+use crate::credentials::CredentialsProblem;
 use crate::endpoint::{ENDPOINT_NAMES, EndpointError};
 
 /// How the standard file chain is described in error messages (highest priority first).

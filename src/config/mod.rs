@@ -44,7 +44,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::credentials::Credentials;
+use crate::credentials::{Credentials, CredentialsProblem};
 use crate::endpoint::{Endpoint, EndpointError};
 use ini::Ini;
 
@@ -55,7 +55,7 @@ mod sources;
 mod tests;
 mod trust;
 
-pub use error::{ConfigError, CredentialsProblem, ValueProblem};
+pub use error::{ConfigError, ValueProblem};
 pub(crate) use sources::process_sources;
 #[cfg(test)]
 pub(crate) use sources::{Candidate, read_opened, read_regular_file, sources_from};

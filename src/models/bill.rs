@@ -98,31 +98,6 @@ impl Bill {
             e_invoicing_status: None,
         }
     }
-
-    /// Sets the date.
-    pub fn with_date(mut self, date: DateTime<FixedOffset>) -> Self {
-        self.date = Some(date);
-        self
-    }
-
-    /// Sets the category.
-    pub fn with_category(mut self, category: BillCategory) -> Self {
-        self.category = Some(category);
-        self
-    }
-
-    /// Sets the password and the URLs.
-    pub fn with_access(
-        mut self,
-        password: impl Into<String>,
-        url: impl Into<String>,
-        pdf_url: impl Into<String>,
-    ) -> Self {
-        self.password = password.into();
-        self.url = url.into();
-        self.pdf_url = pdf_url.into();
-        self
-    }
 }
 
 impl fmt::Debug for Bill {

@@ -6,7 +6,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use super::open_enum::open_enum;
-use super::serde_helpers::{null_default, opt_datetime};
+use super::serde_helpers::{null_default, nullable_list, opt_datetime};
 
 /// One access rule of a consumer key: an HTTP method and a path pattern, where `*`
 /// stands for one or more characters, `/` included (`GET /me/*` allows `GET /me/bill`
@@ -15,7 +15,7 @@ use super::serde_helpers::{null_default, opt_datetime};
 /// Serializes as OVH expects: `{"method":"GET","path":"/service"}`.
 ///
 /// ```
-/// use ovh_renew::AccessRule;
+/// use ovh_renew::models::AccessRule;
 /// let rule = AccessRule::new("post", "/service/*/renew");
 /// assert_eq!(rule.method, "POST");
 /// assert!(rule.allows("POST", "/service/123/renew"));
@@ -51,7 +51,7 @@ impl AccessRule {
     /// empty) and `path/*`.
     ///
     /// ```
-    /// use ovh_renew::AccessRule;
+    /// use ovh_renew::models::AccessRule;
     /// assert_eq!(
     ///     AccessRule::recursive("GET", "/sms/*"),
     ///     [AccessRule::new("GET", "/sms"), AccessRule::new("GET", "/sms/*")]
@@ -68,10 +68,10 @@ impl AccessRule {
         rules
     }
 
-    /// Exactly the rules the calls of [`ServiceRenewApi`](crate::ServiceRenewApi) need,
+    /// Exactly the rules renewing needs (the workflow, the planner and its guards):
     /// derived from the operation table ([`Op::access_rules`](crate::ops::Op::access_rules)
-    /// of every [`Op`](crate::ops::Op), without the rules another one already allows), and
-    /// no `DELETE`. Today:
+    /// of every [`Op`](crate::ops::Op) but those that change settings, without the rules
+    /// another one already allows); no `PUT`, no `DELETE`. Today:
     ///
     /// * `GET` `/service` and `/service/*` (which allows `/service/*/renew`);
     /// * `GET` `/vps/*/serviceInfos`, `/domain/*/serviceInfos`,
@@ -81,12 +81,33 @@ impl AccessRule {
     ///   lines, follow-up, payment means and methods);
     ///   `POST /me/order/*/payWithRegisteredPaymentMean` and `POST /me/order/*/pay`;
     /// * `GET /me/payment/method` and `GET /me/payment/method/*`;
+    /// * `GET` `/services` and `/services/*` (the view, its renew period capacities);
+    /// * `GET /me/debtAccount`;
     /// * `GET /me/bill` and `GET /me/bill/*` (the invoice).
+    ///
+    /// A key with these rules cannot change renewal settings (`PUT /services/*`): that is
+    /// [`renewal_settings`](Self::renewal_settings).
     ///
     /// Pass them to [`OvhClient::request_consumer_key`](crate::OvhClient::request_consumer_key).
     /// `service_infos` of other products needs its own `GET /{product}/*/serviceInfos`.
     pub fn renewal_flow() -> Vec<AccessRule> {
         crate::ops::renewal_flow()
+    }
+
+    /// The rules changing renewal settings needs (reading the `/services` view and its
+    /// capacities, `PUT /services/{serviceId}`), derived from the table like
+    /// [`renewal_flow`](Self::renewal_flow), and nothing that orders or pays:
+    /// `GET /services`, `GET /services/*`, `PUT /services/*`.
+    ///
+    /// ```
+    /// use ovh_renew::models::AccessRule;
+    /// let settings = AccessRule::renewal_settings();
+    /// assert!(settings.iter().any(|r| r.allows("PUT", "/services/42")));
+    /// assert!(!AccessRule::renewal_flow().iter().any(|r| r.allows("PUT", "/services/42")));
+    /// assert!(settings.iter().all(|r| r.method != "POST"));
+    /// ```
+    pub fn renewal_settings() -> Vec<AccessRule> {
+        crate::ops::renewal_settings()
     }
 
     /// Read-only access to everything: `GET /*`.
@@ -105,7 +126,7 @@ impl AccessRule {
     /// The rules of `required` that no rule of `granted` allows, in order.
     ///
     /// ```
-    /// use ovh_renew::AccessRule;
+    /// use ovh_renew::models::AccessRule;
     /// let missing = AccessRule::missing(&AccessRule::read_only(), &AccessRule::renewal_flow());
     /// assert!(missing.iter().all(|r| r.method == "POST"));
     /// assert_eq!(missing.len(), 3);
@@ -216,7 +237,7 @@ pub struct CurrentCredential {
     #[serde(default = "pending")]
     pub status: CredentialStatus,
     /// The access rules granted to this key.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "nullable_list")]
     pub rules: Vec<AccessRule>,
     /// When the key was requested.
     #[serde(default, with = "opt_datetime")]
@@ -230,9 +251,10 @@ pub struct CurrentCredential {
     /// Whether it belongs to OVH support.
     #[serde(default, deserialize_with = "null_default")]
     pub ovh_support: bool,
-    /// The IP ranges it may be used from; `None` means anywhere.
-    #[serde(default, rename = "allowedIPs")]
-    pub allowed_ips: Option<Vec<String>>,
+    /// The IP ranges it may be used from; empty means anywhere (OVH sends `null`). An
+    /// empty list cannot mean "from nowhere": such a key could not have read itself.
+    #[serde(default, rename = "allowedIPs", deserialize_with = "nullable_list")]
+    pub allowed_ips: Vec<String>,
 }
 
 impl CurrentCredential {
@@ -298,7 +320,7 @@ mod tests {
         assert!(!rule.allows("POST", "/service/1"));
         assert_eq!(rule.to_string(), "GET /service/*");
         assert_eq!(
-            AccessRule::new(crate::Method::DELETE, "/x").method,
+            AccessRule::new(crate::Method::Delete, "/x").method,
             "DELETE"
         );
     }
@@ -326,6 +348,11 @@ mod tests {
     #[test]
     fn renewal_flow_never_grants_delete_or_put() {
         assert!(
+            AccessRule::renewal_settings()
+                .iter()
+                .all(|r| r.method != "DELETE" && r.method != "POST")
+        );
+        assert!(
             AccessRule::renewal_flow()
                 .iter()
                 .all(|r| r.method != "DELETE" && r.method != "PUT")
@@ -345,7 +372,7 @@ mod tests {
         assert_eq!((c.credential_id, c.application_id), (456, 123));
         assert_eq!(c.status, CredentialStatus::Validated);
         assert!(c.creation.is_some() && c.expiration.is_none() && c.last_use.is_some());
-        assert_eq!(c.allowed_ips, None);
+        assert!(c.allowed_ips.is_empty());
         assert_eq!(
             c.missing_for_renewal(),
             [

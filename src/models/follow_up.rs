@@ -5,7 +5,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use super::open_enum::open_enum;
-use super::serde_helpers::{null_default, opt_datetime};
+use super::serde_helpers::{null_default, nullable_list, opt_datetime};
 
 open_enum! {
     /// A step of an order's delivery (`billing.order.followUp.StepEnum`).
@@ -77,7 +77,7 @@ pub struct FollowUp {
     /// Its state.
     pub status: FollowUpStatus,
     /// What happened, oldest first as OVH sends it.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "nullable_list")]
     pub history: Vec<FollowUpEvent>,
 }
 
@@ -89,12 +89,6 @@ impl FollowUp {
             status,
             history: Vec::new(),
         }
-    }
-
-    /// Adds an event.
-    pub fn with_event(mut self, event: FollowUpEvent) -> Self {
-        self.history.push(event);
-        self
     }
 }
 

@@ -245,18 +245,6 @@ impl Price {
         }
     }
 
-    /// Sets the display text.
-    pub fn with_text(mut self, text: impl Into<String>) -> Self {
-        self.text = Some(text.into());
-        self
-    }
-
-    /// Sets the exact amount in micro-cents.
-    pub fn with_ucents(mut self, ucents: i64) -> Self {
-        self.price_in_ucents = Some(ucents);
-        self
-    }
-
     /// The currency, if the API sent one.
     pub fn currency(&self) -> Option<&CurrencyCode> {
         self.currency_code.as_ref()
@@ -316,7 +304,9 @@ impl Price {
     /// assert_eq!(a + b, Price::new(0.3, CurrencyCode::Eur).ucents());
     /// assert_eq!(Price::new(37.87, CurrencyCode::Eur).ucents(), 3_787_000_000);
     /// // priceInUcents, when present, wins.
-    /// assert_eq!(Price::new(34.5, CurrencyCode::Eur).with_ucents(3_450_000_001).ucents(), 3_450_000_001);
+    /// let price: Price = serde_json::from_str(r#"{"value":34.5,"priceInUcents":3450000001}"#)?;
+    /// assert_eq!(price.ucents(), 3_450_000_001);
+    /// # Ok::<(), serde_json::Error>(())
     /// ```
     pub fn ucents(&self) -> i64 {
         if let Some(ucents) = self.price_in_ucents {
@@ -434,6 +424,12 @@ mod tests {
     use crate::models::test_support::roundtrip;
     use proptest::prelude::*;
 
+    /// `price` with a `priceInUcents` that may disagree with its value.
+    fn with_ucents(mut price: Price, ucents: i64) -> Price {
+        price.price_in_ucents = Some(ucents);
+        price
+    }
+
     fn eur(value: f64) -> Price {
         Price::new(value, CurrencyCode::Eur)
     }
@@ -456,7 +452,7 @@ mod tests {
             // 0.1 + 0.2 is 0.30000000000000004 in f64: rounded at the micro-cent.
             (eur(0.1 + 0.2), "0.30 EUR"),
             // priceInUcents wins over a value that disagrees with it.
-            (eur(1.0).with_ucents(123_456_789), "1.23456789 EUR"),
+            (with_ucents(eur(1.0), 123_456_789), "1.23456789 EUR"),
             (no_currency, "-1.99"),
             (
                 Price::from_ucents(i64::MIN, CurrencyCode::Eur),
@@ -518,7 +514,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(price.ucents(), 3_450_000_000);
-        assert_eq!(eur(1.0).with_ucents(-3).ucents(), -3);
+        assert_eq!(with_ucents(eur(1.0), -3).ucents(), -3);
         assert_eq!(
             Price::from_ucents(i64::MIN, CurrencyCode::Usd).ucents(),
             i64::MIN
@@ -627,7 +623,7 @@ mod tests {
             Some(9_223_372_036_800_000_000)
         );
         assert_eq!(eur(1e-9).checked_ucents(), Some(0));
-        assert_eq!(eur(1e300).with_ucents(5).checked_ucents(), Some(5));
+        assert_eq!(with_ucents(eur(1e300), 5).checked_ucents(), Some(5));
         assert_eq!(
             decimal_to_ucents_checked("92233720368.54775807").map(|r| r.ok()),
             Some(Some(i64::MAX))
@@ -704,7 +700,8 @@ mod tests {
         assert_eq!(price.ucents(), 199_000_000);
         assert_eq!(serde_json::to_string(&price).unwrap(), r#"{"value":1.99}"#);
         roundtrip(&price);
-        let full = Price::from_ucents(757_000_000, CurrencyCode::Eur).with_text("7.57 €");
+        let mut full = Price::from_ucents(757_000_000, CurrencyCode::Eur);
+        full.text = Some("7.57 €".into());
         assert_eq!(full.value, 7.57);
         assert_eq!(full.currency(), Some(&CurrencyCode::Eur));
         roundtrip(&full);

@@ -6,7 +6,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use super::open_enum::open_enum;
-use super::serde_helpers::{null_default, opt_datetime};
+use super::serde_helpers::{null_default, nullable_list, opt_datetime};
 use super::{OrderId, Price};
 
 open_enum! {
@@ -142,9 +142,9 @@ pub struct Order {
     pub price_without_tax: Price,
     /// Tax amount.
     pub tax: Price,
-    /// Free-form metadata (added to `billing.Order` in 2026; nullable).
-    #[serde(default)]
-    pub metadatas: Option<Vec<String>>,
+    /// Free-form metadata (added to `billing.Order` in 2026; `null` or missing: empty).
+    #[serde(default, deserialize_with = "nullable_list")]
+    pub metadatas: Vec<String>,
 }
 
 impl Order {
@@ -166,50 +166,8 @@ impl Order {
             price_with_tax,
             price_without_tax,
             tax,
-            metadatas: None,
+            metadatas: Vec::new(),
         }
-    }
-
-    /// Sets the creation date.
-    pub fn with_date(mut self, date: DateTime<FixedOffset>) -> Self {
-        self.date = Some(date);
-        self
-    }
-
-    /// Sets the expiration date.
-    pub fn with_expiration_date(mut self, date: DateTime<FixedOffset>) -> Self {
-        self.expiration_date = Some(date);
-        self
-    }
-
-    /// Sets the retraction date.
-    pub fn with_retraction_date(mut self, date: DateTime<FixedOffset>) -> Self {
-        self.retraction_date = Some(date);
-        self
-    }
-
-    /// Sets the order password.
-    pub fn with_password(mut self, password: impl Into<String>) -> Self {
-        self.password = password.into();
-        self
-    }
-
-    /// Sets the order URL.
-    pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = url.into();
-        self
-    }
-
-    /// Sets the PDF URL.
-    pub fn with_pdf_url(mut self, pdf_url: impl Into<String>) -> Self {
-        self.pdf_url = pdf_url.into();
-        self
-    }
-
-    /// Sets the metadata list.
-    pub fn with_metadatas(mut self, metadatas: Vec<String>) -> Self {
-        self.metadatas = Some(metadatas);
-        self
     }
 }
 
@@ -244,7 +202,7 @@ struct PublicOrder<'a> {
     price_with_tax: &'a Price,
     price_without_tax: &'a Price,
     tax: &'a Price,
-    metadatas: &'a Option<Vec<String>>,
+    metadatas: &'a [String],
 }
 
 impl<'a> From<&'a Order> for PublicOrder<'a> {
@@ -268,14 +226,6 @@ pub(crate) fn serialize_order_without_secrets<S: serde::Serializer>(
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     PublicOrder::from(order).serialize(serializer)
-}
-
-/// Serializes an optional order without its password and URLs (`serialize_with`).
-pub(crate) fn serialize_opt_order_without_secrets<S: serde::Serializer>(
-    order: &Option<Order>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    order.as_ref().map(PublicOrder::from).serialize(serializer)
 }
 
 impl fmt::Debug for Order {
@@ -326,7 +276,7 @@ mod tests {
         );
         assert_eq!(order.tax.text.as_deref(), Some("7.57 €"));
         assert_eq!(order.tax.currency(), Some(&CurrencyCode::Eur));
-        assert_eq!(order.metadatas, None);
+        assert!(order.metadatas.is_empty());
         roundtrip(&order);
     }
 
@@ -344,7 +294,7 @@ mod tests {
     fn me_order_fixtures() {
         let order: Order = decode(fixture!("me_order"));
         assert_eq!(order.order_id, OrderId(214_110_657));
-        assert_eq!(order.metadatas, Some(vec![]));
+        assert!(order.metadatas.is_empty());
         assert_eq!(order.price_with_tax.price_in_ucents, Some(12_420_000_000));
         assert_eq!(order.price_with_tax.ucents(), 12_420_000_000);
         assert_eq!(order.expiration_date, datetime("2024-09-05T23:29:59+02:00"));
@@ -470,14 +420,12 @@ mod tests {
     fn builder() {
         let eur = |u| Price::from_ucents(u, CurrencyCode::Eur);
         let at = DateTime::parse_from_rfc3339("2024-08-22T12:24:08+02:00").unwrap();
-        let order = Order::new(OrderId(1), eur(100), eur(20), eur(120))
-            .with_date(at)
-            .with_expiration_date(at)
-            .with_retraction_date(at)
-            .with_password("secret")
-            .with_url("https://example/secret")
-            .with_pdf_url("https://example/pdf/secret")
-            .with_metadatas(vec!["m".into()]);
+        let mut order = Order::new(OrderId(1), eur(100), eur(20), eur(120));
+        (order.date, order.expiration_date, order.retraction_date) = (Some(at), Some(at), Some(at));
+        order.password = "secret".into();
+        order.url = "https://example/secret".into();
+        order.pdf_url = "https://example/pdf/secret".into();
+        order.metadatas = vec!["m".into()];
         assert_eq!(order.price_with_tax.ucents(), 120);
         assert!(!format!("{order:?}").contains("secret"));
         roundtrip(&order);

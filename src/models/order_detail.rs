@@ -113,18 +113,6 @@ impl OrderDetail {
         }
     }
 
-    /// Sets the kind of line.
-    pub fn with_detail_type(mut self, detail_type: OrderDetailType) -> Self {
-        self.detail_type = Some(detail_type);
-        self
-    }
-
-    /// Sets the description.
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = description.into();
-        self
-    }
-
     /// `true` for a `RENEW` line.
     pub fn is_renewal(&self) -> bool {
         self.detail_type == Some(OrderDetailType::Renew)
@@ -256,8 +244,8 @@ impl ItemPlan {
         }
     }
 
-    /// The duration as a [`RenewPeriod`], when it is one (`P1Y`, `P3M`; `None` when
-    /// missing or not whole months).
+    /// The duration as a [`RenewPeriod`], when it is one (`P1Y`, `P3M`, `P30D`; `None`
+    /// when missing or not an ISO-8601 duration).
     pub fn period(&self) -> Option<RenewPeriod> {
         self.duration.as_deref()?.parse().ok()
     }
@@ -317,7 +305,11 @@ mod tests {
         roundtrip(&ext);
         let bare: ItemDetail = decode(r#"{"order":{"action":"resell","plan":{"duration":"P1D"}}}"#);
         assert_eq!(bare.order.action, Some(ItemAction::Other("resell".into())));
-        assert_eq!(bare.order.plan.period(), None);
+        // Any ISO-8601 duration is a period (days have no month count); other text is none.
+        let days = bare.order.plan.period().unwrap();
+        assert_eq!((days.as_str(), days.months()), ("P1D", None));
+        let words: ItemDetail = decode(r#"{"order":{"plan":{"duration":"monthly"}}}"#);
+        assert_eq!(words.order.plan.period(), None);
         let empty: ItemDetail = decode(r#"{"order":null}"#);
         assert_eq!(empty.order, ItemOrder::default());
     }

@@ -15,7 +15,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use super::open_enum::open_enum;
-use super::serde_helpers::{null_default, opt_datetime};
+use super::serde_helpers::{null_default, nullable_list, opt_datetime};
 
 open_enum! {
     /// The state of a payment method (`me.payment.method.StatusEnum`). Only `VALID`
@@ -129,30 +129,6 @@ impl PaymentMethod {
             billing_contact_id: None,
             form_session_id: None,
         }
-    }
-
-    /// Sets [`default`](Self::default).
-    pub fn with_default(mut self, default: bool) -> Self {
-        self.default = default;
-        self
-    }
-
-    /// Sets the label.
-    pub fn with_label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
-    /// Sets the payment mean id.
-    pub fn with_payment_mean_id(mut self, id: u64) -> Self {
-        self.payment_mean_id = Some(id);
-        self
-    }
-
-    /// Sets the expiration date.
-    pub fn with_expiration_date(mut self, date: DateTime<FixedOffset>) -> Self {
-        self.expiration_date = Some(date);
-        self
     }
 
     /// `true` when it can pay (status `VALID`).
@@ -271,13 +247,13 @@ impl PaymentMethodFilter {
 pub struct OrderPaymentMethods {
     /// Payment types that could be added to pay it (`payment.method.AvailablePaymentMethod`;
     /// kept as sent: this crate does not read them).
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "nullable_list")]
     pub available: Vec<serde_json::Value>,
     /// The account's methods that can pay this order.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "nullable_list")]
     pub payment_methods: Vec<PaymentMethod>,
     /// Ids of the registered payment methods that can pay it.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "nullable_list")]
     pub registered: Vec<u64>,
 }
 

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::serde_helpers::null_default;
+use super::serde_helpers::{null_default, nullable_list};
 use super::{Price, RenewPeriod, ServiceId};
 
 /// One renewal length offered by `GET /service/{serviceId}/renew`
@@ -15,7 +15,7 @@ pub struct RenewDescription {
     /// Length of the renewal, e.g. `P1Y`; send it back as [`RenewRequest::duration`].
     pub renew_period: RenewPeriod,
     /// The possible groupings of services for this period, each with its price.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "nullable_list")]
     pub strategies: Vec<RenewStrategy>,
 }
 
@@ -59,12 +59,6 @@ impl RenewStrategy {
             services_details: Vec::new(),
         })
     }
-
-    /// Sets the per-service details.
-    pub fn with_services_details(mut self, details: Vec<ServiceDetail>) -> Self {
-        self.services_details = details;
-        self
-    }
 }
 
 /// Wire shape of [`RenewStrategy`], before the micro-cent amount is copied into the price.
@@ -74,9 +68,9 @@ struct RawRenewStrategy {
     price: Price,
     #[serde(default)]
     price_in_ucents: Option<i64>,
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "nullable_list")]
     services: Vec<ServiceId>,
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "nullable_list")]
     services_details: Vec<ServiceDetail>,
 }
 
@@ -119,23 +113,17 @@ impl ServiceDetail {
             service_type: service_type.into(),
         }
     }
-
-    /// Sets the service name.
-    pub fn with_service_name(mut self, name: impl Into<String>) -> Self {
-        self.service_name = Some(name.into());
-        self
-    }
 }
 
 /// Why a [`RenewRequest`] must not be sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum InvalidRequest {
+pub enum RenewRequestError {
     /// The service list is empty.
     #[error("a renew request needs at least one service id")]
     NoServices,
-    /// The duration is zero months (`P0M`).
-    #[error("a renew request needs a duration of at least one month, got {0}")]
+    /// The duration is zero (`P0M`, `P0D`, `PT0S`).
+    #[error("a renew request needs a duration above zero, got {0}")]
     ZeroDuration(RenewPeriod),
 }
 
@@ -145,7 +133,7 @@ pub enum InvalidRequest {
 /// With `dryRun: true` OVH only prices the renewal; with `false` it creates an order.
 ///
 /// ```
-/// use ovh_renew::models::{InvalidRequest, RenewPeriod, RenewRequest, ServiceId};
+/// use ovh_renew::models::{RenewRequestError, RenewPeriod, RenewRequest, ServiceId};
 ///
 /// let period: RenewPeriod = "P1Y".parse()?;
 /// let request = RenewRequest::order(period.clone(), vec![ServiceId(67890), ServiceId(12345)]);
@@ -157,7 +145,7 @@ pub enum InvalidRequest {
 /// );
 ///
 /// let empty = RenewRequest::dry_run(period, vec![]);
-/// assert_eq!(empty.validate(), Err(InvalidRequest::NoServices));
+/// assert_eq!(empty.validate(), Err(RenewRequestError::NoServices));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -200,15 +188,15 @@ impl RenewRequest {
 
     /// Checks the request before it is sent; the client calls this and sends nothing on error.
     ///
-    /// Refuses an empty service list ([`InvalidRequest::NoServices`]), even for a dry run
+    /// Refuses an empty service list ([`RenewRequestError::NoServices`]), even for a dry run
     /// (the OVH Manager sends `services: []`, but its answer is undocumented), and a zero
-    /// duration ([`InvalidRequest::ZeroDuration`]).
-    pub fn validate(&self) -> Result<(), InvalidRequest> {
+    /// duration ([`RenewRequestError::ZeroDuration`]).
+    pub fn validate(&self) -> Result<(), RenewRequestError> {
         if self.services.is_empty() {
-            return Err(InvalidRequest::NoServices);
+            return Err(RenewRequestError::NoServices);
         }
-        if self.duration.months() == 0 {
-            return Err(InvalidRequest::ZeroDuration(self.duration.clone()));
+        if self.duration.is_zero() {
+            return Err(RenewRequestError::ZeroDuration(self.duration.clone()));
         }
         Ok(())
     }
@@ -230,7 +218,7 @@ mod tests {
         assert_eq!(descriptions.len(), 2);
         let year = &descriptions[0];
         assert_eq!(year.renew_period.as_str(), "P1Y");
-        assert_eq!(year.renew_period.months(), 12);
+        assert_eq!(year.renew_period.months(), Some(12));
         assert_eq!(year.strategies.len(), 2);
         let bundle = &year.strategies[1];
         assert_eq!(
@@ -279,7 +267,7 @@ mod tests {
             .iter()
             .map(|d| d.renew_period.months())
             .collect();
-        assert_eq!(periods, [1, 3, 6, 12]);
+        assert_eq!(periods, [Some(1), Some(3), Some(6), Some(12)]);
         let ucents: Vec<_> = descriptions
             .iter()
             .map(|d| d.strategies[0].price.ucents())
@@ -324,10 +312,10 @@ mod tests {
         assert_eq!(strategy.price_in_ucents, Some(150_000_000));
         assert!(strategy.services_details.is_empty());
         roundtrip(&strategy);
-        let built = RenewStrategy::new(Price::new(2.99, CurrencyCode::Eur), vec![ServiceId(1)])
-            .with_services_details(vec![
-                ServiceDetail::new(ServiceId(1), "Domain .ovh").with_service_name("a.ovh"),
-            ]);
+        let mut built = RenewStrategy::new(Price::new(2.99, CurrencyCode::Eur), vec![ServiceId(1)]);
+        let mut detail = ServiceDetail::new(ServiceId(1), "Domain .ovh");
+        detail.service_name = Some("a.ovh".into());
+        built.services_details = vec![detail];
         roundtrip(&built);
         roundtrip(&RenewDescription::new(period("P1Y"), vec![built]));
         let detail: ServiceDetail = decode(r#"{"serviceId":5}"#);
@@ -336,12 +324,12 @@ mod tests {
 
     #[test]
     fn bad_period_in_server_data_names_the_text() {
-        let json = r#"[{"renewPeriod":"P30D","strategies":[]}]"#;
+        let json = r#"[{"renewPeriod":"30 days","strategies":[]}]"#;
         let de = &mut serde_json::Deserializer::from_str(json);
         let err = serde_path_to_error::deserialize::<_, Vec<RenewDescription>>(de).unwrap_err();
         assert_eq!(err.path().to_string(), "[0].renewPeriod");
         assert!(
-            err.to_string().contains("invalid renew period \"P30D\""),
+            err.to_string().contains("invalid renew period \"30 days\""),
             "{err}"
         );
     }
@@ -367,7 +355,7 @@ mod tests {
         let dry: RenewRequest = decode(fixture!("renew_request_dry_run"));
         assert_eq!(dry, RenewRequest::dry_run(period("P1M"), vec![]));
         assert!(dry.is_dry_run());
-        assert_eq!(dry.validate(), Err(InvalidRequest::NoServices));
+        assert_eq!(dry.validate(), Err(RenewRequestError::NoServices));
         assert_eq!(
             serde_json::to_string(&dry).unwrap(),
             r#"{"dryRun":true,"duration":"P1M","services":[]}"#
@@ -386,15 +374,38 @@ mod tests {
         let err = zero.validate().unwrap_err();
         assert_eq!(
             err,
-            InvalidRequest::ZeroDuration(RenewPeriod::from_months(0))
+            RenewRequestError::ZeroDuration(RenewPeriod::from_months(0))
         );
         assert!(err.to_string().contains("P0M"));
         assert!(
-            InvalidRequest::NoServices
+            RenewRequestError::NoServices
                 .to_string()
                 .contains("at least one service")
         );
         let missing_dry_run: RenewRequest = decode(r#"{"duration":"P3M","services":[7]}"#);
         assert!(!missing_dry_run.dry_run);
+    }
+
+    /// A duration that is not whole months is kept and sent exactly, never refused as
+    /// "zero months"; one such period in an answer does not lose the others.
+    #[test]
+    fn other_durations_decode_validate_and_travel_verbatim() {
+        let choices: Vec<RenewDescription> = serde_json::from_str(
+            r#"[{"renewPeriod":"P1Y","strategies":[]},{"renewPeriod":"P30D","strategies":[]}]"#,
+        )
+        .unwrap();
+        assert_eq!(choices[0].renew_period.months(), Some(12));
+        assert_eq!(choices[1].renew_period.as_str(), "P30D");
+        let request = RenewRequest::order(choices[1].renew_period.clone(), vec![ServiceId(1)]);
+        assert_eq!(request.validate(), Ok(()));
+        assert_eq!(
+            serde_json::to_string(&request).unwrap(),
+            r#"{"dryRun":false,"duration":"P30D","services":[1]}"#
+        );
+        let zero = RenewRequest::order("P0D".parse().unwrap(), vec![ServiceId(1)]);
+        assert!(matches!(
+            zero.validate(),
+            Err(RenewRequestError::ZeroDuration(_))
+        ));
     }
 }

@@ -6,6 +6,8 @@
 //!   kept); `null`, missing or `""` decode to `None`.
 //! * `null_default`: `null` decodes to the type's default (pair with `#[serde(default)]`
 //!   for missing fields).
+//! * `nullable_list`: the one policy for list fields (see the [models docs](super)):
+//!   `null` decodes to an empty `Vec` (pair with `#[serde(default)]` for missing fields).
 
 use serde::{Deserialize, Deserializer};
 
@@ -16,6 +18,17 @@ where
     T: Default + Deserialize<'de>,
 {
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// Decodes a list field: `null` as an empty `Vec`, items as they are. Every list field of
+/// a response model uses it, with `#[serde(default)]` for a missing field, so `null`,
+/// missing and `[]` are one value: empty.
+pub(crate) fn nullable_list<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 /// Reads an optional string, mapping `null` and `""` to `None`.
@@ -129,6 +142,31 @@ mod tests {
         let err = dates(r#"{"at":"2018-05-15 nope"}"#).unwrap_err();
         assert!(err.to_string().contains("invalid RFC 3339"), "{err}");
         assert!(dates(r#"{"at":5}"#).is_err());
+    }
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Listed {
+        #[serde(default, deserialize_with = "super::nullable_list")]
+        items: Vec<u32>,
+    }
+
+    #[test]
+    fn a_list_is_empty_when_null_missing_or_empty_and_keeps_its_items() {
+        for (json, items) in [
+            (r#"{"items":null}"#, vec![]),
+            (r#"{}"#, vec![]),
+            (r#"{"items":[]}"#, vec![]),
+            (r#"{"items":[3,1,3]}"#, vec![3, 1, 3]),
+        ] {
+            let listed: Listed = serde_json::from_str(json).unwrap();
+            assert_eq!(listed.items, items, "{json}");
+            // Always written as an array.
+            let written = serde_json::to_value(&listed).unwrap();
+            assert_eq!(written["items"], serde_json::json!(items), "{json}");
+        }
+        // A wrong item type is still an error, not an empty list.
+        assert!(serde_json::from_str::<Listed>(r#"{"items":["a"]}"#).is_err());
+        assert!(serde_json::from_str::<Listed>(r#"{"items":5}"#).is_err());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::RenewPeriod;
 use super::open_enum::open_enum;
-use super::serde_helpers::{null_default, opt_date};
+use super::serde_helpers::{null_default, nullable_list, opt_date};
 
 open_enum! {
     /// Billing state of a service (`service.BillingStateEnum`).
@@ -105,7 +105,7 @@ pub struct ServiceRoute {
     #[serde(default)]
     pub url: Option<String>,
     /// Values of the template variables.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "nullable_list")]
     pub vars: Vec<KeyValue>,
 }
 
@@ -136,10 +136,10 @@ pub struct ServiceRenew {
     #[serde(default)]
     pub interval: Option<RenewPeriod>,
     /// Allowed intervals.
-    #[serde(default)]
-    pub possible_intervals: Option<Vec<RenewPeriod>>,
+    #[serde(default, deserialize_with = "nullable_list")]
+    pub possible_intervals: Vec<RenewPeriod>,
     /// Allowed modes.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "nullable_list")]
     pub possible_modes: Vec<RenewMode>,
     /// Day of the month the renewal happens on.
     #[serde(default)]
@@ -152,7 +152,7 @@ impl ServiceRenew {
         Self {
             mode,
             interval: None,
-            possible_intervals: None,
+            possible_intervals: Vec::new(),
             possible_modes: Vec::new(),
             day_of_month: None,
         }
@@ -215,7 +215,7 @@ pub struct Service {
     #[serde(default, deserialize_with = "null_default")]
     pub quantity: i64,
     /// Extra details.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "nullable_list")]
     pub details: Vec<KeyValue>,
 }
 
@@ -273,14 +273,16 @@ mod tests {
         assert!(service.details.is_empty());
         let renew = service.renew.clone().unwrap();
         assert_eq!(renew.mode, RenewMode::AutomaticV2016);
-        assert_eq!(renew.interval.as_ref().map(RenewPeriod::months), Some(1));
+        assert_eq!(
+            renew.interval.as_ref().and_then(RenewPeriod::months),
+            Some(1)
+        );
         let intervals: Vec<_> = renew
             .possible_intervals
-            .unwrap()
             .iter()
             .map(RenewPeriod::months)
             .collect();
-        assert_eq!(intervals, [1, 3, 6, 12]);
+        assert_eq!(intervals, [Some(1), Some(3), Some(6), Some(12)]);
         assert_eq!(
             renew.possible_modes,
             [RenewMode::AutomaticV2016, RenewMode::Manual]

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::open_enum::open_enum;
-use super::serde_helpers::{null_default, opt_date};
+use super::serde_helpers::{null_default, nullable_list, opt_date};
 use super::{RenewPeriod, ServiceId};
 
 open_enum! {
@@ -97,8 +97,8 @@ pub struct ServiceInfos {
     #[serde(default, with = "opt_date")]
     pub engaged_up_to: Option<NaiveDate>,
     /// Possible renewal periods **in months**, e.g. `[1, 3, 6, 12]`.
-    #[serde(default)]
-    pub possible_renew_period: Option<Vec<u32>>,
+    #[serde(default, deserialize_with = "nullable_list")]
+    pub possible_renew_period: Vec<u32>,
     /// Renewal settings.
     #[serde(default)]
     pub renew: Option<RenewSettings>,
@@ -128,43 +128,13 @@ impl ServiceInfos {
             creation: None,
             expiration: None,
             engaged_up_to: None,
-            possible_renew_period: None,
+            possible_renew_period: Vec::new(),
             renew: None,
             can_delete_at_expiration: false,
             contact_admin: String::new(),
             contact_billing: String::new(),
             contact_tech: String::new(),
         }
-    }
-
-    /// Sets the status.
-    pub fn with_status(mut self, status: ServiceStatus) -> Self {
-        self.status = status;
-        self
-    }
-
-    /// Sets the renewal type.
-    pub fn with_renewal_type(mut self, renewal_type: RenewalType) -> Self {
-        self.renewal_type = renewal_type;
-        self
-    }
-
-    /// Sets the expiration date.
-    pub fn with_expiration(mut self, expiration: NaiveDate) -> Self {
-        self.expiration = Some(expiration);
-        self
-    }
-
-    /// Sets the possible renewal periods, in months.
-    pub fn with_possible_renew_period(mut self, months: Vec<u32>) -> Self {
-        self.possible_renew_period = Some(months);
-        self
-    }
-
-    /// Sets the renewal settings.
-    pub fn with_renew(mut self, renew: RenewSettings) -> Self {
-        self.renew = Some(renew);
-        self
     }
 
     /// `true` only when renewal settings are present and `automatic` is `true`.
@@ -178,7 +148,6 @@ impl ServiceInfos {
     pub fn possible_periods(&self) -> Vec<RenewPeriod> {
         self.possible_renew_period
             .iter()
-            .flatten()
             .map(|&months| RenewPeriod::from_months(months))
             .collect()
     }
@@ -203,7 +172,7 @@ mod tests {
         assert_eq!(vps.creation, date(2023, 1, 16));
         assert_eq!(vps.expiration, date(2023, 8, 1));
         assert_eq!(vps.engaged_up_to, None);
-        assert_eq!(vps.possible_renew_period, Some(vec![1, 3, 6, 12]));
+        assert_eq!(vps.possible_renew_period, [1, 3, 6, 12]);
         let texts: Vec<_> = vps
             .possible_periods()
             .iter()
@@ -237,7 +206,7 @@ mod tests {
         assert_eq!(domain.service_id, ServiceId(29_162_449));
         assert_eq!(domain.domain, "agora3.ovh");
         assert_eq!(domain.contact_billing, "ls148376-ovh");
-        assert_eq!(domain.possible_renew_period.as_ref().map(Vec::len), Some(7));
+        assert_eq!(domain.possible_renew_period.len(), 7);
         assert_eq!(
             domain.possible_periods().last().map(RenewPeriod::as_str),
             Some("P7Y")
@@ -289,17 +258,17 @@ mod tests {
 
     #[test]
     fn builder() {
-        let infos = ServiceInfos::new(ServiceId(9), "vps-1.vps.ovh.net")
-            .with_status(ServiceStatus::InCreation)
-            .with_renewal_type(RenewalType::AutomaticV2024)
-            .with_expiration(NaiveDate::from_ymd_opt(2030, 1, 1).unwrap())
-            .with_possible_renew_period(vec![1, 12])
-            .with_renew(RenewSettings {
-                automatic: true,
-                ..RenewSettings::default()
-            });
+        let mut infos = ServiceInfos::new(ServiceId(9), "vps-1.vps.ovh.net");
+        infos.status = ServiceStatus::InCreation;
+        infos.renewal_type = RenewalType::AutomaticV2024;
+        infos.expiration = NaiveDate::from_ymd_opt(2030, 1, 1);
+        infos.possible_renew_period = vec![1, 12];
+        infos.renew = Some(RenewSettings {
+            automatic: true,
+            ..RenewSettings::default()
+        });
         assert!(infos.is_automatic_renewal());
-        assert_eq!(infos.possible_periods()[1].months(), 12);
+        assert_eq!(infos.possible_periods()[1].months(), Some(12));
         roundtrip(&infos);
     }
 }

@@ -9,8 +9,9 @@ use super::Call;
 use chrono::{DateTime, Utc};
 
 use crate::models::{
-    BillId, OrderDetailId, OrderId, PaymentMean, PaymentMethodFilter, PaymentMethodStatus,
-    RenewPeriod, RenewRequest, ServiceId,
+    BillId, OrderDetailId, OrderId, PaymentMean, PaymentMethodFilter, PaymentMethodStatus, Product,
+    RenewPeriod, RenewRequest, RenewalMode, RenewalUpdate, ServiceFilter, ServiceId,
+    TerminationPolicy,
 };
 
 /// Why a request is not a [`Call`], before any account is looked at.
@@ -45,6 +46,11 @@ enum Kind<'p> {
     PayWithRegisteredMean(&'p str),
     PaymentMethods,
     Pay(&'p str),
+    Services,
+    ServiceView(&'p str),
+    RenewPeriodCapacities(&'p str),
+    DebtBalance,
+    UpdateRenewal(&'p str),
     Orders,
     OrderDetailIds(&'p str),
     OrderDetail(&'p str, &'p str),
@@ -82,6 +88,14 @@ pub(crate) fn route<'p>(method: &str, path: &'p str) -> Option<Matched<'p>> {
         ),
         ("POST", ["me", "order", o, "pay"]) => (Kind::Pay(o), "/me/order/{orderId}/pay"),
         ("GET", ["me", "payment", "method"]) => (Kind::PaymentMethods, "/me/payment/method"),
+        ("GET", ["services"]) => (Kind::Services, "/services"),
+        ("GET", ["services", s]) => (Kind::ServiceView(s), "/services/{serviceId}"),
+        ("GET", ["services", s, "renewPeriodCapacities"]) => (
+            Kind::RenewPeriodCapacities(s),
+            "/services/{serviceId}/renewPeriodCapacities",
+        ),
+        ("PUT", ["services", s]) => (Kind::UpdateRenewal(s), "/services/{serviceId}"),
+        ("GET", ["me", "debtAccount"]) => (Kind::DebtBalance, "/me/debtAccount"),
         ("GET", ["me", "order"]) => (Kind::Orders, "/me/order"),
         ("GET", ["me", "order", o, "details"]) => {
             (Kind::OrderDetailIds(o), "/me/order/{orderId}/details")
@@ -135,7 +149,7 @@ impl Matched<'_> {
                 id: service_id(id)?,
             },
             Kind::ServiceInfos { product, name } => Call::ServiceInfos {
-                product,
+                product: Product::from(product),
                 service_name: name,
             },
             Kind::RenewDescriptions(id) => Call::RenewDescriptions {
@@ -176,6 +190,23 @@ impl Matched<'_> {
                     Call::PaymentMethods
                 } else {
                     Call::PaymentMethodsMatching { filter }
+                }
+            }
+            Kind::Services => Call::Services {
+                filter: service_filter(query),
+            },
+            Kind::ServiceView(id) => Call::ServiceView {
+                id: service_id(id)?,
+            },
+            Kind::RenewPeriodCapacities(id) => Call::RenewPeriodCapacities {
+                id: service_id(id)?,
+            },
+            Kind::DebtBalance => Call::DebtBalance,
+            Kind::UpdateRenewal(id) => {
+                let id = service_id(id)?;
+                Call::UpdateRenewal {
+                    id,
+                    update: renewal_update(body)?,
                 }
             }
             Kind::Pay(o) => {
@@ -353,6 +384,61 @@ fn payment_method(body: &[u8]) -> Result<u64, HttpRefusal> {
         .and_then(|m| m.get("id"))
         .and_then(Value::as_u64)
         .ok_or_else(|| bad("Missing parameter: paymentMethod (expected {\"id\": <long>})"))
+}
+
+/// `?routes=/vps,/domain&resourceName=…` (each optional).
+fn service_filter(query: Option<&str>) -> ServiceFilter {
+    let mut filter = ServiceFilter::all();
+    for (key, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        match key.as_ref() {
+            "routes" => filter.routes.extend(
+                value
+                    .split(',')
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_owned),
+            ),
+            "resourceName" => filter.resource_name = Some(value.into_owned()),
+            _ => {}
+        }
+    }
+    filter
+}
+
+/// `{renew?: {mode?, period?}, terminationPolicy?}` (`services.update.Service`; its
+/// `displayName` is not a renewal setting and is refused).
+fn renewal_update(body: &[u8]) -> Result<RenewalUpdate, HttpRefusal> {
+    let body = object(body)?;
+    let mut update = RenewalUpdate::default();
+    for (key, value) in &body {
+        match (key.as_str(), value) {
+            ("renew", Value::Null) | ("terminationPolicy", Value::Null) => {}
+            ("renew", Value::Object(renew)) => {
+                for (key, value) in renew {
+                    match (key.as_str(), value) {
+                        (_, Value::Null) => {}
+                        ("mode", Value::String(mode)) => {
+                            update.mode = Some(RenewalMode::from(mode.as_str()));
+                        }
+                        ("period", Value::String(period)) => {
+                            update.period = Some(
+                                period
+                                    .parse()
+                                    .map_err(|e| bad(format!("Invalid renew.period: {e}")))?,
+                            );
+                        }
+                        (other, value) => {
+                            return Err(bad(format!("Invalid renew.{other}: {value}")));
+                        }
+                    }
+                }
+            }
+            ("terminationPolicy", Value::String(policy)) => {
+                update.termination_policy = Some(TerminationPolicy::from(policy.as_str()));
+            }
+            (other, value) => return Err(bad(format!("Invalid parameter {other}: {value}"))),
+        }
+    }
+    Ok(update)
 }
 
 /// The last value of `key` in `query`, form-decoded.

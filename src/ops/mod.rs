@@ -40,8 +40,8 @@ mod table;
 
 use std::fmt;
 
+use crate::Method;
 use chrono::{DateTime, SecondsFormat, Utc};
-use reqwest::Method;
 use serde::Serialize;
 
 use crate::error::{Error, RequestProblem};
@@ -101,6 +101,9 @@ macro_rules! define_ops {
         #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(untagged)]
         #[non_exhaustive]
+        // A reply is moved once from `execute` to its typed method, never stored in bulk:
+        // boxing the large ones (`ServiceView`) would only change the typed signatures.
+        #[allow(clippy::large_enum_variant)]
         pub enum Reply {
             $(
                 #[doc = concat!(
@@ -152,12 +155,12 @@ impl fmt::Display for Op {
     }
 }
 
-/// The products of OVH's renewal guide: the `service_infos` routes
-/// [`AccessRule::renewal_flow`] grants.
-pub(crate) const GUIDE_PRODUCTS: &[&str] = &["vps", "domain", "hosting/web", "dedicated/server"];
-
 fn service_path(id: ServiceId) -> ApiPath {
     ApiPath::new("/service").id("serviceId", id.0)
+}
+
+fn services_path(id: ServiceId) -> ApiPath {
+    ApiPath::new("/services").id("serviceId", id.0)
 }
 
 fn order_path(id: OrderId) -> ApiPath {
@@ -176,8 +179,12 @@ fn query_datetime(at: &DateTime<Utc>) -> String {
 }
 
 /// The `/{product}/{serviceName}/serviceInfos` path, refusing what cannot travel.
-fn service_infos_path(product: &str, service_name: &str) -> Result<ApiPath, Error> {
-    let parts: Vec<&str> = product.split('/').filter(|p| !p.is_empty()).collect();
+fn service_infos_path(product: &Product, service_name: &str) -> Result<ApiPath, Error> {
+    let parts: Vec<&str> = product
+        .as_route()
+        .split('/')
+        .filter(|p| !p.is_empty())
+        .collect();
     let valid = |p: &&str| {
         p.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
@@ -188,7 +195,8 @@ fn service_infos_path(product: &str, service_name: &str) -> Result<ApiPath, Erro
         return Err(Error::refused(
             RequestProblem::Product,
             format!(
-                "product {product:?} is not a route such as vps, domain, hosting/web or dedicated/server"
+                "product {:?} is not a route such as vps, domain, hosting/web or dedicated/server",
+                product.as_route()
             ),
         ));
     }
@@ -235,8 +243,13 @@ impl Call {
         match self {
             Call::CreateRenewOrder { .. }
             | Call::PayWithRegisteredPaymentMean { .. }
-            | Call::PayWithPaymentMethod { .. } => Method::POST,
-            Call::ListServices
+            | Call::PayWithPaymentMethod { .. } => Method::Post,
+            Call::UpdateRenewal { .. } => Method::Put,
+            Call::Services { .. }
+            | Call::ServiceView { .. }
+            | Call::RenewPeriodCapacities { .. }
+            | Call::DebtBalance
+            | Call::ListServices
             | Call::Service { .. }
             | Call::ServiceInfos { .. }
             | Call::RenewDescriptions { .. }
@@ -253,7 +266,7 @@ impl Call {
             | Call::PaymentMethod { .. }
             | Call::PaymentMethodsMatching { .. }
             | Call::BillsForOrder { .. }
-            | Call::Bill { .. } => Method::GET,
+            | Call::Bill { .. } => Method::Get,
         }
     }
 
@@ -285,6 +298,19 @@ impl Call {
             }
             Call::PaymentMethods => ApiPath::new("/me/payment/method"),
             Call::PayWithPaymentMethod { order_id, .. } => order_path(*order_id).lit("pay"),
+            Call::Services { filter } => {
+                let mut path = ApiPath::new("/services");
+                if !filter.routes.is_empty() {
+                    path = path.query("routes", &filter.routes.join(","));
+                }
+                if let Some(name) = &filter.resource_name {
+                    path = path.query("resourceName", name);
+                }
+                path
+            }
+            Call::ServiceView { id } | Call::UpdateRenewal { id, .. } => services_path(*id),
+            Call::RenewPeriodCapacities { id } => services_path(*id).lit("renewPeriodCapacities"),
+            Call::DebtBalance => ApiPath::new("/me/debtAccount"),
             Call::Orders { since, until } => {
                 let mut path = ApiPath::new("/me/order");
                 if let Some(since) = since {
@@ -334,9 +360,18 @@ impl Call {
     /// The body, compact JSON; `None` for the calls that send none (every `GET`).
     /// [`Error::InvalidRequest`] for a request refused before sending (a
     /// [`RenewRequest`] that [`RenewRequest::validate`] refuses: an empty service list, a
-    /// zero duration).
+    /// zero duration; a [`RenewalUpdate`] that changes nothing).
     pub fn body(&self) -> Result<Option<String>, Error> {
         match self {
+            Call::UpdateRenewal { update, .. } => {
+                if update.is_empty() {
+                    return Err(Error::refused(
+                        RequestProblem::RenewalUpdate,
+                        "the renewal update changes nothing: give a mode, a period or a termination policy",
+                    ));
+                }
+                json(update)
+            }
             Call::CreateRenewOrder { request, .. } => {
                 request
                     .validate()
@@ -366,6 +401,10 @@ impl Call {
             | Call::OrderStatus { .. }
             | Call::AvailableRegisteredPaymentMeans { .. }
             | Call::PaymentMethods
+            | Call::Services { .. }
+            | Call::ServiceView { .. }
+            | Call::RenewPeriodCapacities { .. }
+            | Call::DebtBalance
             | Call::Orders { .. }
             | Call::OrderDetailIds { .. }
             | Call::OrderDetail { .. }
@@ -380,9 +419,38 @@ impl Call {
     }
 
     /// Whether the call may be sent again after a failure that may have reached OVH: every
-    /// `GET`, never a call that can create an order or move money (every `POST`).
+    /// `GET`, and [`update_renewal`](crate::ServiceRenewApi::update_renewal)'s `PUT`
+    /// (setting the same renewal settings twice leaves them as once); never a call that
+    /// can create an order or move money (every `POST`).
     pub fn is_idempotent(&self) -> bool {
-        self.method() == Method::GET
+        match self {
+            Call::UpdateRenewal { .. } => true,
+            Call::CreateRenewOrder { .. }
+            | Call::PayWithRegisteredPaymentMean { .. }
+            | Call::PayWithPaymentMethod { .. } => false,
+            Call::ListServices
+            | Call::Service { .. }
+            | Call::ServiceInfos { .. }
+            | Call::RenewDescriptions { .. }
+            | Call::Order { .. }
+            | Call::OrderStatus { .. }
+            | Call::AvailableRegisteredPaymentMeans { .. }
+            | Call::PaymentMethods
+            | Call::Services { .. }
+            | Call::ServiceView { .. }
+            | Call::RenewPeriodCapacities { .. }
+            | Call::DebtBalance
+            | Call::Orders { .. }
+            | Call::OrderDetailIds { .. }
+            | Call::OrderDetail { .. }
+            | Call::OrderDetailExtension { .. }
+            | Call::OrderFollowUp { .. }
+            | Call::OrderPaymentMethods { .. }
+            | Call::PaymentMethod { .. }
+            | Call::PaymentMethodsMatching { .. }
+            | Call::BillsForOrder { .. }
+            | Call::Bill { .. } => true,
+        }
     }
 
     /// The tracing span fields of this call: the route template of `path` (this call's
@@ -394,7 +462,10 @@ impl Call {
         match self {
             Call::Service { id }
             | Call::RenewDescriptions { id, .. }
-            | Call::CreateRenewOrder { id, .. } => fields.id("service_id", id.0),
+            | Call::CreateRenewOrder { id, .. }
+            | Call::ServiceView { id }
+            | Call::RenewPeriodCapacities { id }
+            | Call::UpdateRenewal { id, .. } => fields.id("service_id", id.0),
             Call::Order { order_id }
             | Call::OrderStatus { order_id }
             | Call::AvailableRegisteredPaymentMeans { order_id }
@@ -419,6 +490,8 @@ impl Call {
             Call::ServiceInfos { .. } => fields.param("service_name", path, "serviceName"),
             Call::ListServices
             | Call::PaymentMethods
+            | Call::Services { .. }
+            | Call::DebtBalance
             | Call::Orders { .. }
             | Call::PaymentMethodsMatching { .. } => fields,
         }
@@ -474,6 +547,13 @@ impl Call {
             Call::PayWithPaymentMethod { .. } => {
                 Reply::PayWithPaymentMethod(answer.accept(method, path)?)
             }
+            Call::Services { .. } => Reply::Services(answer.decode(method, path)?),
+            Call::ServiceView { .. } => Reply::ServiceView(answer.decode(method, path)?),
+            Call::RenewPeriodCapacities { .. } => {
+                Reply::RenewPeriodCapacities(answer.decode(method, path)?)
+            }
+            Call::DebtBalance => Reply::DebtBalance(answer.decode(method, path)?),
+            Call::UpdateRenewal { .. } => Reply::UpdateRenewal(answer.accept(method, path)?),
             Call::Orders { .. } => Reply::Orders(answer.decode(method, path)?),
             Call::OrderDetailIds { .. } => Reply::OrderDetailIds(answer.decode(method, path)?),
             Call::OrderDetail { .. } => Reply::OrderDetail(answer.decode(method, path)?),
@@ -507,7 +587,7 @@ impl Op {
             Op::ListServices => Call::ListServices,
             Op::Service => Call::Service { id: service },
             Op::ServiceInfos => Call::ServiceInfos {
-                product: GUIDE_PRODUCTS[0].to_owned(),
+                product: Product::Vps,
                 service_name: "vps-0baa4fcf.vps.ovh.net".to_owned(),
             },
             Op::RenewDescriptions => Call::RenewDescriptions {
@@ -535,6 +615,16 @@ impl Op {
             Op::PayWithPaymentMethod => Call::PayWithPaymentMethod {
                 order_id: order,
                 payment_method_id: 9_876_543,
+            },
+            Op::Services => Call::Services {
+                filter: ServiceFilter::all(),
+            },
+            Op::ServiceView => Call::ServiceView { id: service },
+            Op::RenewPeriodCapacities => Call::RenewPeriodCapacities { id: service },
+            Op::DebtBalance => Call::DebtBalance,
+            Op::UpdateRenewal => Call::UpdateRenewal {
+                id: service,
+                update: RenewalUpdate::default().mode(RenewalMode::Manual),
             },
             Op::Orders => Call::Orders {
                 since: None,
@@ -566,10 +656,10 @@ impl Op {
     /// whose rule depends on the product: the four products of the renewal guide.
     pub fn access_rules(self) -> Vec<AccessRule> {
         let calls = match self {
-            Op::ServiceInfos => GUIDE_PRODUCTS
+            Op::ServiceInfos => Product::GUIDE
                 .iter()
                 .map(|product| Call::ServiceInfos {
-                    product: (*product).to_owned(),
+                    product: product.clone(),
                     service_name: "name".to_owned(),
                 })
                 .collect(),
@@ -582,10 +672,39 @@ impl Op {
     }
 }
 
-/// The rules of every operation, in the table's order, without the rules another rule of
-/// the list already allows (`GET /service/*` allows `GET /service/*/renew`).
+/// Whether calls of this kind change a service's settings (a `PUT`): what
+/// [`AccessRule::renewal_flow`] never grants and [`AccessRule::renewal_settings`] does.
+fn changes_settings(op: Op) -> bool {
+    op.example().method() == Method::Put
+}
+
+/// The rules of every operation but those that change settings, in the table's order,
+/// without the rules another rule of the list already allows (`GET /service/*` allows
+/// `GET /service/*/renew`): what renewing (the workflow, the planner and its guards) needs.
 pub(crate) fn renewal_flow() -> Vec<AccessRule> {
-    let all: Vec<AccessRule> = Op::ALL.iter().flat_map(|op| op.access_rules()).collect();
+    minimal(
+        Op::ALL
+            .iter()
+            .filter(|op| !changes_settings(**op))
+            .flat_map(|op| op.access_rules())
+            .collect(),
+    )
+}
+
+/// The rules of the `/services` operations (read the view and the capacities, change
+/// the settings): what a bulk settings change needs, and nothing that orders or pays.
+pub(crate) fn renewal_settings() -> Vec<AccessRule> {
+    minimal(
+        Op::ALL
+            .iter()
+            .flat_map(|op| op.access_rules())
+            .filter(|rule| rule.path == "/services" || rule.path.starts_with("/services/"))
+            .collect(),
+    )
+}
+
+/// `all` without the rules another rule of it already allows, in order.
+fn minimal(all: Vec<AccessRule>) -> Vec<AccessRule> {
     let mut kept: Vec<AccessRule> = Vec::with_capacity(all.len());
     for (i, rule) in all.iter().enumerate() {
         let covered = all

@@ -54,8 +54,11 @@ macro_rules! for_each_op {
                 id: ServiceId,
             } => fn service(id: ServiceId) -> Service = Call::Service { id };
 
-            /// `GET /{product}/{serviceName}/serviceInfos`: `product` is a fixed route such as
-            /// `vps`, `domain`, `hosting/web` or `dedicated/server` (split on `/`);
+            /// `GET /{product}/{serviceName}/serviceInfos`: `product` is a route such as
+            /// `vps`, `domain`, `hosting/web` or `dedicated/server`, read as a
+            /// [`Product`](crate::models::Product) (pass
+            /// [`Product::as_route`](crate::models::Product::as_route) for a
+            /// `Product`; text, not `impl Into<Product>`, keeps the trait object safe);
             /// `service_name` is always sent as exactly one percent-encoded segment (empty, `.`
             /// and `..` are refused before sending).
             ///
@@ -68,13 +71,13 @@ macro_rules! for_each_op {
             /// # Ok(()) }
             /// ```
             ServiceInfos {
-                /// The product route, as passed (`vps`, `hosting/web`, …).
-                product: String,
+                /// The product route (`vps`, `hosting/web`, …).
+                product: Product,
                 /// The service name, as passed.
                 service_name: String,
             } => fn service_infos(product: &'a str, service_name: &'a str) -> ServiceInfos
                 = Call::ServiceInfos {
-                    product: product.to_owned(),
+                    product: Product::from(product),
                     service_name: service_name.to_owned(),
                 };
 
@@ -165,7 +168,8 @@ macro_rules! for_each_op {
             ///
             /// ```no_run
             /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-            /// use ovh_renew::{OrderId, OvhClient, PaymentMean, ServiceRenewApi};
+            /// use ovh_renew::{OrderId, OvhClient, ServiceRenewApi};
+            /// use ovh_renew::models::PaymentMean;
             /// let client = OvhClient::from_env()?;
             /// let means = client.available_registered_payment_means(OrderId(300_000_001)).await?;
             /// println!("payable with PayPal: {}", means.contains(&PaymentMean::Paypal));
@@ -188,7 +192,8 @@ macro_rules! for_each_op {
             ///
             /// ```no_run
             /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-            /// use ovh_renew::{OrderId, OvhClient, PaymentMean, ServiceRenewApi};
+            /// use ovh_renew::{OrderId, OvhClient, ServiceRenewApi};
+            /// use ovh_renew::models::PaymentMean;
             /// let client = OvhClient::from_env()?;
             /// client
             ///     .pay_with_registered_payment_mean(OrderId(300_000_001), PaymentMean::Paypal, Some(1234))
@@ -230,13 +235,10 @@ macro_rules! for_each_op {
             ///
             /// ```no_run
             /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-            /// use ovh_renew::models::PaymentMethodFilter;
             /// use ovh_renew::{OrderId, OvhClient, ServiceRenewApi};
             /// let client = OvhClient::from_env()?;
             /// let order = OrderId(300_000_001);
-            /// // The default method, and only if it can pay (an expired card cannot).
-            /// let usable = PaymentMethodFilter::valid().default_only();
-            /// if let Some(method) = client.payment_methods_matching(usable).await?.first() {
+            /// if let Some(method) = client.payment_methods().await?.first() {
             ///     client.pay_with_payment_method(order, *method).await?;
             /// }
             /// # Ok(()) }
@@ -248,6 +250,106 @@ macro_rules! for_each_op {
                 payment_method_id: u64,
             } => fn pay_with_payment_method(order_id: OrderId, payment_method_id: u64) -> ()
                 = Call::PayWithPaymentMethod { order_id, payment_method_id };
+
+            // The `/services` view (OVH v1 BETA), the renewal settings and the debt.
+
+            /// `GET /services?routes=…&resourceName=…`: the ids of the services the filter
+            /// selects (every service with [`ServiceFilter::all`]). `routes` is sent
+            /// comma-separated, each query value form-encoded.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::models::ServiceFilter;
+            /// use ovh_renew::{OvhClient, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let vps = client.services(&ServiceFilter::all().route("/vps")).await?;
+            /// println!("{} VPS", vps.len());
+            /// # Ok(()) }
+            /// ```
+            Services {
+                /// The filter, as passed.
+                filter: ServiceFilter,
+            } => fn services(filter: &'a ServiceFilter) -> Vec<ServiceId>
+                = Call::Services { filter: filter.clone() };
+
+            /// `GET /services/{serviceId}`: the service as the `/services` view shows it
+            /// (resource, billing dates, renewal mode/period/next date and capacities,
+            /// lifecycle state and pending actions, engagement, pricing, plan).
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::{OvhClient, ServiceId, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let view = client.service_view(ServiceId(118_977_335)).await?;
+            /// println!("{:?} {:?} {:?}", view.renewal_mode(), view.lifecycle_state(), view.pending_actions());
+            /// # Ok(()) }
+            /// ```
+            ServiceView {
+                /// The service.
+                id: ServiceId,
+            } => fn service_view(id: ServiceId) -> ServiceView = Call::ServiceView { id };
+
+            /// `GET /services/{serviceId}/renewPeriodCapacities`: the periods the service's
+            /// automatic renewal can be set to.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::{OvhClient, ServiceId, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// for period in client.renew_period_capacities(ServiceId(118_977_335)).await? {
+            ///     println!("{period}");
+            /// }
+            /// # Ok(()) }
+            /// ```
+            RenewPeriodCapacities {
+                /// The service.
+                id: ServiceId,
+            } => fn renew_period_capacities(id: ServiceId) -> Vec<RenewPeriod>
+                = Call::RenewPeriodCapacities { id };
+
+            /// `GET /me/debtAccount`: the account's debt balance. OVH's control panel
+            /// blocks renewals while an amount is due ([`DebtBalance::has_due`]).
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::{OvhClient, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let debt = client.debt_balance().await?;
+            /// println!("due: {:?}", debt.due());
+            /// # Ok(()) }
+            /// ```
+            DebtBalance
+                => fn debt_balance() -> DebtBalance = Call::DebtBalance;
+
+            /// `PUT /services/{serviceId}` with `{renew: {mode, period}, terminationPolicy}`,
+            /// only the fields given; an update that changes nothing is refused before
+            /// sending. Check it first with [`RenewalUpdate::check`] against
+            /// [`service_view`](Self::service_view) and
+            /// [`renew_period_capacities`](Self::renew_period_capacities): OVH's refusal
+            /// says less. Setting the same values twice changes nothing more, so this is
+            /// the one call besides the `GET`s that is resent per the retry policy
+            /// (e.g. once more after a 503). It needs its own access rule
+            /// ([`AccessRule::renewal_settings`]), which
+            /// [`AccessRule::renewal_flow`] does not grant.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::models::{RenewalMode, RenewalUpdate};
+            /// use ovh_renew::{OvhClient, ServiceId, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let id = ServiceId(118_977_335);
+            /// let update = RenewalUpdate::default().mode(RenewalMode::Manual);
+            /// update.check(&client.service_view(id).await?, &client.renew_period_capacities(id).await?)?;
+            /// client.update_renewal(id, &update).await?;
+            /// # Ok(()) }
+            /// ```
+            UpdateRenewal {
+                /// The service.
+                id: ServiceId,
+                /// The update (the body), as passed.
+                update: RenewalUpdate,
+            } => fn update_renewal(id: ServiceId, update: &'a RenewalUpdate) -> ()
+                = Call::UpdateRenewal { id, update: update.clone() };
 
             // After the order (issue 15): find it, pay it with the right method, follow
             // its delivery, read its invoice. Kept together, after the calls above.

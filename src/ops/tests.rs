@@ -59,7 +59,7 @@ fn call_of(op: Op, x: Args) -> Call {
         Op::ListServices => Call::ListServices,
         Op::Service => Call::Service { id: ServiceId(x.a) },
         Op::ServiceInfos => Call::ServiceInfos {
-            product: x.product.join("/"),
+            product: Product::from(x.product.join("/")),
             service_name: x.name.clone(),
         },
         Op::RenewDescriptions => Call::RenewDescriptions {
@@ -88,6 +88,31 @@ fn call_of(op: Op, x: Args) -> Call {
         Op::PayWithPaymentMethod => Call::PayWithPaymentMethod {
             order_id: OrderId(x.b),
             payment_method_id: x.a,
+        },
+        Op::Services => Call::Services {
+            filter: ServiceFilter {
+                routes: if x.flag {
+                    x.product.iter().map(|p| format!("/{p}")).collect()
+                } else {
+                    Vec::new()
+                },
+                resource_name: x.mean_id.map(|_| x.name.clone()),
+            },
+        },
+        Op::ServiceView => Call::ServiceView { id: ServiceId(x.a) },
+        Op::RenewPeriodCapacities => Call::RenewPeriodCapacities { id: ServiceId(x.a) },
+        Op::DebtBalance => Call::DebtBalance,
+        Op::UpdateRenewal => Call::UpdateRenewal {
+            id: ServiceId(x.a),
+            update: RenewalUpdate {
+                mode: x.flag.then(|| RenewalMode::from(x.mean.as_str())),
+                period: (x.months % 3 != 0).then(|| RenewPeriod::from_months(x.months)),
+                termination_policy: x.mean_id.map(|n| {
+                    TerminationPolicy::from(
+                        ["empty", "terminateAtExpirationDate", &x.mean][n as usize % 3],
+                    )
+                }),
+            },
         },
         Op::Orders => Call::Orders {
             // Whole seconds: the query carries no fraction.
@@ -279,16 +304,24 @@ fn from_http_refuses_what_is_not_a_call() {
 }
 
 #[test]
-fn only_gets_may_be_retried_and_only_gets_have_no_body() {
-    // The transport retries GETs only (`transport.rs`): the table must agree, and no call
-    // that can order or pay may ever count as idempotent.
+fn only_gets_and_the_settings_put_may_be_retried_and_only_gets_have_no_body() {
+    // The transport resends what the call says is idempotent: every GET, and the one PUT
+    // (update_renewal: setting the same values twice leaves them as once). No call that
+    // can order or pay may ever count as idempotent.
     for op in Op::ALL {
         let call = op.example();
         assert_eq!(call.op(), *op);
-        let is_get = call.method() == Method::GET;
-        assert_eq!(call.is_idempotent(), is_get, "{op}");
+        let is_get = call.method() == Method::Get;
+        let is_put = call.method() == Method::Put;
+        assert_eq!(call.is_idempotent(), is_get || is_put, "{op}");
         assert_eq!(call.body().unwrap().is_none(), is_get, "{op}");
     }
+    let idempotent_non_gets: Vec<Op> = Op::ALL
+        .iter()
+        .copied()
+        .filter(|op| op.example().is_idempotent() && op.example().method() != Method::Get)
+        .collect();
+    assert_eq!(idempotent_non_gets, [Op::UpdateRenewal]);
     let money: Vec<Op> = Op::ALL
         .iter()
         .copied()
@@ -326,6 +359,18 @@ fn bodies_are_compact_json_in_ovh_shapes() {
         body(Op::CreateRenewOrder.example()),
         r#"{"dryRun":true,"duration":"P1M","services":[118977335]}"#
     );
+    assert_eq!(
+        body(Op::UpdateRenewal.example()),
+        r#"{"renew":{"mode":"manual"}}"#
+    );
+    let nothing = Call::UpdateRenewal {
+        id: ServiceId(1),
+        update: RenewalUpdate::default(),
+    };
+    assert_eq!(
+        nothing.to_http().err().and_then(|e| e.request_problem()),
+        Some(RequestProblem::RenewalUpdate)
+    );
     let empty = Call::CreateRenewOrder {
         id: ServiceId(1),
         request: RenewRequest::order("P1M".parse().unwrap(), vec![]),
@@ -358,14 +403,24 @@ fn the_renewal_flow_is_every_rule_of_the_table_and_nothing_more() {
             "POST /me/order/*/payWithRegisteredPaymentMean",
             "GET /me/payment/method",
             "POST /me/order/*/pay",
+            "GET /services",
+            "GET /services/*",
+            "GET /me/debtAccount",
             "GET /me/order",
             "GET /me/payment/method/*",
             "GET /me/bill",
             "GET /me/bill/*",
         ]
     );
-    // Every rule of every operation is allowed by the preset…
-    for op in Op::ALL {
+    // The settings preset: the `/services` rules, with the PUT, and nothing else.
+    let settings: Vec<String> = renewal_settings().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        settings,
+        ["GET /services", "GET /services/*", "PUT /services/*"]
+    );
+    assert!(!rules.iter().any(|r| r.allows("PUT", "/services/42")));
+    // Every rule of every operation but the settings change is allowed by the preset…
+    for op in Op::ALL.iter().filter(|op| !changes_settings(**op)) {
         for need in op.access_rules() {
             assert!(
                 rules.iter().any(|r| r.allows(&need.method, &need.path)),
@@ -379,6 +434,7 @@ fn the_renewal_flow_is_every_rule_of_the_table_and_nothing_more() {
         let dropped = fewer.remove(i);
         let refused = Op::ALL
             .iter()
+            .filter(|op| !changes_settings(**op))
             .flat_map(|op| op.access_rules())
             .any(|need| !fewer.iter().any(|r| r.allows(&need.method, &need.path)));
         assert!(refused, "{dropped} is not needed");
@@ -456,4 +512,54 @@ fn span_fields_come_from_the_call() {
         fields.ids,
         [("service_name", TraceValue::Text("a%20b%0Ac".into()))]
     );
+}
+
+#[test]
+fn services_paths_carry_the_filter_and_the_settings_put_reads_back() {
+    let path = |call: Call| call.path().unwrap().as_str().to_owned();
+    assert_eq!(path(Op::Services.example()), "/services");
+    let filtered = Call::Services {
+        filter: ServiceFilter::all()
+            .route("/vps")
+            .route("/domain")
+            .resource_name("a b&c"),
+    };
+    let sent = path(filtered.clone());
+    assert!(sent.starts_with("/services?routes="), "{sent}");
+    assert_eq!(filtered.path().unwrap().route(), "/services");
+    assert_eq!(Call::from_http("GET", &sent, b""), Ok(filtered));
+    assert_eq!(
+        path(Op::RenewPeriodCapacities.example()),
+        "/services/118977335/renewPeriodCapacities"
+    );
+    assert_eq!(Op::UpdateRenewal.example().method(), Method::Put);
+    assert_eq!(path(Op::UpdateRenewal.example()), "/services/118977335");
+    assert_eq!(path(Op::DebtBalance.example()), "/me/debtAccount");
+    // OVH's nullable parts are accepted; what is not a renewal setting is refused.
+    assert_eq!(
+        Call::from_http(
+            "PUT",
+            "/services/7",
+            br#"{"renew":{"mode":"automatic","period":null},"terminationPolicy":null}"#
+        ),
+        Ok(Call::UpdateRenewal {
+            id: ServiceId(7),
+            update: RenewalUpdate::default().mode(RenewalMode::Automatic)
+        })
+    );
+    for bad in [
+        &br#"{"displayName":"x"}"#[..],
+        br#"{"renew":{"period":"P1X"}}"#,
+        br#"{"renew":{"mode":5}}"#,
+        b"[]",
+    ] {
+        assert!(
+            matches!(
+                Call::from_http("PUT", "/services/7", bad),
+                Err(HttpRefusal::BadRequest(_))
+            ),
+            "{}",
+            String::from_utf8_lossy(bad)
+        );
+    }
 }

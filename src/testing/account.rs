@@ -11,15 +11,16 @@ use chrono::{DateTime, Days, FixedOffset, Utc};
 use sha1::{Digest, Sha1};
 
 use crate::models::{
-    Bill, BillCategory, BillId, CurrencyCode, FollowUp, FollowUpEvent, FollowUpLabel,
-    FollowUpStatus, FollowUpStep, ItemAction, ItemDetail, ItemPlan, Order, OrderDetail,
-    OrderDetailId, OrderDetailType, OrderId, OrderPaymentMethods, OrderStatus, PaymentMean,
-    PaymentMethod, PaymentMethodFilter, RegisteredPaymentMean, RenewDescription, RenewPeriod,
-    Service, ServiceId, ServiceInfos,
+    Bill, BillCategory, BillId, CurrencyCode, DebtBalance, FollowUp, FollowUpEvent, FollowUpLabel,
+    FollowUpStatus, FollowUpStep, ItemAction, ItemDetail, ItemPlan, LifecycleAction, Order,
+    OrderDetail, OrderDetailId, OrderDetailType, OrderId, OrderPaymentMethods, OrderStatus,
+    PaymentMean, PaymentMethod, PaymentMethodFilter, Product, RegisteredPaymentMean,
+    RenewDescription, RenewPeriod, RenewalUpdate, Service, ServiceFilter, ServiceId, ServiceInfos,
+    ServiceView, TerminationPolicy,
 };
 use crate::ops::{Call, Reply};
 
-use super::sandbox::{self, SandboxService, normalize_product, price};
+use super::sandbox::{self, SandboxService, price};
 
 /// The first order id a mock account hands out.
 pub(crate) const FIRST_ORDER_ID: u64 = 300_000_001;
@@ -216,6 +217,11 @@ pub(crate) fn wire(reply: Reply) -> Result<serde_json::Value, Refusal> {
         Reply::PaymentMethod(method) => serde_json::to_value(method),
         Reply::BillsForOrder(ids) => serde_json::to_value(ids),
         Reply::Bill(bill) => serde_json::to_value(bill),
+        Reply::Services(ids) => serde_json::to_value(ids),
+        Reply::ServiceView(view) => serde_json::to_value(view),
+        Reply::RenewPeriodCapacities(periods) => serde_json::to_value(periods),
+        Reply::DebtBalance(debt) => serde_json::to_value(debt),
+        Reply::UpdateRenewal(()) => Ok(serde_json::Value::Null),
     };
     value.map_err(|e| Refusal::class(500, "Server::InternalServerError", e.to_string()))
 }
@@ -325,6 +331,7 @@ pub(crate) struct Account {
     payments: Vec<RecordedPayment>,
     next_order_id: u64,
     salt: u128,
+    debt: DebtBalance,
 }
 
 impl Account {
@@ -341,6 +348,7 @@ impl Account {
             dry_runs: Vec::new(),
             payments: Vec::new(),
             next_order_id: FIRST_ORDER_ID,
+            debt: DebtBalance::none(),
             salt: SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .map(|d| d.as_nanos())
@@ -420,10 +428,102 @@ impl Account {
             .into_iter()
             .enumerate()
             .map(|(i, id)| {
-                PaymentMethod::new(id, "CREDIT_CARD", crate::models::PaymentMethodStatus::Valid)
-                    .with_default(i == 0)
+                let mut method = PaymentMethod::new(
+                    id,
+                    "CREDIT_CARD",
+                    crate::models::PaymentMethodStatus::Valid,
+                );
+                method.default = i == 0;
+                method
             })
             .collect();
+    }
+
+    pub(crate) fn set_debt(&mut self, debt: DebtBalance) {
+        self.debt = debt;
+    }
+
+    /// `GET /services`: the ids whose view matches the filter (route template starting
+    /// with one of the routes, e.g. `/vps` for `/vps/{serviceName}`; the resource name).
+    pub(crate) fn services(&self, filter: &ServiceFilter) -> Vec<ServiceId> {
+        self.services
+            .iter()
+            .filter(|s| {
+                let view = s.view();
+                let route_ok = filter.routes.is_empty()
+                    || view.route_path().is_some_and(|path| {
+                        filter.routes.iter().any(|r| {
+                            path == r
+                                || path
+                                    .strip_prefix(r.as_str())
+                                    .is_some_and(|rest| rest.starts_with('/'))
+                        })
+                    });
+                let name_ok = filter
+                    .resource_name
+                    .as_ref()
+                    .is_none_or(|name| &view.resource.name == name);
+                route_ok && name_ok
+            })
+            .map(|s| s.id)
+            .collect()
+    }
+
+    pub(crate) fn service_view(&self, id: ServiceId) -> Result<ServiceView, Refusal> {
+        self.find(id).map(SandboxService::view)
+    }
+
+    pub(crate) fn renew_period_capacities(
+        &self,
+        id: ServiceId,
+    ) -> Result<Vec<RenewPeriod>, Refusal> {
+        self.find(id).map(SandboxService::period_capacities)
+    }
+
+    /// `PUT /services/{id}`: checked like [`RenewalUpdate::check`] (400 naming what the
+    /// service can take), then remembered in the service's view: mode, period (kept
+    /// only in automatic mode), and the termination policy as a pending action.
+    pub(crate) fn update_renewal(
+        &mut self,
+        id: ServiceId,
+        update: &RenewalUpdate,
+    ) -> Result<(), Refusal> {
+        let service = self.find(id)?;
+        let mut view = service.view();
+        update
+            .check(&view, &service.period_capacities())
+            .map_err(|e| Refusal::bad_request(e.to_string()))?;
+        let renew = view.billing.renew.get_or_insert_with(Default::default);
+        if let Some(mode) = &update.mode {
+            renew.current.mode = Some(mode.clone());
+        }
+        if let Some(period) = &update.period {
+            renew.current.period = Some(period.clone());
+        }
+        if let Some(policy) = &update.termination_policy {
+            let lifecycle = view.billing.lifecycle.get_or_insert_with(Default::default);
+            let pending = &mut lifecycle.current.pending_actions;
+            pending.retain(|a| {
+                !matches!(
+                    a,
+                    LifecycleAction::TerminateAtEngagementDate
+                        | LifecycleAction::TerminateAtExpirationDate
+                )
+            });
+            match policy {
+                TerminationPolicy::TerminateAtEngagementDate => {
+                    pending.push(LifecycleAction::TerminateAtEngagementDate);
+                }
+                TerminationPolicy::TerminateAtExpirationDate => {
+                    pending.push(LifecycleAction::TerminateAtExpirationDate);
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = self.services.iter_mut().find(|s| s.id == id) {
+            s.view = Some(view);
+        }
+        Ok(())
     }
 
     fn find(&self, id: ServiceId) -> Result<&SandboxService, Refusal> {
@@ -441,11 +541,14 @@ impl Account {
         self.find(id).map(SandboxService::service)
     }
 
-    pub(crate) fn service_infos(&self, product: &str, name: &str) -> Result<ServiceInfos, Refusal> {
-        let product = normalize_product(product);
+    pub(crate) fn service_infos(
+        &self,
+        product: &Product,
+        name: &str,
+    ) -> Result<ServiceInfos, Refusal> {
         self.services
             .iter()
-            .filter(|s| s.product.as_deref() == Some(product.as_str()))
+            .filter(|s| s.product.as_ref() == Some(product))
             .find_map(|s| s.infos.as_ref().filter(|infos| infos.domain == name))
             .cloned()
             .ok_or_else(|| {
@@ -546,14 +649,14 @@ impl Account {
             "https://www.ovh.com/cgi-bin/order/display-order.cgi?orderId={order_id}&orderPassword={password}"
         );
         let now = Utc::now().fixed_offset();
+        // The crate's own types: the fields are set directly (no setters on answers).
         order.order_id = order_id;
-        order = order
-            .with_date(now)
-            .with_expiration_date(now.checked_add_days(Days::new(14)).unwrap_or(now))
-            .with_password(password)
-            .with_pdf_url(url.clone())
-            .with_url(url)
-            .with_metadatas(Vec::new());
+        order.date = Some(now);
+        order.expiration_date = Some(now.checked_add_days(Days::new(14)).unwrap_or(now));
+        order.password = password;
+        order.pdf_url = url.clone();
+        order.url = url;
+        order.metadatas = Vec::new();
         let lines = self.lines(id, services, duration, price_ucents, &currency);
         self.orders.push(OrderRecord {
             order: order.clone(),
@@ -608,18 +711,18 @@ impl Account {
                     .unwrap_or_else(|_| (sid.to_string(), "service".into()));
                 let ucents = if i == 0 { price_ucents } else { 0 };
                 let detail_id = OrderDetailId(first_id.saturating_add(i as u64));
-                let line = OrderDetail::new(
+                let mut line = OrderDetail::new(
                     detail_id,
                     name.clone(),
                     price(ucents, currency),
                     price(ucents, currency),
-                )
-                .with_detail_type(OrderDetailType::Renew)
-                .with_description(format!("Renewal {name} {duration}"));
+                );
+                line.detail_type = Some(OrderDetailType::Renew);
+                line.description = format!("Renewal {name} {duration}");
                 let ext = ItemDetail::new(
                     ItemAction::Renew,
                     ItemPlan::new(
-                        format!("{}-renew", product.replace('/', "-")),
+                        format!("{}-renew", product.as_route().replace('/', "-")),
                         duration.as_str(),
                     ),
                 );
@@ -693,18 +796,19 @@ impl Account {
             let pdf_url = format!(
                 "https://www.ovh.com/cgi-bin/order/facture.pdf?reference={bill_id}&passwd={password}"
             );
-            record.bill = Some(
-                Bill::new(
-                    bill_id,
-                    id,
-                    o.price_without_tax.clone(),
-                    o.tax.clone(),
-                    o.price_with_tax.clone(),
-                )
-                .with_date(Utc::now().fixed_offset())
-                .with_category(BillCategory::EarlyRenewal)
-                .with_access(password, url, pdf_url),
+            let mut bill = Bill::new(
+                bill_id,
+                id,
+                o.price_without_tax.clone(),
+                o.tax.clone(),
+                o.price_with_tax.clone(),
             );
+            bill.date = Some(Utc::now().fixed_offset());
+            bill.category = Some(BillCategory::EarlyRenewal);
+            bill.password = password;
+            bill.url = url;
+            bill.pdf_url = pdf_url;
+            record.bill = Some(bill);
             self.next_bill = self.next_bill.saturating_add(1);
         }
         Ok(status)
@@ -899,6 +1003,15 @@ impl Account {
             } => Reply::PayWithPaymentMethod(
                 self.pay_with_payment_method(*order_id, *payment_method_id)?,
             ),
+            Call::Services { filter } => Reply::Services(self.services(filter)),
+            Call::ServiceView { id } => Reply::ServiceView(self.service_view(*id)?),
+            Call::RenewPeriodCapacities { id } => {
+                Reply::RenewPeriodCapacities(self.renew_period_capacities(*id)?)
+            }
+            Call::DebtBalance => Reply::DebtBalance(self.debt.clone()),
+            Call::UpdateRenewal { id, update } => {
+                Reply::UpdateRenewal(self.update_renewal(*id, update)?)
+            }
             Call::Orders { since, until } => Reply::Orders(self.order_ids(*since, *until)),
             Call::OrderDetailIds { order_id } => Reply::OrderDetailIds(
                 self.record(*order_id)?

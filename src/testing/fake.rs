@@ -20,7 +20,7 @@ type ErrorFactory = Box<dyn Fn() -> Error + Send + Sync>;
 
 struct Failure {
     op: Op,
-    after_effect: bool,
+    after_processing: bool,
     make: ErrorFactory,
 }
 
@@ -31,7 +31,7 @@ struct Rule {
     matches: CallPredicate,
     /// Calls it still fails; `None`: every matching call.
     remaining: Option<usize>,
-    after_effect: bool,
+    after_processing: bool,
     make: ErrorFactory,
     /// Calls it failed so far.
     fired: usize,
@@ -60,8 +60,9 @@ fn lock_rule(rule: &Mutex<Rule>) -> MutexGuard<'_, Rule> {
 /// * [`with(make)`](Self::with): the error, built on each failure (default: a
 ///   [`transport_error`](super::transport_error) of kind
 ///   [`Connect`](crate::TransportKind::Connect) that never reached OVH);
-/// * [`after_effect()`](Self::after_effect): the call takes effect first (the order is
-///   created, the payment recorded), then fails: an answer lost on its way back.
+/// * [`after_processing()`](Self::after_processing): the call is processed first (the
+///   order is created, the payment recorded), then fails: an answer lost on its way back
+///   (see [failing after processing](super#failing-a-call-after-processing)).
 ///
 /// [`fired`](Self::fired) counts the calls it failed. Rules are tried after the
 /// [`fail_next`](FakeRenewApi::fail_next) queue, in the order they were made; the first
@@ -71,7 +72,8 @@ fn lock_rule(rule: &Mutex<Rule>) -> MutexGuard<'_, Rule> {
 /// ```
 /// use ovh_renew::ops::Call;
 /// use ovh_renew::testing::{transport_error, FakeRenewApi};
-/// use ovh_renew::{RenewRequest, ServiceId, ServiceRenewApi, TransportKind};
+/// use ovh_renew::{ServiceId, ServiceRenewApi, TransportKind};
+/// use ovh_renew::models::RenewRequest;
 ///
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// let fake = FakeRenewApi::sandbox();
@@ -80,7 +82,7 @@ fn lock_rule(rule: &Mutex<Rule>) -> MutexGuard<'_, Rule> {
 ///     .fail_when(|c| matches!(c, Call::CreateRenewOrder { request, .. } if !request.is_dry_run()))
 ///     .times(1)
 ///     .with(|| transport_error(TransportKind::Timeout, true))
-///     .after_effect();
+///     .after_processing();
 /// let vps = ServiceId(118977335);
 /// let services = vec![vps];
 /// let period: ovh_renew::RenewPeriod = "P1M".parse().unwrap();
@@ -107,7 +109,7 @@ impl fmt::Debug for FailRule {
         let rule = lock_rule(&self.rule);
         f.debug_struct("FailRule")
             .field("remaining", &rule.remaining)
-            .field("after_effect", &rule.after_effect)
+            .field("after_processing", &rule.after_processing)
             .field("fired", &rule.fired)
             .finish_non_exhaustive()
     }
@@ -128,9 +130,12 @@ impl FailRule {
         self
     }
 
-    /// The call takes effect (order created, payment recorded) before it fails.
-    pub fn after_effect(self) -> Self {
-        lock_rule(&self.rule).after_effect = true;
+    /// The call is processed (order created, payment recorded) before it fails, as
+    /// [`FakeRenewApi::fail_next_after_processing`] and
+    /// [`MockOvh::fail_next_after_processing`](super::MockOvh::fail_next_after_processing)
+    /// do (see [failing after processing](super#failing-a-call-after-processing)).
+    pub fn after_processing(self) -> Self {
+        lock_rule(&self.rule).after_processing = true;
         self
     }
 
@@ -255,6 +260,12 @@ impl FakeRenewApi {
         self.lock().account.set_payment_means(means);
     }
 
+    /// What `GET /me/debtAccount` answers (default: no debt,
+    /// [`DebtBalance::none`](crate::models::DebtBalance::none)).
+    pub fn set_debt(&self, debt: crate::models::DebtBalance) {
+        self.lock().account.set_debt(debt);
+    }
+
     /// The payment method ids of the account: each `VALID`, the first one the default
     /// (see [`set_payment_method_details`](Self::set_payment_method_details) for
     /// statuses).
@@ -288,9 +299,16 @@ impl FakeRenewApi {
         self.program(op, false, Box::new(make));
     }
 
-    /// Like [`fail_next`](Self::fail_next), but the call takes effect first (the order is
-    /// created, the payment recorded) and then fails: an answer lost on its way back.
-    pub fn fail_next_after_effect(&self, op: Op, make: impl Fn() -> Error + Send + Sync + 'static) {
+    /// Like [`fail_next`](Self::fail_next), but the call is processed first (the order is
+    /// created, the payment recorded) and then fails with `make()`: an answer lost on its
+    /// way back. The same name and meaning as
+    /// [`MockOvh::fail_next_after_processing`](super::MockOvh::fail_next_after_processing)
+    /// (see [failing after processing](super#failing-a-call-after-processing)).
+    pub fn fail_next_after_processing(
+        &self,
+        op: Op,
+        make: impl Fn() -> Error + Send + Sync + 'static,
+    ) {
         self.program(op, true, Box::new(make));
     }
 
@@ -304,7 +322,7 @@ impl FakeRenewApi {
         let rule = Arc::new(Mutex::new(Rule {
             matches: Box::new(matches),
             remaining: None,
-            after_effect: false,
+            after_processing: false,
             make: Box::new(|| super::transport_error(crate::TransportKind::Connect, false)),
             fired: 0,
         }));
@@ -312,10 +330,10 @@ impl FakeRenewApi {
         FailRule { rule }
     }
 
-    fn program(&self, op: Op, after_effect: bool, make: ErrorFactory) {
+    fn program(&self, op: Op, after_processing: bool, make: ErrorFactory) {
         self.lock().failures.push_back(Failure {
             op,
-            after_effect,
+            after_processing,
             make,
         });
     }
@@ -358,7 +376,7 @@ impl FakeRenewApi {
             .position(|f| f.op == op)
             .and_then(|at| state.failures.remove(at));
         let failure = match failure {
-            Some(f) => Some((f.after_effect, f.make())),
+            Some(f) => Some((f.after_processing, f.make())),
             None => state.rules.iter().find_map(|rule| fire(rule, call)),
         };
         let failure = match failure {
@@ -399,7 +417,7 @@ fn fire(rule: &Mutex<Rule>, call: &Call) -> Option<(bool, Error)> {
         *left -= 1;
     }
     rule.fired += 1;
-    Some((rule.after_effect, (rule.make)()))
+    Some((rule.after_processing, (rule.make)()))
 }
 
 /// Fills in the method and route of an error built without them.

@@ -244,7 +244,7 @@ impl MockOvh {
             .endpoint(endpoint)
             .credentials(credentials)
             .timeout(Duration::from_secs(10))
-            .retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(5)));
+            .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(5)));
         if oauth2 {
             builder.oauth2_token_url(&self.oauth2_token_url())
         } else {
@@ -300,6 +300,12 @@ impl MockOvh {
         lock(&self.state).account.set_payment_means(means);
     }
 
+    /// What `GET /me/debtAccount` answers (default: no debt,
+    /// [`DebtBalance::none`](crate::models::DebtBalance::none)).
+    pub fn set_debt(&self, debt: crate::models::DebtBalance) {
+        lock(&self.state).account.set_debt(debt);
+    }
+
     /// The ids `GET /me/payment/method` lists and `POST /me/order/{orderId}/pay` accepts,
     /// each `VALID`, the first the default (default
     /// [`DEFAULT_PAYMENT_METHODS`](super::sandbox::DEFAULT_PAYMENT_METHODS), with their
@@ -346,7 +352,9 @@ impl MockOvh {
 
     /// Like [`fail_next`](Self::fail_next), but the request is processed first (the order is
     /// created, the payment recorded) and only its answer is replaced: what a client sees
-    /// when the answer is lost on the way back.
+    /// when the answer is lost on the way back. The same name and meaning as
+    /// [`FakeRenewApi::fail_next_after_processing`](super::FakeRenewApi::fail_next_after_processing)
+    /// (see [failing after processing](super#failing-a-call-after-processing)).
     pub fn fail_next_after_processing(
         &self,
         method: &str,

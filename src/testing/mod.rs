@@ -35,7 +35,8 @@
 //!
 //! ```
 //! use ovh_renew::testing::{sandbox, MockOvh, PaidWith};
-//! use ovh_renew::{Error, OrderId, OrderStatus, PaymentMean, RefusedRequest, RenewRequest, RequestProblem, ServiceRenewApi};
+//! use ovh_renew::{Error, OrderId, RefusedRequest, RequestProblem, ServiceRenewApi};
+//! use ovh_renew::models::{OrderStatus, PaymentMean, RenewRequest};
 //!
 //! /// Your code: renews `vps` for `period`, paying with the PayPal account `paypal_id`.
 //! async fn renew_vps(
@@ -124,17 +125,35 @@
 //! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 //! let fake = FakeRenewApi::sandbox();
 //! // The order is created, but its answer is lost on the way back.
-//! fake.fail_next_after_effect(Op::CreateRenewOrder, || {
+//! fake.fail_next_after_processing(Op::CreateRenewOrder, || {
 //!     transport_error(TransportKind::Timeout, true)
 //! });
 //! let api: &dyn ServiceRenewApi = &fake;
-//! let request = ovh_renew::RenewRequest::order("P1M".parse()?, vec![ovh_renew::ServiceId(118977335)]);
+//! let request = ovh_renew::models::RenewRequest::order("P1M".parse()?, vec![ovh_renew::ServiceId(118977335)]);
 //! let err = api.create_renew_order(ovh_renew::ServiceId(118977335), &request).await.unwrap_err();
 //! assert!(err.may_have_been_processed());
 //! assert_eq!(fake.orders().len(), 1, "the order exists although the call failed");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! # }).unwrap();
 //! ```
+//!
+//! # Failing a call after processing
+//!
+//! Both doubles can fail a call **after processing** it: the account acts on it first
+//! (a real order is created and recorded, a payment is recorded and the order becomes
+//! paid; a read changes nothing), then the caller gets an error instead of the answer, as
+//! when the answer is lost on its way back. It is how to test that code treats such a
+//! failure as "OVH may have acted" ([`Error::may_have_been_processed`]) and never resends.
+//! One name on both:
+//!
+//! * [`MockOvh::fail_next_after_processing`]`(method, route, status, body)`: the next
+//!   matching request is processed, then answered `status` with `body`;
+//! * [`FakeRenewApi::fail_next_after_processing`]`(op, make)`, and
+//!   [`FailRule::after_processing`] for a [`fail_when`](FakeRenewApi::fail_when) rule:
+//!   the call is processed, then fails with the error `make` builds.
+//!
+//! Their `fail_next` (and a rule without `after_processing`) fail the call *instead* of
+//! processing it: nothing is created or paid.
 //!
 //! # What `MockOvh` serves
 //!
@@ -251,7 +270,7 @@ pub fn api_error(status: u16, code_or_class: &str, message: &str) -> Error {
 ///
 /// `may_have_been_processed` says whether the server may have received the request: `true`
 /// for a timeout or a connection lost after sending (pair it with
-/// [`FakeRenewApi::fail_next_after_effect`] to also create what the call would have
+/// [`FakeRenewApi::fail_next_after_processing`] to also create what the call would have
 /// created), `false` for a connection that never opened.
 ///
 /// ```
@@ -264,9 +283,12 @@ pub fn transport_error(kind: TransportKind, may_have_been_processed: bool) -> Er
         method: String::new(),
         route: String::new(),
         kind,
+        host: None,
+        during: None,
         may_have_been_processed,
         attempted_at: SystemTime::now(),
         attempts: 1,
+        call_sent: false,
         source: Box::new(std::io::Error::other("simulated by ovh_renew::testing")),
     }
     .into()

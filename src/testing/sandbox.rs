@@ -35,15 +35,17 @@
 //! then `delivering`), and gets its invoice (`FR` + a number from
 //! [`FIRST_BILL_NUMBER`], category `earlyrenewal`) when first seen delivered.
 
-use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate, TimeZone, Utc};
 use serde::de::DeserializeOwned;
 
 use crate::models::{
-    Bill, BillCategory, BillId, BillingState, CurrencyCode, ItemAction, ItemDetail, ItemPlan,
-    KeyValue, Order, OrderDetail, OrderDetailId, OrderDetailType, OrderId, PaymentMean,
-    PaymentMethod, PaymentMethodStatus, Price, RenewDescription, RenewMode, RenewPeriod,
-    RenewStrategy, RenewalType, ResourceState, Service, ServiceDetail, ServiceId, ServiceInfos,
-    ServiceRenew, ServiceStatus,
+    Bill, BillCategory, BillId, BillingState, CurrencyCode, DateOrTime, ItemAction, ItemDetail,
+    ItemPlan, KeyValue, Lifecycle, LifecycleAction, LifecycleCurrent, LifecycleState, Order,
+    OrderDetail, OrderDetailId, OrderDetailType, OrderId, PaymentMean, PaymentMethod,
+    PaymentMethodStatus, Price, Product, RenewCapacities, RenewCurrent, RenewDescription,
+    RenewMode, RenewPeriod, RenewStrategy, RenewalMode, RenewalType, ResourceState, Service,
+    ServiceDetail, ServiceId, ServiceInfos, ServiceRenew, ServiceStatus, ServiceView, ViewRenew,
+    ViewResource, ViewResourceState,
 };
 
 /// Name of the sandbox VPS (`vps`, automatic renewal).
@@ -76,7 +78,7 @@ pub const DEDICATED_EXPIRES_IN_DAYS: u64 = 20;
 
 /// Payment means a new account offers for every order
 /// (`GET /me/order/{orderId}/availableRegisteredPaymentMean`).
-pub const DEFAULT_PAYMENT_MEANS: [PaymentMean; 3] = [
+pub const DEFAULT_PAYMENT_MEANS: &[PaymentMean] = &[
     PaymentMean::Paypal,
     PaymentMean::BankAccount,
     PaymentMean::FidelityAccount,
@@ -93,7 +95,7 @@ pub const PAYPAL_MEAN_ID: u64 = 1234;
 pub const EXPIRED_PAYMENT_METHOD: u64 = 9_876_500;
 
 /// Payment method ids of a new account (`GET /me/payment/method`), in this order.
-pub const DEFAULT_PAYMENT_METHODS: [u64; 3] = [
+pub const DEFAULT_PAYMENT_METHODS: &[u64] = &[
     DEFAULT_PAYMENT_METHOD,
     PAYPAL_PAYMENT_METHOD,
     EXPIRED_PAYMENT_METHOD,
@@ -118,7 +120,7 @@ pub const PAST_VPS_ORDER: OrderId = OrderId(299_000_002);
 ///
 /// ```
 /// use ovh_renew::testing::SandboxService;
-/// use ovh_renew::{CurrencyCode, Price, RenewDescription, RenewStrategy, ServiceId, ServiceInfos};
+/// use ovh_renew::models::{CurrencyCode, Price, Product, RenewDescription, RenewStrategy, ServiceId, ServiceInfos};
 ///
 /// let id = ServiceId(42);
 /// let yearly = RenewDescription::new(
@@ -128,7 +130,7 @@ pub const PAST_VPS_ORDER: OrderId = OrderId(299_000_002);
 /// let zone = SandboxService::new("domain/zone", ServiceInfos::new(id, "example.com"))
 ///     .with_choices(vec![yearly]);
 /// assert_eq!(zone.service_id(), id);
-/// assert_eq!(zone.product(), Some("domain/zone"));
+/// assert_eq!(zone.product(), Some(&Product::from("domain/zone")));
 /// // Without `with_service`, GET /service/{id} answers a service derived from the infos.
 /// assert_eq!(zone.service().route.url.as_deref(), Some("/domain/zone/example.com"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -136,26 +138,30 @@ pub const PAST_VPS_ORDER: OrderId = OrderId(299_000_002);
 #[derive(Debug, Clone, PartialEq)]
 pub struct SandboxService {
     pub(crate) id: ServiceId,
-    pub(crate) product: Option<String>,
+    pub(crate) product: Option<Product>,
     pub(crate) infos: Option<ServiceInfos>,
     pub(crate) service: Option<Service>,
     pub(crate) choices: Vec<RenewDescription>,
     pub(crate) option_choices: Option<Vec<RenewDescription>>,
+    pub(crate) view: Option<ServiceView>,
+    pub(crate) period_capacities: Option<Vec<RenewPeriod>>,
 }
 
 impl SandboxService {
     /// A service reachable as `GET /{product}/{infos.domain}/serviceInfos` (`product` is a
-    /// route such as `vps`, `domain`, `hosting/web` or `dedicated/server`; surrounding and
+    /// [`Product`] or its route, such as `"vps"` or `"hosting/web"`; surrounding and
     /// doubled `/` are ignored), with service id `infos.service_id` and no renewal choices
     /// until [`with_choices`](Self::with_choices).
-    pub fn new(product: &str, infos: ServiceInfos) -> Self {
+    pub fn new(product: impl Into<Product>, infos: ServiceInfos) -> Self {
         Self {
             id: infos.service_id,
-            product: Some(normalize_product(product)),
+            product: Some(product.into()),
             infos: Some(infos),
             service: None,
             choices: Vec::new(),
             option_choices: None,
+            view: None,
+            period_capacities: None,
         }
     }
 
@@ -170,6 +176,8 @@ impl SandboxService {
             service: Some(service),
             choices: Vec::new(),
             option_choices: None,
+            view: None,
+            period_capacities: None,
         }
     }
 
@@ -194,14 +202,141 @@ impl SandboxService {
         self
     }
 
+    /// What `GET /services/{serviceId}` answers (the `/services` view). Without it, a view
+    /// is derived (see [`view`](Self::view)).
+    pub fn with_view(mut self, view: ServiceView) -> Self {
+        self.view = Some(view);
+        self
+    }
+
+    /// What `GET /services/{serviceId}/renewPeriodCapacities` answers (by default the
+    /// periods of the renewal choices, shortest first).
+    pub fn with_period_capacities(mut self, periods: Vec<RenewPeriod>) -> Self {
+        self.period_capacities = Some(periods);
+        self
+    }
+
+    /// What `GET /services/{serviceId}/renewPeriodCapacities` answers.
+    pub fn period_capacities(&self) -> Vec<RenewPeriod> {
+        if let Some(periods) = &self.period_capacities {
+            return periods.clone();
+        }
+        let mut periods: Vec<RenewPeriod> = self
+            .choices
+            .iter()
+            .map(|d| d.renew_period.clone())
+            .collect();
+        periods.sort();
+        periods.dedup();
+        periods
+    }
+
+    /// What `GET /services/{serviceId}` answers: the view given with
+    /// [`with_view`](Self::with_view), or one derived from [`service`](Self::service) and
+    /// the infos: the same route, resource name and dates; renewal mode `automatic` for
+    /// the automatic modes, `manual` for `manual`, none otherwise (options, one-shot,
+    /// deletion modes); both modes as capacities unless the service is an option or
+    /// one-shot; lifecycle `active`, or `unpaid` for an unpaid or pending-debt status,
+    /// with `autorenewInProgress` pending for that status and `deleteAtExpiration` for
+    /// infos that renew with deletion at expiration.
+    pub fn view(&self) -> ServiceView {
+        if let Some(view) = &self.view {
+            return view.clone();
+        }
+        let service = self.service();
+        let mut view = ServiceView::new(self.id);
+        view.route = Some(service.route.clone());
+        view.resource = ViewResource::default();
+        view.resource.name = service
+            .resource
+            .name
+            .clone()
+            .unwrap_or_else(|| service.resource.display_name.clone());
+        view.resource.display_name = service.resource.display_name.clone();
+        view.resource.state = Some(match &service.resource.state {
+            Some(ResourceState::Suspended | ResourceState::Suspending) => {
+                ViewResourceState::Suspended
+            }
+            Some(ResourceState::Deleted | ResourceState::Deleting) => ViewResourceState::Deleted,
+            Some(ResourceState::ToDelete) => ViewResourceState::ToDelete,
+            Some(ResourceState::ToSuspend) => ViewResourceState::ToSuspend,
+            _ => ViewResourceState::Active,
+        });
+        view.billing.expiration_date = service.expiration_date.map(DateOrTime::Date);
+        view.billing.next_billing_date = service.next_billing_date.map(DateOrTime::Date);
+        let renew = service.renew.as_ref();
+        let mode = renew.and_then(|r| match &r.mode {
+            RenewMode::Manual => Some(RenewalMode::Manual),
+            RenewMode::AutomaticForcedProduct
+            | RenewMode::AutomaticV2012
+            | RenewMode::AutomaticV2014
+            | RenewMode::AutomaticV2016
+            | RenewMode::AutomaticV2024 => Some(RenewalMode::Automatic),
+            _ => None,
+        });
+        let switchable = !matches!(
+            renew.map(|r| &r.mode),
+            Some(RenewMode::Option | RenewMode::OneShot) | None
+        );
+        view.billing.renew = Some(ViewRenew {
+            current: RenewCurrent {
+                period: match mode {
+                    Some(RenewalMode::Automatic) => renew.and_then(|r| r.interval.clone()),
+                    _ => None,
+                },
+                mode,
+                next_date: None,
+            },
+            capacities: RenewCapacities {
+                mode: if switchable {
+                    vec![RenewalMode::Automatic, RenewalMode::Manual]
+                } else {
+                    Vec::new()
+                },
+            },
+        });
+        let mut current = LifecycleCurrent {
+            state: Some(LifecycleState::Active),
+            ..LifecycleCurrent::default()
+        };
+        if let Some(infos) = &self.infos {
+            match infos.status {
+                ServiceStatus::UnPaid | ServiceStatus::PendingDebt => {
+                    current.state = Some(LifecycleState::Unpaid);
+                }
+                ServiceStatus::AutorenewInProgress => {
+                    current
+                        .pending_actions
+                        .push(LifecycleAction::AutorenewInProgress);
+                }
+                _ => {}
+            }
+            if infos.renew.as_ref().is_some_and(|r| r.delete_at_expiration) {
+                current
+                    .pending_actions
+                    .push(LifecycleAction::DeleteAtExpiration);
+            }
+        }
+        view.billing.lifecycle = Some(Lifecycle {
+            current,
+            capacities: crate::models::LifecycleCapacities {
+                actions: vec![
+                    LifecycleAction::EarlyRenewal,
+                    LifecycleAction::TerminateAtExpirationDate,
+                ],
+            },
+        });
+        view
+    }
+
     /// The service id.
     pub fn service_id(&self) -> ServiceId {
         self.id
     }
 
     /// The product route (`vps`, `hosting/web`, …), `None` for an [`option`](Self::option).
-    pub fn product(&self) -> Option<&str> {
-        self.product.as_deref()
+    pub fn product(&self) -> Option<&Product> {
+        self.product.as_ref()
     }
 
     /// The `serviceInfos`, `None` for an [`option`](Self::option).
@@ -249,7 +384,7 @@ impl SandboxService {
         };
         service.route.path = Some(format!("/{product}/{{serviceName}}"));
         service.route.url = Some(
-            crate::path::ApiPath::new(product)
+            crate::path::ApiPath::new(product.as_route())
                 .segment("serviceName", &infos.domain)
                 .map(|p| p.as_str().to_owned())
                 .unwrap_or_else(|_| format!("/{product}/{}", infos.domain)),
@@ -274,20 +409,12 @@ impl SandboxService {
             .and_then(|r| r.period)
             .map(RenewPeriod::from_months);
         let periods = infos.possible_periods();
-        renew.possible_intervals = (!periods.is_empty()).then_some(periods);
+        renew.possible_intervals = periods;
         renew.possible_modes = vec![RenewMode::AutomaticV2016, RenewMode::Manual];
         renew.day_of_month = infos.expiration.map(|d| d.day());
         service.renew = Some(renew);
         service
     }
-}
-
-pub(crate) fn normalize_product(product: &str) -> String {
-    product
-        .split('/')
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// The sandbox services, with expiration dates relative to today (UTC).
@@ -308,6 +435,108 @@ pub fn services_as_of(today: NaiveDate) -> Vec<SandboxService> {
     ]
 }
 
+fn lifecycle(view: &mut ServiceView) -> &mut LifecycleCurrent {
+    &mut view
+        .billing
+        .lifecycle
+        .get_or_insert_with(Lifecycle::default)
+        .current
+}
+
+/// The guarded sandbox domains expire this many days after today.
+pub const GUARDED_EXPIRES_IN_DAYS: u64 = 10;
+/// A domain whose automatic renewal is under way (pending `autorenewInProgress`, mode
+/// automatic, status `autorenewInProgress`).
+pub const AUTORENEW_IN_PROGRESS_ID: ServiceId = ServiceId(140_000_001);
+/// A manual domain its owner scheduled for deletion (pending `deleteAtExpiration`).
+pub const DELETE_AT_EXPIRATION_ID: ServiceId = ServiceId(140_000_002);
+/// A manual domain whose termination is scheduled (pending
+/// `terminateAtExpirationDate`, a termination date).
+pub const TERMINATION_SCHEDULED_ID: ServiceId = ServiceId(140_000_003);
+/// A terminated domain (lifecycle `terminated`, resource `deleted`).
+pub const TERMINATED_ID: ServiceId = ServiceId(140_000_004);
+/// A suspended domain (resource `suspended`, lifecycle `rupture`).
+pub const SUSPENDED_ID: ServiceId = ServiceId(140_000_005);
+/// An unpaid domain (lifecycle `unpaid`, status `unPaid`).
+pub const UNPAID_ID: ServiceId = ServiceId(140_000_006);
+
+/// One manual domain in each state the guards refuse, expiring today +
+/// [`GUARDED_EXPIRES_IN_DAYS`], each with a P1Y choice of 10.00 EUR (so that only a guard
+/// keeps it from being ordered). Not in the default sandbox: add them with
+/// `add_service` (see [`AUTORENEW_IN_PROGRESS_ID`] and the other ids).
+pub fn guarded_services() -> Vec<SandboxService> {
+    guarded_services_as_of(Utc::now().date_naive())
+}
+
+/// [`guarded_services`] as they would be on `today`.
+pub fn guarded_services_as_of(today: NaiveDate) -> Vec<SandboxService> {
+    let expiry = today
+        .checked_add_days(Days::new(GUARDED_EXPIRES_IN_DAYS))
+        .unwrap_or(today);
+    let make = |id: ServiceId, name: &str, edit: &dyn Fn(&mut ServiceInfos, &mut ServiceView)| {
+        let mut infos = ServiceInfos::new(id, name);
+        infos.expiration = Some(expiry);
+        infos.renew = Some(crate::models::RenewSettings::default());
+        let year = RenewDescription::new(
+            RenewPeriod::from_months(12),
+            vec![strategy(1_000_000_000, &[(id, name, "Domain .ovh")])],
+        );
+        let base = SandboxService::new("domain", infos.clone()).with_choices(vec![year]);
+        let mut view = base.view();
+        edit(&mut infos, &mut view);
+        let mut service = SandboxService::new("domain", infos).with_choices(base.choices);
+        service.view = Some(view);
+        service
+    };
+    vec![
+        make(
+            AUTORENEW_IN_PROGRESS_ID,
+            "autorenewing.ovh",
+            &|infos, view| {
+                infos.status = ServiceStatus::AutorenewInProgress;
+                infos.renewal_type = RenewalType::AutomaticV2016;
+                if let Some(renew) = infos.renew.as_mut() {
+                    renew.automatic = true;
+                }
+                if let Some(renew) = view.billing.renew.as_mut() {
+                    renew.current.mode = Some(RenewalMode::Automatic);
+                    renew.current.period = Some(RenewPeriod::from_months(12));
+                }
+                lifecycle(view)
+                    .pending_actions
+                    .push(LifecycleAction::AutorenewInProgress);
+            },
+        ),
+        make(DELETE_AT_EXPIRATION_ID, "deleting.ovh", &|infos, view| {
+            if let Some(renew) = infos.renew.as_mut() {
+                renew.delete_at_expiration = true;
+            }
+            lifecycle(view)
+                .pending_actions
+                .push(LifecycleAction::DeleteAtExpiration);
+        }),
+        make(TERMINATION_SCHEDULED_ID, "terminating.ovh", &|_, view| {
+            let current = lifecycle(view);
+            current
+                .pending_actions
+                .push(LifecycleAction::TerminateAtExpirationDate);
+            current.termination_date = Some(DateOrTime::Date(expiry));
+        }),
+        make(TERMINATED_ID, "terminated.ovh", &|_, view| {
+            lifecycle(view).state = Some(LifecycleState::Terminated);
+            view.resource.state = Some(ViewResourceState::Deleted);
+        }),
+        make(SUSPENDED_ID, "suspended.ovh", &|_, view| {
+            lifecycle(view).state = Some(LifecycleState::Rupture);
+            view.resource.state = Some(ViewResourceState::Suspended);
+        }),
+        make(UNPAID_ID, "unpaid.ovh", &|infos, view| {
+            infos.status = ServiceStatus::UnPaid;
+            lifecycle(view).state = Some(LifecycleState::Unpaid);
+        }),
+    ]
+}
+
 /// A price of `ucents` with display text computed in integers (`"124.20 €"`).
 pub(crate) fn price(ucents: i64, currency: &CurrencyCode) -> Price {
     let magnitude = i128::from(ucents).abs();
@@ -319,7 +548,9 @@ pub(crate) fn price(ucents: i64, currency: &CurrencyCode) -> Price {
         CurrencyCode::Eur => format!("{sign}{units}.{cents:02} €"),
         other => format!("{sign}{units}.{cents:02} {other}"),
     };
-    Price::from_ucents(ucents, currency.clone()).with_text(text)
+    let mut price = Price::from_ucents(ucents, currency.clone());
+    price.text = Some(text);
+    price
 }
 
 /// Decodes an embedded fixture. They are compiled in and decoded by the crate's own tests,
@@ -354,8 +585,12 @@ fn vps(expiry: NaiveDate) -> SandboxService {
     if let Some(renew) = service.renew.as_mut() {
         renew.day_of_month = Some(expiry.day());
     }
-    SandboxService::new("vps", infos)
+    let mut view: ServiceView = fixture!("services_get_vps");
+    move_view_dates(&mut view, expiry);
+    SandboxService::new(Product::Vps, infos)
         .with_service(service)
+        .with_view(view)
+        .with_period_capacities(fixture!("services_renew_period_capacities"))
         .with_choices(fixture!("renew_descriptions_vps"))
         .with_option_choices(fixture!("renew_descriptions_vps_include_options"))
 }
@@ -376,26 +611,59 @@ fn vps_backup(expiry: NaiveDate) -> SandboxService {
     service.next_billing_date = Some(expiry);
     service.renew = Some(ServiceRenew::new(RenewMode::Option));
     service.quantity = 1;
-    SandboxService::option(VPS_BACKUP_ID, service)
+    let option = SandboxService::option(VPS_BACKUP_ID, service);
+    let mut view = option.view();
+    view.parent_service_id = Some(VPS_ID);
+    option.with_view(view)
+}
+
+/// Moves the view's expiration, next billing and next renewal dates to `expiry`, keeping
+/// each one's time of day and offset as recorded.
+fn move_view_dates(view: &mut ServiceView, expiry: NaiveDate) {
+    let moved = |at: Option<DateOrTime>| {
+        at.map(|at| match at {
+            DateOrTime::Date(_) => DateOrTime::Date(expiry),
+            DateOrTime::DateTime(dt) => dt
+                .offset()
+                .from_local_datetime(&expiry.and_time(dt.time()))
+                .single()
+                .map_or(DateOrTime::Date(expiry), DateOrTime::DateTime),
+        })
+    };
+    view.billing.expiration_date = moved(view.billing.expiration_date);
+    view.billing.next_billing_date = moved(view.billing.next_billing_date);
+    if let Some(renew) = view.billing.renew.as_mut() {
+        renew.current.next_date = moved(renew.current.next_date);
+    }
 }
 
 fn domain(expiry: NaiveDate) -> SandboxService {
     let mut infos: ServiceInfos = fixture!("domain_service_infos");
     infos.expiration = Some(expiry);
-    SandboxService::new("domain", infos).with_choices(fixture!("renew_descriptions_domain"))
+    let mut view: ServiceView = fixture!("services_get_domain_manual");
+    move_view_dates(&mut view, expiry);
+    // The recorded termination date is the recorded expiration: move it along.
+    if let Some(lifecycle) = view.billing.lifecycle.as_mut() {
+        lifecycle.current.termination_date = view.billing.expiration_date;
+    }
+    SandboxService::new(Product::Domain, infos)
+        .with_view(view)
+        .with_choices(fixture!("renew_descriptions_domain"))
 }
 
 fn strategy(ucents: i64, services: &[(ServiceId, &str, &str)]) -> RenewStrategy {
     let mut strategy = RenewStrategy::new(
         price(ucents, &CurrencyCode::Eur),
         services.iter().map(|(id, _, _)| *id).collect(),
-    )
-    .with_services_details(
-        services
-            .iter()
-            .map(|(id, name, kind)| ServiceDetail::new(*id, *kind).with_service_name(*name))
-            .collect(),
     );
+    strategy.services_details = services
+        .iter()
+        .map(|(id, name, kind)| {
+            let mut detail = ServiceDetail::new(*id, *kind);
+            detail.service_name = Some((*name).to_owned());
+            detail
+        })
+        .collect();
     strategy.price_in_ucents = Some(ucents);
     strategy
 }
@@ -412,7 +680,7 @@ fn hosting(expiry: NaiveDate) -> SandboxService {
             strategy(3_787_000_000, &[hosting, domain]),
         ],
     );
-    SandboxService::new("hosting/web", infos).with_choices(vec![year])
+    SandboxService::new(Product::HostingWeb, infos).with_choices(vec![year])
 }
 
 fn dedicated(expiry: NaiveDate) -> SandboxService {
@@ -436,7 +704,7 @@ fn dedicated(expiry: NaiveDate) -> SandboxService {
         )
     })
     .collect();
-    SandboxService::new("dedicated/server", infos).with_choices(choices)
+    SandboxService::new(Product::DedicatedServer, infos).with_choices(choices)
 }
 
 /// The payment methods of a new account (see the [module docs](self)).
@@ -445,17 +713,19 @@ pub fn payment_methods() -> Vec<PaymentMethod> {
     let at = |text: &str| {
         chrono::DateTime::parse_from_rfc3339(text).unwrap_or_else(|_| Utc::now().fixed_offset())
     };
-    let paypal = PaymentMethod::new(PAYPAL_PAYMENT_METHOD, "PAYPAL", PaymentMethodStatus::Valid)
-        .with_label("billing@example.com")
-        .with_payment_mean_id(PAYPAL_MEAN_ID);
-    let expired = PaymentMethod::new(
+    // The crate's own types: the fields are set directly (no setters on answers).
+    let mut paypal =
+        PaymentMethod::new(PAYPAL_PAYMENT_METHOD, "PAYPAL", PaymentMethodStatus::Valid);
+    paypal.label = Some("billing@example.com".into());
+    paypal.payment_mean_id = Some(PAYPAL_MEAN_ID);
+    let mut expired = PaymentMethod::new(
         EXPIRED_PAYMENT_METHOD,
         "CREDIT_CARD",
         PaymentMethodStatus::Expired,
-    )
-    .with_label("XXXX XXXX XXXX 0019")
-    .with_payment_mean_id(2_233_001)
-    .with_expiration_date(at("2024-01-31T00:00:00+01:00"));
+    );
+    expired.label = Some("XXXX XXXX XXXX 0019".into());
+    expired.payment_mean_id = Some(2_233_001);
+    expired.expiration_date = Some(at("2024-01-31T00:00:00+01:00"));
     vec![card, paypal, expired]
 }
 
@@ -482,56 +752,54 @@ pub(crate) fn past_orders(now: DateTime<FixedOffset>) -> Vec<PastOrder> {
         let total: i64 = lines.iter().map(|(_, _, ucents)| ucents).sum();
         let tax = total / 5;
         let duration = RenewPeriod::from_months(months);
-        let order = Order::new(
+        let mut order = Order::new(
             id,
             price(total, &eur),
             price(tax, &eur),
             price(total + tax, &eur),
-        )
-        .with_date(date)
-        .with_expiration_date(date);
+        );
+        order.date = Some(date);
+        order.expiration_date = Some(date);
         let services = lines.iter().map(|(s, _, _)| *s).collect();
         let lines = lines
             .iter()
             .enumerate()
             .map(|(i, (_, name, ucents))| {
-                let line = OrderDetail::new(
+                let mut line = OrderDetail::new(
                     OrderDetailId(69_000_000 + (id.0 % 1000) * 10 + i as u64 + 1),
                     *name,
                     price(*ucents, &eur),
                     price(*ucents, &eur),
-                )
-                .with_detail_type(OrderDetailType::Renew)
-                .with_description(format!("Renewal {name} {duration}"));
+                );
+                line.detail_type = Some(OrderDetailType::Renew);
+                line.description = format!("Renewal {name} {duration}");
                 let ext =
                     ItemDetail::new(ItemAction::Renew, ItemPlan::new("renew", duration.as_str()));
                 (line, ext)
             })
             .collect();
-        let bill = Bill::new(
+        let mut invoice = Bill::new(
             BillId::from(bill),
             id,
             price(total, &eur),
             price(tax, &eur),
             price(total + tax, &eur),
-        )
-        .with_date(date)
-        .with_category(BillCategory::EarlyRenewal)
-        .with_access(
-            "pastpasswd",
-            format!(
-                "https://www.ovh.com/cgi-bin/order/facture.cgi?reference={bill}&passwd=pastpasswd"
-            ),
-            format!(
-                "https://www.ovh.com/cgi-bin/order/facture.pdf?reference={bill}&passwd=pastpasswd"
-            ),
+        );
+        invoice.date = Some(date);
+        invoice.category = Some(BillCategory::EarlyRenewal);
+        invoice.password = "pastpasswd".into();
+        invoice.url = format!(
+            "https://www.ovh.com/cgi-bin/order/facture.cgi?reference={bill}&passwd=pastpasswd"
+        );
+        invoice.pdf_url = format!(
+            "https://www.ovh.com/cgi-bin/order/facture.pdf?reference={bill}&passwd=pastpasswd"
         );
         PastOrder {
             order,
             duration,
             services,
             lines,
-            bill,
+            bill: invoice,
             paid_with: DEFAULT_PAYMENT_METHOD,
         }
     };
@@ -589,7 +857,7 @@ mod tests {
 
         let by_id = |id| services.iter().find(|s| s.id == id).unwrap();
         let vps = by_id(VPS_ID);
-        assert_eq!(vps.product(), Some("vps"));
+        assert_eq!(vps.product(), Some(&Product::Vps));
         assert_eq!(vps.infos().unwrap().domain, VPS_NAME);
         assert_eq!(
             vps.infos().unwrap().expiration,
@@ -634,7 +902,7 @@ mod tests {
         let months: Vec<u32> = dedicated
             .choices(false)
             .iter()
-            .map(|d| d.renew_period.months())
+            .filter_map(|d| d.renew_period.months())
             .collect();
         assert_eq!(months, [1, 3, 12]);
         assert_eq!(
@@ -655,7 +923,7 @@ mod tests {
     #[test]
     fn products_are_normalized_and_names_encoded_in_derived_routes() {
         let s = SandboxService::new("/hosting//web/", ServiceInfos::new(ServiceId(1), "a b/c"));
-        assert_eq!(s.product(), Some("hosting/web"));
+        assert_eq!(s.product(), Some(&Product::HostingWeb));
         assert_eq!(
             s.service().route.url.as_deref(),
             Some("/hosting/web/a%20b%2Fc")

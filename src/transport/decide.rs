@@ -375,4 +375,59 @@ mod tests {
             assert_eq!(resent, max as usize, "max_retries {max}");
         }
     }
+
+    /// Every call of the table gets the decision of its idempotency: the GETs and the
+    /// settings PUT (`update_renewal`) exactly like an idempotent request on every
+    /// outcome in every state, each POST (orders, payments) exactly like a non-idempotent
+    /// one; `update_renewal` is the one non-GET resent after a 503.
+    #[test]
+    fn every_call_of_the_table_is_decided_by_its_idempotency() {
+        use crate::ops::Op;
+        for op in Op::ALL {
+            let call = op.example();
+            for outcome in every_outcome() {
+                for state in every_state(true).into_iter().chain(every_state(false)) {
+                    let as_call = State {
+                        idempotent: call.is_idempotent(),
+                        ..state
+                    };
+                    let expected = State {
+                        idempotent: call.method() != crate::Method::Post,
+                        ..state
+                    };
+                    assert_eq!(
+                        decide(outcome, as_call, &POLICY, 0.5),
+                        decide(outcome, expected, &POLICY, 0.5),
+                        "{op} {outcome:?} {state:?}"
+                    );
+                }
+            }
+        }
+        let put = State {
+            idempotent: Op::UpdateRenewal.example().is_idempotent(),
+            attempt: 1,
+            ..State::default()
+        };
+        assert!(matches!(
+            decide(answered(503), put, &POLICY, 0.5),
+            Decision::Retry(_)
+        ));
+        let resent: Vec<Op> = Op::ALL
+            .iter()
+            .copied()
+            .filter(|op| {
+                let state = State {
+                    idempotent: op.example().is_idempotent(),
+                    attempt: 1,
+                    ..State::default()
+                };
+                op.example().method() != crate::Method::Get
+                    && matches!(
+                        decide(answered(503), state, &POLICY, 0.5),
+                        Decision::Retry(_)
+                    )
+            })
+            .collect();
+        assert_eq!(resent, [Op::UpdateRenewal]);
+    }
 }

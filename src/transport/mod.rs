@@ -11,7 +11,7 @@ mod send;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use reqwest::Method;
+use crate::Method;
 use reqwest::header::{HeaderMap, HeaderValue};
 
 use crate::answer::Answer;
@@ -106,7 +106,7 @@ impl<'a> Request<'a> {
             body: body.map(bytes::Bytes::from),
             authenticated: true,
             headers: empty_headers(),
-            idempotent: *method == Method::GET,
+            idempotent: *method == Method::Get,
             trace: TraceFields::from_path(path),
         }
     }
@@ -138,9 +138,9 @@ impl Transport {
         Box::pin(async move {
             let path = ApiPath::new("/auth/time");
             let answer = self
-                .send(Request::new(&Method::GET, &path, None).unauthenticated())
+                .send(Request::new(&Method::Get, &path, None).unauthenticated())
                 .await?;
-            answer.decode(&Method::GET, &path)
+            answer.decode(&Method::Get, &path)
         })
     }
 
@@ -195,14 +195,14 @@ impl Transport {
             state.signed = used.signed.is_some();
             state.oauth2 = used.oauth2.is_some();
             match decide(sent.outcome(), state, &self.retry, jitter()) {
-                Decision::Return => return sent.into_result(request, attempted_at, attempt),
+                Decision::Return => return sent.into_result(request, &url, attempted_at, attempt),
                 Decision::Retry(delay) => {
                     let cause = match &sent {
                         Sent::NoAnswer(e) => RetryCause::Transport(e),
                         Sent::Answer(answer, _) => RetryCause::Status(answer.status),
                         // `decide` resends neither.
                         Sent::Redirect(_) | Sent::TooLarge(_) => {
-                            return sent.into_result(request, attempted_at, attempt);
+                            return sent.into_result(request, &url, attempted_at, attempt);
                         }
                     };
                     span.retrying(attempt, cause, delay);
@@ -214,9 +214,19 @@ impl Transport {
                     state.resynced = true;
                     span.resync(attempt);
                     let generation = used.signed.unwrap_or_default();
+                    // OVH refused this attempt unprocessed; an earlier one (an idempotent
+                    // call's retry) may have reached it.
                     self.clock
                         .resync(generation, || self.fetch_server_time())
-                        .await?;
+                        .await
+                        .map_err(|e| {
+                            e.in_clock_sync_of(
+                                request.method.as_str(),
+                                request.path.route(),
+                                true,
+                                attempt > 1,
+                            )
+                        })?;
                 }
                 Decision::Reauthenticate => {
                     // The token was refused before anything was processed: fetch a new
@@ -301,7 +311,7 @@ mod tests {
         OvhClient::builder()
             .endpoint(base.parse().unwrap())
             .credentials(Credentials::access_token("tok-s3cr3t"))
-            .retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(1)))
+            .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
             .build()
             .unwrap()
     }
@@ -314,15 +324,15 @@ mod tests {
     async fn retries_follow_the_calls_idempotency_not_its_method() {
         let path = ApiPath::new("/services").id("serviceId", 42);
         let cases: [(&str, Method, Option<bool>, usize); 4] = [
-            ("PUT marked idempotent", Method::PUT, Some(true), 3),
-            ("GET marked not idempotent", Method::GET, Some(false), 1),
-            ("PUT, idempotency from the method", Method::PUT, None, 1),
-            ("GET, idempotency from the method", Method::GET, None, 3),
+            ("PUT marked idempotent", Method::Put, Some(true), 3),
+            ("GET marked not idempotent", Method::Get, Some(false), 1),
+            ("PUT, idempotency from the method", Method::Put, None, 1),
+            ("GET, idempotency from the method", Method::Get, None, 3),
         ];
         for (case, method, idempotent, expected) in cases {
             let (base, received) = counting_server(503).await;
             let client = client(&base);
-            let body = (method == Method::PUT).then(|| "{}".to_owned());
+            let body = (method == Method::Put).then(|| "{}".to_owned());
             let mut request = Request::new(&method, &path, body);
             if let Some(idempotent) = idempotent {
                 request.idempotent = idempotent;
@@ -339,7 +349,7 @@ mod tests {
         let (base, received) = counting_server(503).await;
         let path = ApiPath::new("/services").id("serviceId", 42);
         let err = client(&base)
-            .raw_call(Method::PUT, &path)
+            .raw_call(Method::Put, &path)
             .body(&serde_json::json!({"renew": {"mode": "manual"}}))
             .send::<serde_json::Value>()
             .await

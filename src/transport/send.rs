@@ -61,10 +61,12 @@ impl Sent {
     pub(super) fn into_result(
         self,
         request: &Request<'_>,
+        url: &reqwest::Url,
         attempted_at: SystemTime,
         attempts: u32,
     ) -> Result<Answer, Error> {
         let (method, route) = (request.method, request.path.route());
+        let host = authority(url);
         match self {
             Sent::Answer(answer, _) => Ok(answer),
             Sent::Redirect(redirect) => Err(redirect.into()),
@@ -73,9 +75,12 @@ impl Sent {
                 method: method.to_string(),
                 route: route.to_owned(),
                 kind: TransportKind::TooLarge,
+                host,
+                during: None,
                 may_have_been_processed: true,
                 attempted_at,
                 attempts,
+                call_sent: false,
                 source: Box::new(too_large),
             }
             .into()),
@@ -90,9 +95,12 @@ impl Sent {
                     method: method.to_string(),
                     route: route.to_owned(),
                     kind,
+                    host,
+                    during: None,
                     may_have_been_processed: kind != TransportKind::Connect,
                     attempted_at,
                     attempts,
+                    call_sent: false,
                     source: Box::new(e.without_url()),
                 }
                 .into())
@@ -138,7 +146,7 @@ impl Transport {
     ) -> Result<(reqwest::RequestBuilder, Used), Error> {
         let mut builder = self
             .http
-            .request(request.method.clone(), url.clone())
+            .request(request.method.to_reqwest(), url.clone())
             .timeout(self.timeout)
             .headers(request.headers.clone())
             .header(USER_AGENT, self.user_agent.clone());
@@ -157,7 +165,15 @@ impl Transport {
                             route: request.path.route().to_owned(),
                         });
                     };
-                    let (delta, generation) = self.clock_delta().await?;
+                    // Before the call's first attempt: it was not sent.
+                    let (delta, generation) = self.clock_delta().await.map_err(|e| {
+                        e.in_clock_sync_of(
+                            request.method.as_str(),
+                            request.path.route(),
+                            false,
+                            false,
+                        )
+                    })?;
                     used.signed = Some(generation);
                     let timestamp = local_unix().saturating_add(delta);
                     let sig = signature(
@@ -266,6 +282,12 @@ pub(super) async fn send_once(
             Sent::NoAnswer(e)
         }
     }
+}
+
+/// The host and port of `url` (`eu.api.ovh.com:443`, `[::1]:8080`), never its user
+/// information.
+fn authority(url: &reqwest::Url) -> Option<String> {
+    Some(format!("{}:{}", url.host()?, url.port_or_known_default()?))
 }
 
 /// Where a redirect pointed, resolved against the request URL, shown without user

@@ -417,9 +417,9 @@ pub async fn resolve<A: ServiceRenewApi + ?Sized>(
             .into_iter()
             .map(|f| f.summary)
             .filter(|o| {
-                o.period
-                    .as_ref()
-                    .is_none_or(|p| p.months() == *period_months)
+                o.period.as_ref().is_none_or(|p| {
+                    p.months().and_then(std::num::NonZeroU32::new) == *period_months
+                })
             })
             .collect();
         return Ok(match found.len() {

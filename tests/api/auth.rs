@@ -5,11 +5,11 @@
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
+use ovh_renew::models::{AccessRule, CredentialStatus, RenewRequest};
 use ovh_renew::ops::{Call, Op, Reply};
 use ovh_renew::{
-    AccessRule, ApiFuture, ApiPath, ConfigError, CredentialStatus, Credentials, CredentialsProblem,
-    Endpoint, Error, Method, OrderId, OvhClient, OvhClientBuilder, RenewRequest, RequestProblem,
-    ServiceId, ServiceRenewApi,
+    ApiFuture, ApiPath, ConfigError, Credentials, CredentialsProblem, Endpoint, Error, Method,
+    OrderId, OvhClient, OvhClientBuilder, RequestProblem, ServiceId, ServiceRenewApi,
 };
 use wiremock::matchers::{any, body_string, header, method, path};
 use wiremock::{Mock, Request, ResponseTemplate};
@@ -94,7 +94,7 @@ async fn oauth2_token_is_fetched_once_for_many_concurrent_calls_and_clones() {
             let client = client.clone();
             tokio::spawn(async move {
                 client
-                    .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+                    .call::<Vec<u64>>(Method::Get, &ApiPath::new("/service"))
                     .await
             })
         })
@@ -144,7 +144,7 @@ async fn short_lived_tokens_are_refreshed_before_they_expire() {
     let client = ovh.oauth2_builder().build().unwrap();
     for _ in 0..3 {
         let _: serde_json::Value = client
-            .call(Method::GET, &ApiPath::new("/me"))
+            .call(Method::Get, &ApiPath::new("/me"))
             .await
             .unwrap();
     }
@@ -198,7 +198,7 @@ async fn a_second_401_is_returned_as_an_error_not_a_loop() {
         .await;
     let client = ovh.oauth2_builder().no_retries().build().unwrap();
     let err = client
-        .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+        .call::<Vec<u64>>(Method::Get, &ApiPath::new("/service"))
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(401), "{err}");
@@ -232,14 +232,14 @@ async fn concurrent_401s_share_one_refresh() {
     let client = ovh.oauth2_builder().build().unwrap();
     // Everyone holds the first token before any call is refused.
     let _ = client
-        .call::<serde_json::Value>(Method::GET, &ApiPath::new("/warm-up"))
+        .call::<serde_json::Value>(Method::Get, &ApiPath::new("/warm-up"))
         .await;
     let tasks: Vec<_> = (0..15)
         .map(|_| {
             let client = client.clone();
             tokio::spawn(async move {
                 client
-                    .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+                    .call::<Vec<u64>>(Method::Get, &ApiPath::new("/service"))
                     .await
             })
         })
@@ -248,7 +248,7 @@ async fn concurrent_401s_share_one_refresh() {
         task.await.unwrap().unwrap();
     }
     client
-        .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+        .call::<Vec<u64>>(Method::Get, &ApiPath::new("/service"))
         .await
         .unwrap();
 }
@@ -296,7 +296,7 @@ async fn token_endpoint_failures_are_typed_and_never_show_the_secret() {
             .await;
         let client = ovh.oauth2_builder().no_retries().build().unwrap();
         let err = client
-            .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+            .call::<Vec<u64>>(Method::Get, &ApiPath::new("/service"))
             .await
             .unwrap_err();
         let oauth2 = err.oauth2().unwrap_or_else(|| panic!("{err:?}"));
@@ -317,7 +317,7 @@ async fn token_endpoint_failures_are_typed_and_never_show_the_secret() {
         .oauth2_builder()
         .build()
         .unwrap()
-        .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+        .call::<Vec<u64>>(Method::Get, &ApiPath::new("/service"))
         .await
         .unwrap_err();
     assert!(err.is_invalid_credential(), "{err}");
@@ -347,11 +347,11 @@ async fn an_access_token_is_a_static_bearer_never_refreshed() {
         .build()
         .unwrap();
     let _: Vec<u64> = client
-        .call(Method::GET, &ApiPath::new("/service"))
+        .call(Method::Get, &ApiPath::new("/service"))
         .await
         .unwrap();
     let err = client
-        .call::<serde_json::Value>(Method::GET, &ApiPath::new("/me"))
+        .call::<serde_json::Value>(Method::Get, &ApiPath::new("/me"))
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(401));
@@ -669,21 +669,40 @@ async fn renewal_flow_allows_every_call_of_the_workflow() {
         })
         .collect();
     assert_eq!(sent.len(), Op::ALL.len() + 3, "{sent:?}");
+    // Renewing is allowed every call but the settings change; the settings preset
+    // allows that one (and the reads around it), and neither allows the other's writes.
     let rules = AccessRule::renewal_flow();
+    let settings = AccessRule::renewal_settings();
+    let allowed = |rules: &[AccessRule], m: &str, p: &str| rules.iter().any(|r| r.allows(m, p));
     for (m, p) in &sent {
-        assert!(
-            rules.iter().any(|r| r.allows(m, p)),
-            "{m} {p} is not allowed by AccessRule::renewal_flow()"
-        );
+        if m == "PUT" {
+            assert!(!allowed(&rules, m, p), "renewal_flow() allows {m} {p}");
+            assert!(
+                allowed(&settings, m, p),
+                "renewal_settings() refuses {m} {p}"
+            );
+        } else {
+            assert!(
+                allowed(&rules, m, p),
+                "{m} {p} is not allowed by AccessRule::renewal_flow()"
+            );
+        }
+        if m == "POST" {
+            assert!(
+                !allowed(&settings, m, p),
+                "renewal_settings() allows {m} {p}"
+            );
+        }
     }
-    // The check can fail: read-only rules do not allow the three POSTs.
+    assert_eq!(sent.iter().filter(|(m, _)| m == "PUT").count(), 1);
+    // The check can fail: read-only rules do not allow the three POSTs and the PUT.
     let read_only = AccessRule::read_only();
     let refused: Vec<_> = sent
         .iter()
         .filter(|(m, p)| !read_only.iter().any(|r| r.allows(m, p)))
         .collect();
-    assert_eq!(refused.len(), 3, "{refused:?}");
-    assert!(refused.iter().all(|(m, _)| m == "POST"));
+    assert_eq!(refused.len(), 4, "{refused:?}");
+    assert!(refused.iter().all(|(m, _)| m == "POST" || m == "PUT"));
 }
 
 #[tokio::test]
@@ -707,10 +726,7 @@ async fn current_credential_is_typed_and_says_what_the_renewal_flow_lacks() {
     assert_eq!(credential.status, CredentialStatus::Validated);
     assert_eq!(credential.credential_id, 5678);
     assert_eq!(credential.application_id, 1234);
-    assert_eq!(
-        credential.allowed_ips.as_deref(),
-        Some(&["192.0.2.0/24".to_owned()][..])
-    );
+    assert_eq!(credential.allowed_ips, ["192.0.2.0/24"]);
     assert!(credential.expiration.is_some() && credential.last_use.is_none());
     assert!(credential.allows("GET", "/service/42/renew"));
     let missing: Vec<String> = credential
@@ -728,6 +744,8 @@ async fn current_credential_is_typed_and_says_what_the_renewal_flow_lacks() {
             "POST /service/*/renew",
             "POST /me/order/*/payWithRegisteredPaymentMean",
             "POST /me/order/*/pay",
+            "GET /services",
+            "GET /services/*",
         ]
     );
 }
@@ -787,7 +805,7 @@ async fn secrets_never_show_for_any_authentication_method() {
     let client = ovh.oauth2_builder().build().unwrap();
     assert!(format!("{client:?}").contains(CLIENT_ID));
     let err = client
-        .call::<serde_json::Value>(Method::GET, &ApiPath::new("/me"))
+        .call::<serde_json::Value>(Method::Get, &ApiPath::new("/me"))
         .await
         .unwrap_err();
     let mut text = format!("{err} {err:?}");

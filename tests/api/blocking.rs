@@ -7,9 +7,10 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use ovh_renew::blocking::OvhClient;
+use ovh_renew::models::{OrderStatus, PaymentMean, RenewRequest};
 use ovh_renew::testing::{MockOvh, PaidWith, sandbox};
 use ovh_renew::workflow::{PaymentChoice, RenewOptions, ServiceRef, renew};
-use ovh_renew::{ApiPath, Error, Method, OrderStatus, PaymentMean, RenewRequest, ServiceRenewApi};
+use ovh_renew::{ApiPath, Error, Method, ServiceRenewApi};
 
 /// A `MockOvh` served by its own multi-thread runtime, which keeps running in the
 /// background while the test thread blocks (and is not inside any runtime).
@@ -94,7 +95,7 @@ fn every_call_of_the_trait_works_without_async() {
     assert_eq!(mock.dry_runs().len(), 1);
 
     // The generic calls and the clock, through the same runtime.
-    let ids: Vec<u64> = client.call(Method::GET, &ApiPath::new("/service")).unwrap();
+    let ids: Vec<u64> = client.call(Method::Get, &ApiPath::new("/service")).unwrap();
     assert!(ids.contains(&vps.0));
     assert!(client.time_delta().unwrap().abs() <= 1);
     assert!(client.server_time().unwrap() > 1_700_000_000);
@@ -114,7 +115,7 @@ fn the_workflow_runs_through_block_on_and_errors_are_the_async_ones() {
         .block_on(renew(client.as_async(), &options))
         .unwrap()
         .unwrap();
-    assert_eq!(report.status, Some(OrderStatus::Delivered));
+    assert_eq!(report.status(), Some(&OrderStatus::Delivered));
     assert_eq!(mock.orders().len(), 1);
 
     // Clones share the runtime and work from other threads.

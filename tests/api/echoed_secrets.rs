@@ -4,9 +4,8 @@
 //! client secret and its Basic form, tokens) nor an order's password or URL shows in
 //! `Display`, `Debug` or any error source; nor does a URL's query string or user info.
 
-use ovh_renew::{
-    AccessRule, ApiPath, Credentials, Endpoint, Error, Method, OrderId, ServiceRenewApi,
-};
+use ovh_renew::models::AccessRule;
+use ovh_renew::{ApiPath, Credentials, Endpoint, Error, Method, OrderId, ServiceRenewApi};
 
 use crate::hostile::{Hostile, Received, Reply, error_texts, with_time};
 use crate::support::{AS, CK, CLIENT_ID, CS, TOKEN_PREFIX, assert_no_secret, basic, fixture};
@@ -93,7 +92,7 @@ async fn an_ovh_403_quoting_the_consumer_key_and_signature_is_scrubbed() {
     let server = Hostile::start(with_time(echo_403)).await;
     let client = server.signed_builder().build().unwrap();
     let err = client
-        .call::<serde_json::Value>(Method::GET, &ApiPath::new("/me"))
+        .call::<serde_json::Value>(Method::Get, &ApiPath::new("/me"))
         .await
         .unwrap_err();
     let sent = signatures(&server);
@@ -121,7 +120,7 @@ async fn a_proxy_502_page_echoing_the_request_headers_is_scrubbed() {
     let server = Hostile::start(with_time(echo_502)).await;
     let client = server.signed_builder().build().unwrap();
     let err = client
-        .call::<serde_json::Value>(Method::GET, &ApiPath::new("/me"))
+        .call::<serde_json::Value>(Method::Get, &ApiPath::new("/me"))
         .await
         .unwrap_err();
     let sent = signatures(&server);
@@ -140,7 +139,7 @@ async fn a_proxy_502_page_echoing_the_request_headers_is_scrubbed() {
     let client = server.signed_builder().build().unwrap();
     let err = client
         .call_with_body::<serde_json::Value, _>(
-            Method::POST,
+            Method::Post,
             &ApiPath::new("/me/echo"),
             &serde_json::json!({}),
         )
@@ -177,7 +176,7 @@ async fn bearer_and_access_tokens_echoed_by_the_api_are_scrubbed() {
                 .unwrap()
         };
         let err = client
-            .call::<serde_json::Value>(Method::GET, &ApiPath::new("/me"))
+            .call::<serde_json::Value>(Method::Get, &ApiPath::new("/me"))
             .await
             .unwrap_err();
         assert_scrubbed(&err, &[]);
@@ -217,7 +216,7 @@ async fn a_token_endpoint_echoing_the_basic_credentials_is_scrubbed() {
         let server = Hostile::start(move |r: &Received| echo(r)).await;
         let client = server.oauth2_builder().build().unwrap();
         let err = client
-            .call::<serde_json::Value>(Method::GET, &ApiPath::new("/me"))
+            .call::<serde_json::Value>(Method::Get, &ApiPath::new("/me"))
             .await
             .unwrap_err();
         assert_scrubbed(&err, &[]);
@@ -310,7 +309,7 @@ async fn url_query_strings_and_user_info_are_scrubbed() {
     let client = builder.build().unwrap();
     assert_no_secret(&format!("{client:?} {client:#?}"));
     let err = client
-        .call::<serde_json::Value>(Method::GET, &ApiPath::new("/me"))
+        .call::<serde_json::Value>(Method::Get, &ApiPath::new("/me"))
         .await
         .unwrap_err();
     assert_no_secret(&error_texts(&err));
@@ -375,7 +374,7 @@ async fn an_echoed_query_id_is_scrubbed_before_it_is_traced() {
     // installing it rebuilds their interest (a callsite registered concurrently with a
     // thread-local subscriber may miss it: a tracing-core race, not this crate's).
     let _ = client
-        .call::<serde_json::Value>(Method::GET, &ApiPath::new("/me"))
+        .call::<serde_json::Value>(Method::Get, &ApiPath::new("/me"))
         .await;
     let out = Captured::default();
     let _guard = tracing_subscriber::fmt()
@@ -385,7 +384,7 @@ async fn an_echoed_query_id_is_scrubbed_before_it_is_traced() {
         .finish();
     let _guard = tracing::subscriber::set_default(_guard);
     let err = client
-        .call::<serde_json::Value>(Method::GET, &ApiPath::new("/me"))
+        .call::<serde_json::Value>(Method::Get, &ApiPath::new("/me"))
         .await
         .unwrap_err();
     assert_scrubbed(&err, &[]);

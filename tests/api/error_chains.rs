@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use ovh_renew::models::*;
 use ovh_renew::*;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
@@ -43,7 +44,7 @@ async fn every_error_chain_shows_each_cause_once() {
                 .unwrap(),
         )
         .credentials(Credentials::new(AK, AS, CK))
-        .retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(1)))
+        .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
         .build()
         .unwrap();
     let transport = client.list_services().await.unwrap_err();
@@ -122,7 +123,7 @@ async fn every_renew_error_chain_shows_each_cause_once() {
         .fail_when(|c| matches!(c, Call::CreateRenewOrder { request, .. } if !request.is_dry_run()))
         .times(1)
         .with(|| transport_error(TransportKind::Timeout, true))
-        .after_effect();
+        .after_processing();
     let err = renew(&api, &order()).await.unwrap_err();
     assert_eq!(lost.fired(), 1);
     assert!(matches!(err, RenewError::OrderUncertain { .. }), "{err:?}");
@@ -143,7 +144,7 @@ async fn every_renew_error_chain_shows_each_cause_once() {
 
     // The payment's answer was lost.
     let api = FakeRenewApi::sandbox();
-    api.fail_next_after_effect(Op::PayWithRegisteredPaymentMean, || {
+    api.fail_next_after_processing(Op::PayWithRegisteredPaymentMean, || {
         transport_error(TransportKind::Timeout, true)
     });
     let err = renew(&api, &order()).await.unwrap_err();

@@ -6,6 +6,7 @@
 use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime};
 
+use ovh_renew::models::*;
 use ovh_renew::planner::{PeriodChoice, PlanOptions, plan};
 use ovh_renew::testing::{FakeRenewApi, MockOvh, api_error, sandbox, transport_error};
 use ovh_renew::workflow::{
@@ -49,15 +50,15 @@ fn assert_nothing_secret(what: &str, text: &str) {
 }
 
 fn secret_order() -> Order {
-    Order::new(
-        OrderId(42),
-        Price::new(37.87, CurrencyCode::Eur),
-        Price::new(7.57, CurrencyCode::Eur),
-        Price::new(45.44, CurrencyCode::Eur),
-    )
-    .with_password(ORDER_PASSWORD)
-    .with_url(ORDER_URL)
-    .with_pdf_url(ORDER_PDF_URL)
+    crate::support::model(serde_json::json!({
+        "orderId": 42,
+        "priceWithoutTax": {"value": 37.87, "currencyCode": "EUR"},
+        "tax": {"value": 7.57, "currencyCode": "EUR"},
+        "priceWithTax": {"value": 45.44, "currencyCode": "EUR"},
+        "password": ORDER_PASSWORD,
+        "url": ORDER_URL,
+        "pdfUrl": ORDER_PDF_URL,
+    }))
 }
 
 /// Every public type, formatted with `{:?}` (and `{}` where it has `Display`), with known
@@ -113,7 +114,7 @@ async fn no_secret_in_any_debug_or_display() {
     add("mock dry runs", format!("{:?}", mock.dry_runs()));
     add("mock payments", format!("{:?}", mock.payments()));
     let real_order = client
-        .order(report.order.as_ref().unwrap().order_id)
+        .order(report.order().unwrap().order_id)
         .await
         .unwrap();
     add("order from the mock", format!("{real_order:?}"));
@@ -121,7 +122,10 @@ async fn no_secret_in_any_debug_or_display() {
     // The same report, holding an order with a known password and URLs.
     let mut secret_report = report.clone();
     secret_report.dry_run = secret_order();
-    secret_report.order = Some(secret_order());
+    match &mut secret_report.outcome {
+        ovh_renew::workflow::RenewOutcome::Paid { order, .. } => *order = secret_order(),
+        other => panic!("a paid report, not {other:?}"),
+    }
     add("report with secrets", format!("{secret_report:?}"));
     add("order", format!("{:?}", secret_order()));
     add("order alternate", format!("{:#?}", secret_order()));
@@ -190,7 +194,7 @@ async fn no_secret_in_any_debug_or_display() {
         RenewError::OrderUncertain {
             attempted_at: SystemTime::now(),
             service_id: ServiceId(118_977_335),
-            period_months: 1,
+            period_months: std::num::NonZeroU32::new(1),
             source: transport,
         },
         RenewError::OrderUnpaid {
@@ -212,7 +216,7 @@ async fn no_secret_in_any_debug_or_display() {
         },
     ];
     for e in &variants {
-        add("renew error", format!("{e} {e:?}"));
+        add("renew error", format!("{e} {e:?} {e:#?}"));
     }
 
     // Every error of the fault matrix (run once, shared with its own test).
@@ -432,7 +436,7 @@ async fn retry_after_beyond_the_cap_is_capped() {
         .await;
     let client = ovh
         .builder()
-        .retry(RetryPolicy::default().with_max_retry_after(Duration::from_millis(50)))
+        .retry(RetryPolicy::default().max_retry_after(Duration::from_millis(50)))
         .build()
         .unwrap();
     let ids = tokio::time::timeout(Duration::from_secs(10), client.list_services())

@@ -135,7 +135,7 @@ impl Hostile {
         OvhClient::builder()
             .endpoint(self.base().parse::<Endpoint>().unwrap())
             .credentials(credentials)
-            .retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(5)))
+            .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(5)))
             .timeout(Duration::from_secs(10))
     }
 }

@@ -8,9 +8,10 @@
 
 use std::time::Duration;
 
+use ovh_renew::models::{AccessRule, PaymentMean, RenewRequest};
 use ovh_renew::{
-    AccessRule, ApiPath, Credentials, Endpoint, Error, Method, OrderId, OvhClient,
-    OvhClientBuilder, PaymentMean, RenewPeriod, RenewRequest, ServiceId, ServiceRenewApi,
+    ApiPath, Credentials, Endpoint, Error, Method, OrderId, OvhClient, OvhClientBuilder,
+    RenewPeriod, ServiceId, ServiceRenewApi,
 };
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -311,7 +312,7 @@ fn server_builder(base: &str) -> OvhClientBuilder {
     OvhClient::builder()
         .endpoint(base.parse::<Endpoint>().unwrap())
         .credentials(Credentials::new(AK, AS, CK))
-        .retry(ovh_renew::RetryPolicy::default().with_initial_backoff(Duration::from_millis(5)))
+        .retry(ovh_renew::RetryPolicy::default().initial_backoff(Duration::from_millis(5)))
         .timeout(Duration::from_secs(5))
 }
 
@@ -380,7 +381,7 @@ async fn dot_segments_and_parts_after_a_query_are_refused_before_sending() {
             panic!("{case}: building the path panicked")
         };
         let err = client
-            .call::<serde_json::Value>(Method::GET, &p)
+            .call::<serde_json::Value>(Method::Get, &p)
             .await
             .unwrap_err();
         assert!(!err.may_have_been_processed(), "{case}: {err:?}");
@@ -404,7 +405,7 @@ async fn dot_segments_and_parts_after_a_query_are_refused_before_sending() {
     );
     // Dots inside a part are fine.
     let ok: serde_json::Value = client
-        .call(Method::GET, &ApiPath::new("/me/a..b/.c/..."))
+        .call(Method::Get, &ApiPath::new("/me/a..b/.c/..."))
         .await
         .unwrap();
     assert_eq!(ok, serde_json::json!([]));
@@ -493,12 +494,12 @@ async fn a_url_too_long_for_the_http_stack_is_nothing_sent() {
     let server = RawServer::start(|_| RawReply::Full(200, b"null".to_vec())).await;
     let client = server.builder().build().unwrap();
     let long = "a".repeat(70_000);
-    for http in [Method::GET, Method::POST] {
+    for http in [Method::Get, Method::Post] {
         let p = ApiPath::new("/service")
             .segment("serviceName", &long)
             .unwrap();
         let err = client
-            .call_with_body::<serde_json::Value, _>(http.clone(), &p, &serde_json::json!({}))
+            .call_with_body::<serde_json::Value, _>(http, &p, &serde_json::json!({}))
             .await
             .unwrap_err();
         assert!(!err.may_have_been_processed(), "{http}: {err:?}");
@@ -521,13 +522,13 @@ async fn only_get_is_retried_not_head() {
     let server = RawServer::start(|_| RawReply::Full(503, Vec::new())).await;
     let client = server.builder().build().unwrap();
     let err = client
-        .call::<()>(Method::HEAD, &ApiPath::new("/service"))
+        .call::<()>(Method::Head, &ApiPath::new("/service"))
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(503));
     assert_eq!(server.request_count(), 1, "HEAD: {:?}", server.received());
     let _ = client
-        .call::<()>(Method::GET, &ApiPath::new("/service"))
+        .call::<()>(Method::Get, &ApiPath::new("/service"))
         .await
         .unwrap_err();
     assert_eq!(server.request_count(), 1 + 3);

@@ -2,6 +2,7 @@
 
 mod auth;
 mod blocking;
+mod connection_errors;
 mod echoed_secrets;
 mod error_chains;
 mod faults;
@@ -14,7 +15,10 @@ mod ops;
 mod orders;
 mod raw_calls;
 mod renew_api;
+mod report_json;
 mod round_trips;
+mod services_view;
+mod settings;
 mod shared_fetch;
 mod support;
 mod testing;

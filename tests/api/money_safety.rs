@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use ovh_renew::models::*;
 use ovh_renew::ops::{Call, Op, Reply};
 use ovh_renew::planner::{LineSkip, PeriodChoice, PlanOptions, PlanOutcome, execute_plan, plan};
 use ovh_renew::testing::{FakeRenewApi, MockOvh, SandboxService, api_error, transport_error};
@@ -226,7 +227,7 @@ async fn an_uncertain_bundle_order_counts_as_may_have_ordered_its_hosting() {
         .fail_when(|c| matches!(c, Call::CreateRenewOrder { request, .. } if !request.is_dry_run()))
         .times(1)
         .with(|| transport_error(TransportKind::Timeout, true))
-        .after_effect();
+        .after_processing();
     let results = execute_plan(&liar, &plan, Some(&fidelity())).await;
     assert_eq!(lost.fired(), 1);
     assert!(matches!(
@@ -446,7 +447,7 @@ async fn a_pay_call_that_never_left_is_unpaid_and_one_whose_answer_was_lost_is_u
     for (may_have, paid) in [(false, 0), (true, 1)] {
         let api = FakeRenewApi::sandbox();
         if may_have {
-            api.fail_next_after_effect(Op::PayWithRegisteredPaymentMean, || {
+            api.fail_next_after_processing(Op::PayWithRegisteredPaymentMean, || {
                 transport_error(TransportKind::Timeout, true)
             });
         } else {
@@ -976,7 +977,13 @@ async fn planner_totals_never_saturate() {
     let today: chrono::NaiveDate = "2026-01-01".parse().unwrap();
     let expiry: chrono::NaiveDate = "2026-01-10".parse().unwrap();
     let add = |id: u64, price: Price| {
-        let infos = ServiceInfos::new(ServiceId(id), format!("d{id}.ovh")).with_expiration(expiry);
+        let infos: ServiceInfos = crate::support::model(serde_json::json!({
+            "serviceId": id,
+            "domain": format!("d{id}.ovh"),
+            "status": "ok",
+            "renewalType": "manual",
+            "expiration": expiry,
+        }));
         let mut service = Service::new(BillingState::Ok);
         service.expiration_date = Some(expiry);
         api.add_service(
@@ -1026,7 +1033,7 @@ async fn report_json_leaves_out_order_passwords_and_urls() {
     )
     .await
     .unwrap();
-    let order = report.order.as_ref().unwrap();
+    let order = report.order().unwrap();
     assert!(!order.password.is_empty() && order.url.contains(&order.password));
     let json = serde_json::to_string(&report).unwrap();
     for secret in [
@@ -1041,8 +1048,8 @@ async fn report_json_leaves_out_order_passwords_and_urls() {
     assert!(json.contains(&order.order_id.to_string()));
     // The report reads back, without them.
     let back: ovh_renew::workflow::RenewReport = serde_json::from_str(&json).unwrap();
-    assert_eq!(back.order.as_ref().unwrap().order_id, order.order_id);
-    assert_eq!(back.order.as_ref().unwrap().password, "");
+    assert_eq!(back.order().unwrap().order_id, order.order_id);
+    assert_eq!(back.order().unwrap().password, "");
     assert_eq!(back.dry_run.price_with_tax, report.dry_run.price_with_tax);
     // An Order's own JSON keeps them (documented), so a stored order round-trips.
     assert!(

@@ -25,7 +25,7 @@ async fn token_server(answer: &'static str) -> Hostile {
 }
 
 async fn me(client: &OvhClient) -> Result<serde_json::Value, Error> {
-    client.call(Method::GET, &ApiPath::new("/me")).await
+    client.call(Method::Get, &ApiPath::new("/me")).await
 }
 
 /// The OAuth2 error of `err`, after checking that no secret shows anywhere in it.

@@ -4,6 +4,7 @@
 
 use std::sync::Mutex;
 
+use ovh_renew::models::*;
 use ovh_renew::ops::{Call, Op, Reply};
 use ovh_renew::testing::{MockOvh, sandbox};
 use ovh_renew::workflow::{RenewOptions, renew};
@@ -47,7 +48,7 @@ async fn a_fake_implementing_execute_alone_drives_the_renewal_dry_run() {
     let report = renew(&fake, &options).await.unwrap();
     assert_eq!(report.dry_run.price_without_tax.ucents(), 10_350_000_000);
     assert_eq!(report.period.as_str(), "P3M");
-    assert!(report.order.is_none(), "a dry run orders nothing");
+    assert!(report.order().is_none(), "a dry run orders nothing");
     let seen = fake.seen.lock().unwrap().clone();
     assert_eq!(
         seen.iter().map(Call::op).collect::<Vec<_>>(),

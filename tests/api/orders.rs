@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
+use ovh_renew::models::AccessRule;
 use ovh_renew::models::{
     BillCategory, FollowUpStatus, OrderDetailId, OrderId, OrderStatus, PaymentMethod,
     PaymentMethodFilter, PaymentMethodStatus, RenewPeriod,
@@ -13,11 +14,11 @@ use ovh_renew::ops::{Call, Op, Reply};
 use ovh_renew::planner::{ExecutedLine, LineOrder, PeriodChoice, PlanOptions, execute_plan, plan};
 use ovh_renew::testing::{FakeRenewApi, MockOvh, PaidWith, api_error, sandbox, transport_error};
 use ovh_renew::workflow::{
-    DeliveryEnd, DeliveryWait, EarlierOutcome, EarlierProblem, MatchRule, PaymentChoice,
-    RenewError, RenewOptions, Resolution, ServiceRef, Step, UnpaidCause, find_renewal_orders,
-    renew, resolve,
+    DeliveryEnd, DeliveryWait, EarlierOutcome, EarlierProblem, MatchRule, Payment, PaymentChoice,
+    RenewError, RenewOptions, RenewOutcome, Resolution, ServiceRef, Step, UnpaidCause,
+    find_renewal_orders, renew, resolve,
 };
-use ovh_renew::{AccessRule, ApiFuture, Endpoint, Error, ServiceRenewApi, TransportKind};
+use ovh_renew::{ApiFuture, Endpoint, Error, ServiceRenewApi, TransportKind};
 
 use crate::support::*;
 
@@ -59,19 +60,25 @@ async fn a_rerun_after_a_crash_before_paying_pays_the_same_order() {
     let fake = FakeRenewApi::sandbox();
     // Run 1 orders, then "crashes" before paying (no payment choice).
     let first = renew(&fake, &vps("P3M")).await.unwrap();
-    let order_id = first.order.as_ref().unwrap().order_id;
-    assert_eq!(first.status, Some(OrderStatus::NotPaid));
+    let order_id = first.order().unwrap().order_id;
+    assert_eq!(first.status(), Some(&OrderStatus::NotPaid));
+    assert_eq!(first.earlier_outcome(), None, "a new order");
 
     // Run 2, same command with a payment: no second order, the first one is paid.
     let second = renew(&fake, &vps("P3M").pay(PaymentChoice::Default))
         .await
         .unwrap();
     let earlier = second.earlier.as_ref().unwrap();
-    assert_eq!(earlier.outcome, EarlierOutcome::Reused);
-    assert_eq!(earlier.order.order_id, order_id);
-    assert_eq!(earlier.order.period, Some(p("P3M")));
-    assert_eq!(earlier.order.lines[0].rule, MatchRule::Both);
-    assert_eq!(second.order.as_ref().unwrap().order_id, order_id);
+    assert_eq!(second.earlier_outcome(), Some(EarlierOutcome::Reused));
+    assert_eq!(earlier.order_id, order_id);
+    assert_eq!(earlier.period, Some(p("P3M")));
+    assert_eq!(earlier.lines[0].rule, MatchRule::Both);
+    // A reused order is reported as paid, with the default method it was paid with.
+    let RenewOutcome::Paid { order, payment, .. } = &second.outcome else {
+        panic!("paid: {:?}", second.outcome);
+    };
+    assert_eq!(order.order_id, order_id);
+    assert_eq!(payment, &Payment::Default(sandbox::DEFAULT_PAYMENT_METHOD));
     assert!(!second.steps.contains(&Step::Order));
     assert_eq!(fake.orders().len(), 1, "one order across both runs");
     assert_eq!(real_orders(&fake.calls()), 1);
@@ -91,7 +98,7 @@ async fn a_rerun_after_a_crash_before_paying_pays_the_same_order() {
         second.payment_method.as_ref().map(|m| m.payment_method_id),
         Some(sandbox::DEFAULT_PAYMENT_METHOD)
     );
-    assert_eq!(second.status, Some(OrderStatus::Delivered));
+    assert_eq!(second.status(), Some(&OrderStatus::Delivered));
     let bill = second.bill.as_ref().unwrap();
     assert_eq!(bill.order_id, order_id);
     assert_eq!(bill.price_with_tax.ucents(), 12_420_000_000);
@@ -102,11 +109,30 @@ async fn a_rerun_after_a_crash_before_paying_pays_the_same_order() {
     let third = renew(&fake, &vps("P3M").pay(PaymentChoice::Default))
         .await
         .unwrap();
-    let earlier = third.earlier.as_ref().unwrap();
-    assert_eq!(earlier.outcome, EarlierOutcome::AlreadyRenewed);
-    assert_eq!(earlier.order.order_id, order_id);
-    assert!(third.order.is_none() && third.payment.is_none());
-    assert_eq!(third.status, Some(OrderStatus::Delivered));
+    assert_eq!(
+        third.earlier_outcome(),
+        Some(EarlierOutcome::AlreadyRenewed)
+    );
+    assert_eq!(third.earlier.as_ref().unwrap().order_id, order_id);
+    assert_eq!(
+        third.outcome,
+        RenewOutcome::AlreadyRenewed {
+            order_id,
+            status: OrderStatus::Delivered
+        }
+    );
+    assert!(third.order().is_none() && third.payment().is_none());
+    assert!(third.payment_method.is_none() && third.delivery.is_none());
+    // Its JSON: no order, the status and the earlier order that renews it; read back alike.
+    let json = serde_json::to_value(&third).unwrap();
+    assert_eq!(
+        (&json["order"], &json["status"]),
+        (&serde_json::Value::Null, &serde_json::json!("delivered"))
+    );
+    assert_eq!(json["earlier"]["order_id"], order_id.0);
+    let back: ovh_renew::workflow::RenewReport = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(back.outcome, third.outcome);
+    assert_eq!(serde_json::to_value(&back).unwrap(), json);
     assert_eq!(third.bill.as_ref().unwrap().bill_id, bill.bill_id);
     assert_eq!((fake.orders().len(), fake.payments().len()), (1, 1));
     assert_eq!(fake.count(Op::PayWithPaymentMethod), 1);
@@ -194,9 +220,13 @@ async fn a_lookup_the_key_may_not_make_orders_nothing_and_names_the_rule() {
 
 #[tokio::test]
 async fn the_default_payment_method_must_exist_and_be_valid_before_anything_is_ordered() {
-    let expired = PaymentMethod::new(9_000_001, "CREDIT_CARD", PaymentMethodStatus::Expired)
-        .with_default(true)
-        .with_label("XXXX 0019");
+    let expired: PaymentMethod = model(serde_json::json!({
+        "paymentMethodId": 9_000_001,
+        "paymentType": "CREDIT_CARD",
+        "status": "EXPIRED",
+        "default": true,
+        "label": "XXXX 0019",
+    }));
     let valid = PaymentMethod::new(9_000_002, "PAYPAL", PaymentMethodStatus::Valid);
     let cases = [
         (vec![expired.clone(), valid.clone()], "EXPIRED"),
@@ -284,7 +314,7 @@ async fn a_method_the_order_cannot_be_paid_with_leaves_it_unpaid_and_unpaid_is_s
 async fn ovh_us_refuses_registered_payment_means_before_sending_anything() {
     let fake = FakeRenewApi::sandbox().with_endpoint(Endpoint::OvhUs);
     let options = vps("P3M").pay(PaymentChoice::registered(
-        ovh_renew::PaymentMean::Paypal,
+        ovh_renew::models::PaymentMean::Paypal,
         Some(1234),
     ));
     let err = renew(&fake, &options).await.unwrap_err();
@@ -324,7 +354,7 @@ async fn waiting_for_delivery_polls_with_backoff_and_never_resends() {
         "{:?}",
         delivery.follow_up
     );
-    assert_eq!(report.status, Some(OrderStatus::Delivered));
+    assert_eq!(report.status(), Some(&OrderStatus::Delivered));
     assert!(report.bill.is_some());
     // Reads: status then follow-up, alternately, until the 3rd read delivers.
     let statuses = fake.count(Op::OrderStatus);
@@ -355,7 +385,7 @@ async fn a_wait_that_times_out_reports_where_the_order_stands_without_an_invoice
     assert_eq!(delivery.end, DeliveryEnd::TimedOut);
     assert_eq!(delivery.status, OrderStatus::Delivering);
     assert!(report.bill.is_none() && report.bill_error.is_none());
-    assert_eq!(report.status, Some(OrderStatus::Delivering));
+    assert_eq!(report.status(), Some(&OrderStatus::Delivering));
     assert_eq!(fake.payments().len(), 1);
 }
 
@@ -491,7 +521,7 @@ async fn uncertain_errors_resolve_to_what_really_happened() {
         .fail_when(|c| matches!(c, Call::CreateRenewOrder { request, .. } if !request.is_dry_run()))
         .times(1)
         .with(|| transport_error(TransportKind::Timeout, true))
-        .after_effect();
+        .after_processing();
     let err = renew(&fake, &vps("P3M")).await.unwrap_err();
     assert!(matches!(err, RenewError::OrderUncertain { .. }), "{err:?}");
     let created = fake.orders()[0].order_id;
@@ -502,7 +532,7 @@ async fn uncertain_errors_resolve_to_what_really_happened() {
 
     // The payment is taken, its answer lost: PaymentUncertain, then resolved as paid.
     let fake = FakeRenewApi::sandbox();
-    fake.fail_next_after_effect(Op::PayWithPaymentMethod, || {
+    fake.fail_next_after_processing(Op::PayWithPaymentMethod, || {
         transport_error(TransportKind::Timeout, true)
     });
     let err = renew(&fake, &vps("P3M").pay(PaymentChoice::Default))
@@ -542,7 +572,7 @@ async fn uncertain_errors_resolve_to_what_really_happened() {
 async fn pay_order_pays_the_order_asked_for_after_the_same_checks() {
     let fake = FakeRenewApi::sandbox();
     let first = renew(&fake, &vps("P3M")).await.unwrap();
-    let order_id = first.order.unwrap().order_id;
+    let order_id = first.order().unwrap().order_id;
     // Not a renewal of this service: refused.
     let err = renew(
         &fake,
@@ -577,7 +607,7 @@ async fn pay_order_pays_the_order_asked_for_after_the_same_checks() {
     )
     .await
     .unwrap();
-    assert_eq!(report.order.unwrap().order_id, order_id);
+    assert_eq!(report.order().unwrap().order_id, order_id);
     assert_eq!((fake.orders().len(), fake.payments().len()), (1, 1));
 }
 
@@ -591,7 +621,7 @@ async fn the_planner_pays_unpaid_orders_of_an_earlier_run_and_tells_them_apart()
     let run1 = execute_plan(&fake, &planned, None).await;
     assert!(run1.iter().all(|l| {
         let r = l.outcome.as_ref().unwrap().as_ref().unwrap();
-        r.earlier.is_none() && r.order.is_some()
+        r.earlier.is_none() && r.order().is_some()
     }));
     assert_eq!(fake.orders().len(), 2);
     let made: Vec<Option<LineOrder>> = run1.iter().map(ExecutedLine::order).collect();
@@ -610,7 +640,7 @@ async fn the_planner_pays_unpaid_orders_of_an_earlier_run_and_tells_them_apart()
     for line in &run2 {
         let report = line.outcome.as_ref().unwrap().as_ref().unwrap();
         assert_eq!(
-            report.earlier.as_ref().map(|e| e.outcome),
+            report.earlier_outcome(),
             Some(EarlierOutcome::Reused),
             "{:?}",
             line.service_id
@@ -630,7 +660,7 @@ async fn the_planner_pays_unpaid_orders_of_an_earlier_run_and_tells_them_apart()
     for line in &run3 {
         let report = line.outcome.as_ref().unwrap().as_ref().unwrap();
         assert_eq!(
-            report.earlier.as_ref().map(|e| e.outcome),
+            report.earlier_outcome(),
             Some(EarlierOutcome::AlreadyRenewed)
         );
     }
@@ -645,7 +675,15 @@ async fn the_planner_pays_unpaid_orders_of_an_earlier_run_and_tells_them_apart()
 #[test]
 fn the_preset_grants_every_call_of_the_table_including_the_order_list_and_invoices() {
     let preset = AccessRule::renewal_flow();
-    for op in Op::ALL {
+    // The settings change is not a renewal call: it has its own preset.
+    let settings = AccessRule::renewal_settings();
+    let put = Op::UpdateRenewal.example().access_rule().unwrap();
+    assert!(settings.iter().any(|r| r.allows(&put.method, &put.path)));
+    for op in Op::ALL
+        .iter()
+        .copied()
+        .filter(|op| *op != Op::UpdateRenewal)
+    {
         assert_allowed_by_the_preset(&[op.example()]);
         for need in op.access_rules() {
             assert!(
@@ -758,10 +796,7 @@ async fn over_http_a_rerun_sends_one_order_and_one_payment_in_all() {
     let report = renew(&client, &vps("P3M").pay(PaymentChoice::Default))
         .await
         .unwrap();
-    assert_eq!(
-        report.earlier.map(|e| e.outcome),
-        Some(EarlierOutcome::Reused)
-    );
+    assert_eq!(report.earlier_outcome(), Some(EarlierOutcome::Reused));
     let requests = mock.requests();
     let count = |m: &str, route: &str| requests.iter().filter(|r| r.is(m, route)).count();
     assert_eq!(

@@ -82,23 +82,23 @@ async fn v1_and_v2_paths_reach_the_host_root_signed_over_the_url_sent() {
     let server = verifying_server().await;
     let client = server.builder().build().unwrap();
     let policy = ApiPath::new("/v2/iam/policy").query("resourceURN", "urn:v1:eu:a b");
-    let got: serde_json::Value = client.call(Method::GET, &policy).await.unwrap();
+    let got: serde_json::Value = client.call(Method::Get, &policy).await.unwrap();
     assert_eq!(got, ok());
     let got: serde_json::Value = client
-        .raw_call(Method::GET, &ApiPath::new("/v2/iam/policy"))
+        .raw_call(Method::Get, &ApiPath::new("/v2/iam/policy"))
         .send()
         .await
         .unwrap();
     assert_eq!(got, ok());
     let body = serde_json::json!({"description": "tèst", "n": 1});
     let got: serde_json::Value = client
-        .call_with_body(Method::PUT, &ApiPath::new("/v1/me"), &body)
+        .call_with_body(Method::Put, &ApiPath::new("/v1/me"), &body)
         .await
         .unwrap();
     assert_eq!(got, ok());
     for not_a_version in ["/v2x/a", "/v10/a"] {
         let got: serde_json::Value = client
-            .call(Method::GET, &ApiPath::new(not_a_version))
+            .call(Method::Get, &ApiPath::new(not_a_version))
             .await
             .unwrap();
         assert_eq!(got, ok());
@@ -169,7 +169,7 @@ async fn extra_headers_are_sent_once_and_not_signed() {
     let client = server.builder().build().unwrap();
     let body = serde_json::json!({"a": "b"});
     let got: serde_json::Value = client
-        .raw_call(Method::POST, &ApiPath::new("/me/x"))
+        .raw_call(Method::Post, &ApiPath::new("/me/x"))
         .header("X-Pagination-Size", "10")
         .header("x-pagination-size", "50")
         .header("X-Ovh-Batch", ",")
@@ -216,9 +216,9 @@ async fn the_clients_own_headers_are_refused_and_nothing_is_sent() {
         "Connection",
         "Expect",
     ] {
-        for method in [Method::GET, Method::POST] {
+        for method in [Method::Get, Method::Post] {
             let err = client
-                .raw_call(method.clone(), &path)
+                .raw_call(method, &path)
                 .header("X-Pagination-Size", "10")
                 .header(name, secret_value)
                 .body(&serde_json::json!({}))
@@ -245,7 +245,7 @@ async fn the_clients_own_headers_are_refused_and_nothing_is_sent() {
         ("", "v"),
     ] {
         let err = client
-            .raw_call(Method::GET, &path)
+            .raw_call(Method::Get, &path)
             .header(name, value)
             .send::<serde_json::Value>()
             .await
@@ -272,7 +272,7 @@ fn raw_call_debug_shows_header_names_only() {
         .unwrap();
     let path = ApiPath::new("/me");
     let call = client
-        .raw_call(Method::GET, &path)
+        .raw_call(Method::Get, &path)
         .header("X-Pagination-Cursor", "SECRET-cursor-value");
     let shown = format!("{call:?}");
     assert!(shown.contains("x-pagination-cursor"), "{shown}");
@@ -296,7 +296,7 @@ async fn retried_gets_keep_their_headers_and_posts_are_sent_once() {
     .await;
     let client = server.builder().build().unwrap();
     let got: Vec<u64> = client
-        .raw_call(Method::GET, &ApiPath::new("/v2/iam/policy"))
+        .raw_call(Method::Get, &ApiPath::new("/v2/iam/policy"))
         .header("X-Pagination-Size", "2")
         .send()
         .await
@@ -313,7 +313,7 @@ async fn retried_gets_keep_their_headers_and_posts_are_sent_once() {
     let server = RawServer::start(|_| RawReply::Full(503, b"{}".to_vec())).await;
     let client = server.builder().build().unwrap();
     let err = client
-        .raw_call(Method::POST, &ApiPath::new("/order/cart"))
+        .raw_call(Method::Post, &ApiPath::new("/order/cart"))
         .header("X-Ovh-Batch", ",")
         .body(&serde_json::json!({"ovhSubsidiary": "FR"}))
         .send::<serde_json::Value>()
@@ -338,7 +338,7 @@ async fn send_with_headers_returns_the_pagination_headers() {
     let server = RawServer::start(move |_| RawReply::Bytes(answer.clone())).await;
     let client = server.builder().build().unwrap();
     let page = client
-        .raw_call(Method::GET, &ApiPath::new("/v2/iam/policy"))
+        .raw_call(Method::Get, &ApiPath::new("/v2/iam/policy"))
         .header("X-Pagination-Size", "1")
         .send_with_headers::<Vec<serde_json::Value>>()
         .await
@@ -347,6 +347,17 @@ async fn send_with_headers_returns_the_pagination_headers() {
     assert_eq!(page.header("x-pagination-elements"), Some("123"));
     assert_eq!(page.header("X-Pagination-Cursor-Next"), Some("bmV4dA=="));
     assert_eq!(page.header("X-Absent"), None);
+    let headers: Vec<(&str, &[u8])> = page.headers().collect();
+    assert_eq!(
+        headers[..5],
+        [
+            ("content-type", &b"application/json"[..]),
+            ("x-pagination-elements", b"123"),
+            ("x-pagination-cursor-next", b"bmV4dA=="),
+            ("x-ovh-queryid", b"EU.ext-1.q"),
+            ("content-length", b"14"),
+        ]
+    );
     assert_eq!(page.value().len(), 1);
     let shown = format!("{page:?}");
     assert!(shown.contains("x-pagination-cursor-next") && !shown.contains("bmV4dA=="));
@@ -369,7 +380,7 @@ async fn unauthenticated_calls_send_the_application_key_only_and_no_time_request
         .unwrap();
     for client in [&with_ck, &without_ck] {
         let got: serde_json::Value = client
-            .raw_call(Method::GET, &catalog)
+            .raw_call(Method::Get, &catalog)
             .need_auth(false)
             .header("Accept-Language", "fr")
             .send()
@@ -378,7 +389,7 @@ async fn unauthenticated_calls_send_the_application_key_only_and_no_time_request
         assert_eq!(got, serde_json::json!({"plans": []}));
     }
     let _: serde_json::Value = without_ck
-        .raw_call(Method::POST, &ApiPath::new("/auth/credential"))
+        .raw_call(Method::Post, &ApiPath::new("/auth/credential"))
         .need_auth(false)
         .body(&serde_json::json!({"accessRules": []}))
         .send()
@@ -415,7 +426,7 @@ async fn unauthenticated_calls_send_the_application_key_only_and_no_time_request
 
     // The same call authenticated needs the consumer key: refused, nothing sent.
     let err = without_ck
-        .raw_call(Method::GET, &catalog)
+        .raw_call(Method::Get, &catalog)
         .send::<serde_json::Value>()
         .await
         .unwrap_err();
@@ -455,7 +466,7 @@ async fn unauthenticated_bearer_calls_send_no_authorization_and_fetch_no_token()
     let public = ApiPath::new("/order/catalog/public/cloud");
     for client in [&oauth2, &token] {
         let got: serde_json::Value = client
-            .raw_call(Method::GET, &public)
+            .raw_call(Method::Get, &public)
             .need_auth(false)
             .send()
             .await
@@ -480,7 +491,7 @@ async fn unauthenticated_bearer_calls_send_no_authorization_and_fetch_no_token()
 
     for client in [&oauth2, &token] {
         let _: serde_json::Value = client
-            .raw_call(Method::GET, &ApiPath::new("/me/x"))
+            .raw_call(Method::Get, &ApiPath::new("/me/x"))
             .send()
             .await
             .unwrap();
@@ -588,7 +599,7 @@ async fn each_error_predicate_matches_its_python_ovh_exception() {
         let server = RawServer::start(move |_| RawReply::Bytes(answer.clone())).await;
         let client = server.builder().no_retries().build().unwrap();
         let err = client
-            .raw_call(Method::POST, &ApiPath::new("/order/cart"))
+            .raw_call(Method::Post, &ApiPath::new("/order/cart"))
             .body(&serde_json::json!({}))
             .send::<serde_json::Value>()
             .await
@@ -618,7 +629,7 @@ async fn forbidden_errors_say_what_to_check() {
     let server = RawServer::start(move |_| RawReply::Full(403, bytes.clone())).await;
     let client = server.builder().build().unwrap();
     let err = client
-        .call::<serde_json::Value>(Method::GET, &ApiPath::new("/me"))
+        .call::<serde_json::Value>(Method::Get, &ApiPath::new("/me"))
         .await
         .unwrap_err();
     assert!(err.is_forbidden());
@@ -642,7 +653,7 @@ fn the_blocking_client_sends_the_same_raw_calls() {
         .unwrap();
     let public = ApiPath::new("/order/catalog/public/cloud");
     let err = client
-        .raw_call(Method::GET, &public)
+        .raw_call(Method::Get, &public)
         .need_auth(false)
         .send::<serde_json::Value>()
         .unwrap_err();
@@ -650,7 +661,7 @@ fn the_blocking_client_sends_the_same_raw_calls() {
     assert!(err.is_bad_parameters(), "{err}");
     assert_eq!(server.time_calls.load(Ordering::SeqCst), 0);
     let page = client
-        .raw_call(Method::GET, &ApiPath::new("/v2/iam/policy"))
+        .raw_call(Method::Get, &ApiPath::new("/v2/iam/policy"))
         .header("X-Pagination-Size", "5")
         .send_with_headers::<serde_json::Value>()
         .unwrap();
@@ -662,7 +673,7 @@ fn the_blocking_client_sends_the_same_raw_calls() {
     assert_eq!(head_values(&received[1].head, "X-Pagination-Size"), ["5"]);
     assert_eq!(server.time_calls.load(Ordering::SeqCst), 1);
     let err = client
-        .raw_call(Method::GET, &public)
+        .raw_call(Method::Get, &public)
         .header("Authorization", "Bearer x")
         .send::<serde_json::Value>()
         .unwrap_err();

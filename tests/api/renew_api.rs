@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use ovh_renew::models::*;
 use ovh_renew::*;
 use wiremock::matchers::{body_string, method, path, query_param};
 use wiremock::{Mock, Request};
@@ -124,6 +125,41 @@ async fn service_infos_refuses_names_and_products_that_cannot_travel() {
         );
         assert!(!err.may_have_been_processed());
     }
+    // A `Product` built without `From` (no slash clean-up) is checked the same way.
+    for product in ["", ".", "..", "vps/..", "a b", "vps?x"] {
+        let call = ops::Call::ServiceInfos {
+            product: models::Product::Other(product.to_owned()),
+            service_name: "x".to_owned(),
+        };
+        let err = client.execute(&call).await.unwrap_err();
+        assert_eq!(
+            err.request_problem(),
+            Some(RequestProblem::Product),
+            "{product:?}: {err:?}"
+        );
+    }
+    assert_eq!(ovh.server.received_requests().await.unwrap().len(), 0);
+}
+
+/// A route unknown to the crate is kept in `Product::Other` and sent as it is, slashes
+/// trimmed: `domain/zone` reaches `/domain/zone/{name}/serviceInfos`.
+#[tokio::test]
+async fn service_infos_of_an_unknown_product_is_sent_on_its_route() {
+    let ovh = Ovh::start(0, 1).await;
+    get_once(
+        &ovh,
+        "/1.0/domain/zone/example.com/serviceInfos",
+        "vps_service_infos.json",
+    )
+    .await;
+    let product = models::Product::from("/domain/zone/");
+    assert_eq!(product, models::Product::Other("domain/zone".into()));
+    let infos = ovh
+        .client()
+        .service_infos(product.as_route(), "example.com")
+        .await
+        .unwrap();
+    assert_eq!(infos, decode::<ServiceInfos>("vps_service_infos.json"));
 }
 
 /// A hostile service name travels as exactly one percent-encoded path segment, through
@@ -153,7 +189,7 @@ async fn hostile_service_names_travel_as_one_segment_of_service_infos() {
             .segment("serviceName", name)
             .unwrap()
             .lit("serviceInfos");
-        let raw: ServiceInfos = client.call(Method::GET, &p).await.unwrap();
+        let raw: ServiceInfos = client.call(Method::Get, &p).await.unwrap();
         assert_eq!(raw, typed, "{name}");
     }
 }

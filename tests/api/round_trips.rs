@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use ovh_renew::models::*;
 use ovh_renew::*;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, Request};

@@ -25,7 +25,7 @@ async fn concurrent_first_calls(client: &OvhClient) -> Vec<Result<serde_json::Va
     let tasks: Vec<_> = (0..CALLERS)
         .map(|_| {
             let client = client.clone();
-            tokio::spawn(async move { client.call(Method::GET, &ApiPath::new("/me")).await })
+            tokio::spawn(async move { client.call(Method::Get, &ApiPath::new("/me")).await })
         })
         .collect();
     let mut out = Vec::new();

@@ -178,7 +178,7 @@ impl Ovh {
         OvhClient::builder()
             .endpoint(self.base().parse::<Endpoint>().unwrap())
             .credentials(Credentials::new(AK, AS, CK))
-            .retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(5)))
+            .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(5)))
             .timeout(Duration::from_secs(5))
     }
 
@@ -344,7 +344,7 @@ impl RawServer {
         OvhClient::builder()
             .endpoint(self.base.parse::<Endpoint>().unwrap())
             .credentials(Credentials::new(AK, AS, CK))
-            .retry(RetryPolicy::default().with_initial_backoff(Duration::from_millis(5)))
+            .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(5)))
             .timeout(Duration::from_secs(5))
     }
 }
@@ -426,4 +426,14 @@ pub fn with_hint(e: &ovh_renew::Error) -> String {
         Some(hint) => format!("{e}; hint: {hint}"),
         None => e.to_string(),
     }
+}
+
+/// A response model decoded from `json`, as a fake answer is built (the models have no
+/// setters: what a test needs is what OVH would send).
+///
+/// # Panics
+///
+/// With the JSON path of the failure, if `json` does not decode into `T`.
+pub fn model<T: serde::de::DeserializeOwned>(json: serde_json::Value) -> T {
+    serde_path_to_error::deserialize(json).unwrap_or_else(|e| panic!("model JSON: {e}"))
 }

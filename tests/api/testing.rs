@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use ovh_renew::models::*;
 use ovh_renew::ops::{Call, Op};
 use ovh_renew::testing::{
     FakeRenewApi, MockOvh, PaidWith, SandboxService, api_error, sandbox, transport_error,
@@ -289,7 +290,7 @@ async fn mock_ovh_serves_every_product_route_and_the_service_list() {
         client.order(OrderId(0)).await.unwrap_err(),
         client.order_status(OrderId(42)).await.unwrap_err(),
         client
-            .call::<serde_json::Value>(Method::GET, &ApiPath::new("/me/bill"))
+            .call::<serde_json::Value>(Method::Get, &ApiPath::new("/me/bill"))
             .await
             .unwrap_err(),
     ] {
@@ -527,7 +528,7 @@ async fn renew_bodies_are_validated_against_the_offered_strategies() {
         json!([1, 2]),
     ] {
         let err = client
-            .call_with_body::<serde_json::Value, _>(Method::POST, &path, &body)
+            .call_with_body::<serde_json::Value, _>(Method::Post, &path, &body)
             .await
             .unwrap_err();
         assert_eq!(err.status(), Some(400), "{body}: {err}");
@@ -539,7 +540,7 @@ async fn renew_bodies_are_validated_against_the_offered_strategies() {
     // and an option strategy without includeOptions.
     let order: Order = client
         .call_with_body(
-            Method::POST,
+            Method::Post,
             &ApiPath::new("/service")
                 .id("serviceId", sandbox::DOMAIN_ID.0)
                 .lit("renew"),
@@ -736,9 +737,14 @@ fn zone() -> SandboxService {
     let eur = |u| Price::from_ucents(u, CurrencyCode::Eur);
     SandboxService::new(
         "/domain/zone/",
-        ServiceInfos::new(id, "zone a+b/c.example")
-            .with_possible_renew_period(vec![12])
-            .with_renew(RenewSettings::default()),
+        crate::support::model(json!({
+            "serviceId": id,
+            "domain": "zone a+b/c.example",
+            "status": "ok",
+            "renewalType": "manual",
+            "possibleRenewPeriod": [12],
+            "renew": {"automatic": false, "forced": false, "deleteAtExpiration": false},
+        })),
     )
     .with_choices(vec![RenewDescription::new(
         period("P1Y"),
@@ -963,7 +969,7 @@ async fn fake_fail_next_fails_exactly_that_call_of_each_method() {
 async fn fake_failures_can_happen_after_the_effect_and_come_in_order() {
     let fake = FakeRenewApi::sandbox();
     let api: &dyn ServiceRenewApi = &fake;
-    fake.fail_next_after_effect(Op::CreateRenewOrder, || {
+    fake.fail_next_after_processing(Op::CreateRenewOrder, || {
         transport_error(TransportKind::Timeout, true)
     });
     fake.fail_next(Op::CreateRenewOrder, || {
@@ -997,7 +1003,7 @@ async fn fake_failures_can_happen_after_the_effect_and_come_in_order() {
     // A closure can count, or pick the error per call.
     let made = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let counter = made.clone();
-    fake.fail_next_after_effect(Op::PayWithPaymentMethod, move || {
+    fake.fail_next_after_processing(Op::PayWithPaymentMethod, move || {
         counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         transport_error(TransportKind::Connection, true)
     });
@@ -1128,7 +1134,7 @@ async fn fail_when_matches_arguments_and_defaults_to_a_connection_error() {
     assert_eq!(down.fired(), 3);
 }
 
-/// Without `after_effect` a failed order is not created and a failed payment not
+/// Without `after_processing` a failed order is not created and a failed payment not
 /// recorded; with it, both exist although the calls failed.
 #[tokio::test]
 async fn fail_when_fails_before_or_after_the_effect() {
@@ -1148,7 +1154,7 @@ async fn fail_when_fails_before_or_after_the_effect() {
         .fail_when(|c| matches!(c, Call::PayWithPaymentMethod { .. }))
         .times(1)
         .with(|| transport_error(TransportKind::Timeout, true))
-        .after_effect();
+        .after_processing();
     let order = fake
         .create_renew_order(sandbox::VPS_ID, &request)
         .await
@@ -1262,4 +1268,44 @@ async fn mock_ovh_checks_a_static_bearer_token() {
         .count();
     assert_eq!(refused, 1);
     assert_eq!(mock.tokens_issued(), 0);
+}
+
+/// `fail_next_after_processing` means the same on both doubles: the order is created and
+/// recorded, the caller gets an error saying OVH may have acted, and nothing is resent.
+#[tokio::test]
+async fn fail_next_after_processing_creates_the_order_then_fails_on_both_doubles() {
+    let order = ovh_renew::models::RenewRequest::order(
+        "P1M".parse().unwrap(),
+        vec![ovh_renew::testing::sandbox::VPS_ID],
+    );
+    let vps = ovh_renew::testing::sandbox::VPS_ID;
+
+    let fake = FakeRenewApi::sandbox();
+    fake.fail_next_after_processing(ovh_renew::ops::Op::CreateRenewOrder, || {
+        ovh_renew::testing::api_error(500, "Server::InternalServerError", "lost")
+    });
+    let err = fake.create_renew_order(vps, &order).await.unwrap_err();
+    assert!(err.may_have_been_processed(), "{err}");
+    assert_eq!(fake.orders().len(), 1);
+    assert_eq!(fake.count(ovh_renew::ops::Op::CreateRenewOrder), 1);
+
+    let mock = MockOvh::start().await;
+    mock.fail_next_after_processing(
+        "POST",
+        "/service/{serviceId}/renew",
+        500,
+        r#"{"class":"Server::InternalServerError","message":"lost"}"#,
+    );
+    let err = mock
+        .client()
+        .create_renew_order(vps, &order)
+        .await
+        .unwrap_err();
+    assert!(err.may_have_been_processed(), "{err}");
+    assert_eq!(mock.orders().len(), 1);
+    let posts = mock.requests();
+    let posts = posts
+        .iter()
+        .filter(|r| r.is("POST", "/service/{serviceId}/renew"));
+    assert_eq!(posts.count(), 1, "never resent");
 }

@@ -6,9 +6,10 @@
 use std::io;
 use std::sync::{Arc, Mutex};
 
+use ovh_renew::models::PaymentMean;
 use ovh_renew::testing::MockOvh;
 use ovh_renew::workflow::{PaymentChoice, RenewOptions, ServiceRef, renew};
-use ovh_renew::{ApiPath, Credentials, Method, PaymentMean, ServiceId, ServiceRenewApi};
+use ovh_renew::{ApiPath, Credentials, Method, ServiceId, ServiceRenewApi};
 use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::fmt::format::FmtSpan;
@@ -94,7 +95,7 @@ async fn requests_retries_and_resyncs_are_traced_without_secrets() {
         .order(true)
         .pay(PaymentChoice::registered(PaymentMean::Paypal, Some(1234)));
     let report = renew(&client, &options).await.unwrap();
-    let order = report.order.expect("an order");
+    let order = report.order().expect("an order").clone();
     let text = out.text();
 
     // One span per request, named by its route template, with the id, status, query id,
@@ -232,7 +233,7 @@ async fn oauth2_token_fetches_and_refusals_are_events_without_the_token() {
         .unwrap();
     let (out, _guard) = capture();
     let ids: Vec<u64> = client
-        .call(Method::GET, &ApiPath::new("/service"))
+        .call(Method::Get, &ApiPath::new("/service"))
         .await
         .unwrap();
     assert_eq!(ids, [1, 2]);
@@ -318,8 +319,8 @@ async fn requests_without_answer_end_with_an_error_label() {
         .credentials(Credentials::access_token("SECRET-static-token-tr4c"))
         .retry(
             ovh_renew::RetryPolicy::default()
-                .with_max_retries(2)
-                .with_initial_backoff(std::time::Duration::from_millis(1)),
+                .max_retries(2)
+                .initial_backoff(std::time::Duration::from_millis(1)),
         )
         .build()
         .unwrap();

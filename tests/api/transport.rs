@@ -15,7 +15,7 @@ async fn signed_get_is_accepted_by_a_server_that_checks_signatures() {
         .await;
     let ids: Vec<u64> = ovh
         .client()
-        .call(Method::GET, &ApiPath::new("/service"))
+        .call(Method::Get, &ApiPath::new("/service"))
         .await
         .unwrap();
     let expected: Vec<u64> = serde_json::from_slice(&fixture("service_list.json")).unwrap();
@@ -37,7 +37,7 @@ async fn post_body_is_compact_signed_and_sent_with_json_content_type() {
     let body = serde_json::json!({"message": "tèsté", "n": [1, 2]});
     let () = ovh
         .client()
-        .call_with_body(Method::POST, &ApiPath::new("/auth/unicode"), &body)
+        .call_with_body(Method::Post, &ApiPath::new("/auth/unicode"), &body)
         .await
         .unwrap();
 }
@@ -56,7 +56,7 @@ async fn get_has_no_body_and_no_content_type() {
     let status: String = ovh
         .client()
         .call(
-            Method::GET,
+            Method::Get,
             &ApiPath::new("/me/order").id("orderId", 1).lit("status"),
         )
         .await
@@ -74,7 +74,7 @@ async fn auth_time_is_fetched_once_across_many_concurrent_calls_and_clones() {
     for _ in 0..50 {
         let c = client.clone();
         tasks.push(tokio::spawn(async move {
-            c.call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+            c.call::<Vec<u64>>(Method::Get, &ApiPath::new("/service"))
                 .await
         }));
     }
@@ -93,7 +93,7 @@ async fn server_clock_an_hour_ahead_or_behind_still_signs_valid_timestamps() {
         let client = ovh.client();
         for _ in 0..2 {
             client
-                .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+                .call::<Vec<u64>>(Method::Get, &ApiPath::new("/service"))
                 .await
                 .unwrap();
         }
@@ -118,7 +118,7 @@ async fn query_time_out_causes_exactly_one_resync_and_one_resend_even_for_post()
     let order: serde_json::Value = ovh
         .client()
         .call_with_body(
-            Method::POST,
+            Method::Post,
             &ApiPath::new("/service").id("serviceId", 42).lit("renew"),
             &serde_json::json!({"dryRun": true}),
         )
@@ -139,7 +139,7 @@ async fn persistent_query_time_out_is_resent_only_once_then_reported() {
     let err = ovh
         .client()
         .call_with_body::<serde_json::Value, _>(
-            Method::POST,
+            Method::Post,
             &ApiPath::new("/service").id("serviceId", 42).lit("renew"),
             &serde_json::json!({}),
         )
@@ -168,7 +168,7 @@ async fn get_is_retried_on_gateway_errors_and_throttling_then_succeeds() {
             .await;
         let ids: Vec<u64> = ovh
             .client()
-            .call(Method::GET, &ApiPath::new("/service"))
+            .call(Method::Get, &ApiPath::new("/service"))
             .await
             .unwrap();
         assert!(!ids.is_empty(), "status {status}");
@@ -189,7 +189,7 @@ async fn get_gives_up_after_the_configured_retries_with_the_last_answer() {
         .await;
     let err = ovh
         .client()
-        .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+        .call::<Vec<u64>>(Method::Get, &ApiPath::new("/service"))
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(503));
@@ -213,7 +213,7 @@ async fn retries_can_be_turned_off() {
         .await;
     let client = ovh.builder().no_retries().build().unwrap();
     let err = client
-        .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+        .call::<Vec<u64>>(Method::Get, &ApiPath::new("/service"))
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(503));
@@ -232,7 +232,7 @@ async fn post_is_sent_exactly_once_on_server_errors() {
         let err = ovh
             .client()
             .call_with_body::<serde_json::Value, _>(
-                Method::POST,
+                Method::Post,
                 &ApiPath::new("/service").id("serviceId", 42).lit("renew"),
                 &serde_json::json!({"dryRun": false}),
             )
@@ -249,7 +249,7 @@ async fn post_is_sent_once_on_a_dropped_connection_and_says_it_may_have_been_pro
     let client = server.builder().build().unwrap();
     let err = client
         .call_with_body::<serde_json::Value, _>(
-            Method::POST,
+            Method::Post,
             &ApiPath::new("/service").id("serviceId", 42).lit("renew"),
             &serde_json::json!({"dryRun": false}),
         )
@@ -266,7 +266,7 @@ async fn post_is_sent_once_on_a_dropped_connection_and_says_it_may_have_been_pro
 
     // The same dropped answer on a GET is retried (1 + 2 retries).
     let _ = client
-        .call::<serde_json::Value>(Method::GET, &ApiPath::new("/service"))
+        .call::<serde_json::Value>(Method::Get, &ApiPath::new("/service"))
         .await
         .unwrap_err();
     assert_eq!(server.request_count(), 1 + 3);
@@ -284,7 +284,7 @@ async fn connect_failure_says_the_request_never_reached_the_server() {
         .build()
         .unwrap();
     let err = client
-        .call::<i64>(Method::GET, &ApiPath::new("/auth/time"))
+        .call::<i64>(Method::Get, &ApiPath::new("/auth/time"))
         .await
         .unwrap_err();
     assert!(!err.may_have_been_processed(), "{err:?}");
@@ -306,7 +306,7 @@ async fn a_server_slower_than_the_timeout_is_a_timeout_error() {
         .build()
         .unwrap();
     let err = client
-        .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+        .call::<Vec<u64>>(Method::Get, &ApiPath::new("/service"))
         .await
         .unwrap_err();
     let Error::Transport(t) = &err else {
@@ -330,7 +330,7 @@ async fn query_booleans_are_true_and_false() {
         .id("serviceId", 7)
         .lit("renew")
         .query_bool("includeOptions", true);
-    let v: Vec<serde_json::Value> = ovh.client().call(Method::GET, &p).await.unwrap();
+    let v: Vec<serde_json::Value> = ovh.client().call(Method::Get, &p).await.unwrap();
     assert!(v.is_empty());
 }
 
@@ -357,7 +357,7 @@ async fn calls_without_result_accept_null_empty_and_204() {
     for i in 0..3u64 {
         let () = client
             .call_with_body(
-                Method::POST,
+                Method::Post,
                 &ApiPath::new("/x").id("i", i),
                 &serde_json::json!({}),
             )
@@ -393,7 +393,7 @@ async fn api_errors_carry_status_class_code_message_query_id_and_advice() {
             .lit("renew");
         errors.push(
             client
-                .call_with_body::<serde_json::Value, _>(Method::POST, &p, &serde_json::json!({}))
+                .call_with_body::<serde_json::Value, _>(Method::Post, &p, &serde_json::json!({}))
                 .await
                 .unwrap_err(),
         );
@@ -445,7 +445,7 @@ async fn expired_service_status_460_is_recognised() {
         .await;
     let err = ovh
         .client()
-        .call::<serde_json::Value>(Method::GET, &ApiPath::new("/service").id("serviceId", 9))
+        .call::<serde_json::Value>(Method::Get, &ApiPath::new("/service").id("serviceId", 9))
         .await
         .unwrap_err();
     assert!(err.is_expired_service());
@@ -462,7 +462,7 @@ async fn decode_errors_name_the_route_the_field_and_the_query_id() {
         .await;
     let err = ovh
         .client()
-        .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+        .call::<Vec<u64>>(Method::Get, &ApiPath::new("/service"))
         .await
         .unwrap_err();
     let Error::Decode(d) = &err else {
@@ -485,7 +485,7 @@ async fn secrets_never_show_in_client_builder_credentials_or_errors() {
     let builder_text = format!("{builder:?}");
     let client = builder.build().unwrap();
     let err = client
-        .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+        .call::<Vec<u64>>(Method::Get, &ApiPath::new("/service"))
         .await
         .unwrap_err();
     let creds = ovh_renew::Credentials::new(AK, AS, CK);
@@ -531,7 +531,7 @@ async fn an_answer_over_the_size_limit_is_refused_and_not_retried() {
         .await;
     let err = ovh
         .client()
-        .call::<Vec<u64>>(Method::GET, &ApiPath::new("/service"))
+        .call::<Vec<u64>>(Method::Get, &ApiPath::new("/service"))
         .await
         .unwrap_err();
     let Error::Transport(t) = &err else {

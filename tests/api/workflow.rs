@@ -2,8 +2,11 @@
 //! `MockOvh` (over HTTP), including a failure at every step.
 #![cfg(feature = "test-util")]
 
+use ovh_renew::models::*;
 use ovh_renew::ops::{Call, Op};
-use ovh_renew::planner::{PeriodChoice, PlanOptions, PlanOutcome, execute_plan, plan};
+use ovh_renew::planner::{
+    PeriodChoice, PlanOptions, PlanOutcome, PlanStep, SkipReason, execute_plan, plan,
+};
 use ovh_renew::testing::{FakeRenewApi, MockOvh, PaidWith, api_error, transport_error};
 use ovh_renew::workflow::{
     PaymentChoice, PriceStage, RenewError, RenewOptions, ServiceRef, Step, UnpaidCause, renew,
@@ -37,8 +40,8 @@ async fn the_guides_vps_renewal_runs_end_to_end_over_http() {
     assert_eq!(report.strategy.price.ucents(), 10_350_000_000);
     assert_eq!(report.dry_run.price_without_tax.ucents(), 10_350_000_000);
     assert_eq!(report.dry_run.price_with_tax.ucents(), 12_420_000_000);
-    let order = report.order.as_ref().unwrap();
-    assert_eq!(report.status, Some(OrderStatus::Delivered));
+    let order = report.order().unwrap();
+    assert_eq!(report.status(), Some(&OrderStatus::Delivered));
     assert_eq!(
         report.steps,
         vec![
@@ -86,7 +89,7 @@ async fn a_dry_run_orders_nothing_and_reports_the_price() {
     let api = FakeRenewApi::sandbox();
     let options = RenewOptions::new(ServiceRef::named("vps", VPS), p("P1Y"));
     let report = renew(&api, &options).await.unwrap();
-    assert!(report.order.is_none() && report.payment.is_none() && report.status.is_none());
+    assert!(report.order().is_none() && report.payment().is_none() && report.status().is_none());
     assert_eq!(report.dry_run.price_without_tax.ucents(), 41_400_000_000);
     assert_eq!(api.orders().len(), 0);
     assert_eq!(api.count(Op::CreateRenewOrder), 1);
@@ -103,7 +106,7 @@ async fn asking_p12m_orders_the_offered_p1y_text_and_a_service_id_skips_service_
     assert_eq!(api.orders()[0].duration.as_str(), "P1Y");
     assert_eq!(api.count(Op::ServiceInfos), 0);
     // No payment asked: the order is left unpaid, and the status says so.
-    assert_eq!(report.status, Some(OrderStatus::NotPaid));
+    assert_eq!(report.status(), Some(&OrderStatus::NotPaid));
 }
 
 #[tokio::test]
@@ -128,7 +131,7 @@ async fn paying_with_a_payment_method_id() {
         .order(true)
         .pay(PaymentChoice::Method(42));
     let report = renew(&api, &options).await.unwrap();
-    assert_eq!(report.status, Some(OrderStatus::Delivered));
+    assert_eq!(report.status(), Some(&OrderStatus::Delivered));
     assert_eq!(api.payments()[0].with, PaidWith::PaymentMethod(42));
     assert_eq!(api.count(Op::AvailableRegisteredPaymentMeans), 0);
 }
@@ -142,7 +145,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
         /// 0 = first call of that method fails, 1 = the second (the order after the dry run).
         skip: usize,
         error: fn() -> Error,
-        after_effect: bool,
+        after_processing: bool,
         expect: fn(&RenewError) -> bool,
         orders: usize,
     }
@@ -153,7 +156,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             method: Op::ServiceInfos,
             skip: 0,
             error: not_found,
-            after_effect: false,
+            after_processing: false,
             expect: |e| {
                 matches!(
                     e,
@@ -169,7 +172,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             method: Op::RenewDescriptions,
             skip: 0,
             error: unavailable,
-            after_effect: false,
+            after_processing: false,
             expect: |e| {
                 matches!(
                     e,
@@ -185,7 +188,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             method: Op::CreateRenewOrder,
             skip: 0,
             error: unavailable,
-            after_effect: false,
+            after_processing: false,
             expect: |e| {
                 matches!(
                     e,
@@ -202,7 +205,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             method: Op::CreateRenewOrder,
             skip: 1,
             error: || api_error(400, "Client::BadRequest", "Invalid duration"),
-            after_effect: false,
+            after_processing: false,
             expect: |e| {
                 matches!(
                     e,
@@ -219,7 +222,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             method: Op::CreateRenewOrder,
             skip: 1,
             error: || transport_error(TransportKind::Connect, false),
-            after_effect: false,
+            after_processing: false,
             expect: |e| {
                 matches!(
                     e,
@@ -236,7 +239,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             method: Op::CreateRenewOrder,
             skip: 1,
             error: || transport_error(TransportKind::Timeout, true),
-            after_effect: true,
+            after_processing: true,
             expect: |e| matches!(e, RenewError::OrderUncertain { .. }),
             orders: 1,
         },
@@ -244,7 +247,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             method: Op::AvailableRegisteredPaymentMeans,
             skip: 0,
             error: unavailable,
-            after_effect: false,
+            after_processing: false,
             expect: |e| {
                 matches!(
                     e,
@@ -266,7 +269,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
                     "This order can't be paid with paypal",
                 )
             },
-            after_effect: false,
+            after_processing: false,
             expect: |e| {
                 matches!(
                     e,
@@ -282,7 +285,7 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             method: Op::OrderStatus,
             skip: 0,
             error: unavailable,
-            after_effect: false,
+            after_processing: false,
             expect: |e| matches!(e, RenewError::StatusUnknown { .. }),
             orders: 1,
         },
@@ -300,8 +303,8 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
                 })
                 .times(1)
                 .with(row.error);
-            let rule = if row.after_effect {
-                rule.after_effect()
+            let rule = if row.after_processing {
+                rule.after_processing()
             } else {
                 rule
             };
@@ -309,8 +312,8 @@ async fn a_failure_at_every_step_says_where_the_account_stands() {
             assert_eq!(rule.fired(), 1, "row {i}: the real order failed");
             err
         } else {
-            if row.after_effect {
-                api.fail_next_after_effect(row.method, row.error);
+            if row.after_processing {
+                api.fail_next_after_processing(row.method, row.error);
             } else {
                 api.fail_next(row.method, row.error);
             }
@@ -490,7 +493,7 @@ async fn the_planner_keeps_manual_services_expiring_soon_and_totals_per_currency
         .collect();
     assert_eq!(prices, vec![299_000_000, 3_488_000_000]);
     assert_eq!(plan.totals.len(), 1);
-    assert_eq!(plan.totals[0].currency, "EUR");
+    assert_eq!(plan.totals[0].currency, Some(CurrencyCode::Eur));
     assert_eq!(plan.totals[0].ucents, 3_787_000_000);
     // Automatic renewals and the option are skipped, with a reason.
     assert_eq!(plan.skipped.len(), 3);
@@ -518,7 +521,7 @@ async fn a_failure_for_one_service_is_a_line_and_never_stops_the_others() {
         unreachable!()
     };
     assert_eq!(f.status, Some(503));
-    assert_eq!(f.step, "choices");
+    assert_eq!(f.step, PlanStep::Choices);
     // The total only counts the ready line.
     assert_eq!(plan.totals[0].lines, 1);
 }
@@ -546,9 +549,9 @@ async fn the_planner_honours_a_service_list_today_and_best_monthly() {
     assert!(
         plan.skipped
             .iter()
-            .all(|s| s.reason == "not expiring within the horizon"
-                || s.reason == "automatic renewal"
-                || s.reason == "no expiry date")
+            .all(|s| s.reason == SkipReason::NotExpiringSoon
+                || s.reason == SkipReason::AutomaticRenewal
+                || s.reason == SkipReason::NoExpiryDate)
     );
 }
 
@@ -564,7 +567,7 @@ async fn executing_a_plan_orders_and_pays_each_line_once_over_http() {
     assert_eq!(results.len(), 2);
     for r in &results {
         let report = r.outcome.as_ref().unwrap().as_ref().unwrap();
-        assert_eq!(report.status, Some(OrderStatus::Delivered));
+        assert_eq!(report.status(), Some(&OrderStatus::Delivered));
     }
     let orders = mock.orders();
     assert_eq!(orders.len(), 2);
@@ -596,8 +599,13 @@ async fn planner_totals_are_exact_where_floats_are_not() {
         let today = day("2026-01-01");
         for (i, value) in prices.iter().enumerate() {
             let id = i as u64 + 1;
-            let infos = ServiceInfos::new(ServiceId(id), format!("d{id}.ovh"))
-                .with_expiration(day("2026-01-10"));
+            let infos: ServiceInfos = crate::support::model(serde_json::json!({
+                "serviceId": id,
+                "domain": format!("d{id}.ovh"),
+                "status": "ok",
+                "renewalType": "manual",
+                "expiration": "2026-01-10",
+            }));
             let choices = vec![RenewDescription::new(
                 p("P1Y"),
                 vec![RenewStrategy::new(

@@ -1,6 +1,7 @@
 //! An endpoint URL from `./ovh.conf` is not combined with other sources' credentials.
 
 use super::*;
+use crate::Method;
 use crate::client::OvhClientBuilder;
 use crate::error::Error;
 
@@ -162,9 +163,7 @@ async fn the_server_named_by_a_local_file_receives_nothing_unless_the_caller_opt
         .build()
         .unwrap();
     let me = crate::ApiPath::new("/me");
-    let _ = client
-        .call::<serde_json::Value>(reqwest::Method::GET, &me)
-        .await;
+    let _ = client.call::<serde_json::Value>(Method::Get, &me).await;
     assert_eq!(accepted(&listener), 1);
 }
 
