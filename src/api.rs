@@ -82,7 +82,9 @@ impl ServiceRenewApi for OvhClient {
     fn execute<'a>(&'a self, call: &'a Call) -> ApiFuture<'a, Reply> {
         Box::pin(async move {
             let (method, path, body) = call.to_http()?;
+            let headers = call_headers(call)?;
             let request = Request {
+                headers: &headers,
                 // The call says whether it may be resent (issue 16's PUT is, like GETs).
                 idempotent: call.is_idempotent(),
                 trace: call.trace_fields(&path),
@@ -92,4 +94,20 @@ impl ServiceRenewApi for OvhClient {
             call.decode(answer, &path)
         })
     }
+}
+
+/// The call's own headers ([`Call::headers`]) as a header map; a value a header cannot
+/// carry is refused before sending.
+fn call_headers(call: &Call) -> Result<reqwest::header::HeaderMap, Error> {
+    let mut map = reqwest::header::HeaderMap::new();
+    for (name, value) in call.headers() {
+        let value = reqwest::header::HeaderValue::from_str(&value).map_err(|_| {
+            Error::refused(
+                crate::error::RequestProblem::HeaderValue,
+                format!("the {name} header cannot carry {value:?}"),
+            )
+        })?;
+        map.insert(name, value);
+    }
+    Ok(map)
 }

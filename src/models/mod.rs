@@ -10,7 +10,8 @@
 //! * [`Order`], [`OrderStatus`], [`PaymentMean`], [`RegisteredPaymentMean`]: `/me/order`.
 //! * [`ServiceInfos`]: `…/serviceInfos`; [`Service`]: `GET /service/{serviceId}`.
 //! * [`ServiceView`] and its parts, [`ServiceFilter`], [`DateOrTime`]: the `/services` view
-//!   (`GET /services`, `GET /services/{serviceId}`, OVH v1 BETA); [`RenewalUpdate`]:
+//!   (`GET /services`, `GET /services/{serviceId}`, OVH v1 BETA), [`ServicePage`] (a page
+//!   of whole objects); [`RenewalUpdate`]:
 //!   `PUT /services/{serviceId}`; [`DebtBalance`]: `GET /me/debtAccount`.
 //! * [`AccessRule`], [`ConsumerKeyRequest`], [`CurrentCredential`], [`CredentialStatus`]:
 //!   consumer keys and their rules (`/auth/credential`, `/auth/currentCredential`).
@@ -31,6 +32,7 @@ mod renewal_update;
 mod serde_helpers;
 mod service;
 mod service_infos;
+mod service_page;
 mod service_view;
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -52,6 +54,7 @@ pub use service::{
     ServiceRenew, ServiceResource, ServiceRoute,
 };
 pub use service_infos::{RenewSettings, RenewalType, ServiceInfos, ServiceStatus};
+pub use service_page::ServicePage;
 pub use service_view::{
     EndStrategy, Engagement, EngagementEndRule, Lifecycle, LifecycleAction, LifecycleCapacities,
     LifecycleCurrent, LifecycleState, PricingType, RenewCapacities, RenewCurrent, RenewalMode,

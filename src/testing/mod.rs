@@ -195,7 +195,7 @@ pub mod sandbox;
 
 use std::time::SystemTime;
 
-pub use account::{MockOrder, PaidWith, RecordedDryRun, RecordedPayment};
+pub use account::{MockOrder, PagingMode, PaidWith, RecordedDryRun, RecordedPayment};
 pub use fake::{FailRule, FakeRenewApi};
 pub use mock_ovh::{
     MOCK_APPLICATION_KEY, MOCK_APPLICATION_SECRET, MOCK_CONSUMER_KEY, MockOvh, MockOvhBuilder,

@@ -11,6 +11,7 @@ mod hostile_network;
 mod money_safety;
 mod oauth2_answers;
 mod ops;
+mod paging;
 mod raw_calls;
 mod renew_api;
 mod round_trips;
