@@ -58,6 +58,7 @@ mod config;
 mod credentials;
 mod endpoint;
 mod error;
+pub mod guards;
 pub mod listing;
 pub mod models;
 mod oauth2;

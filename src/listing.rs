@@ -176,6 +176,17 @@ pub async fn view_services<A: ServiceRenewApi + ?Sized>(
     Ok(listing)
 }
 
+/// The views of these services: one `GET /services/{serviceId}` per id (each once),
+/// [`ListOptions::concurrency`] in flight, in the ids' order. A view that cannot be read
+/// is one of [`Listing::failures`].
+pub async fn view_ids<A: ServiceRenewApi + ?Sized>(
+    api: &A,
+    ids: Vec<ServiceId>,
+    options: &ListOptions,
+) -> Listing {
+    per_id(api, ids, options).await
+}
+
 /// One `GET /services/{serviceId}` per id (each once), `options.concurrency` in flight,
 /// in the ids' order.
 async fn per_id<A: ServiceRenewApi + ?Sized>(

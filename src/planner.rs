@@ -1,10 +1,16 @@
 //! The expiry planner: what must be renewed soon, and what it will cost.
 //!
-//! [`plan`] reads every service (`GET /service`, then `GET /service/{id}`) or a given
-//! list, keeps those expiring within a horizon that are not on automatic renewal, reads
-//! their renewal choices and picks, for each, the single-service strategy for the
-//! requested period (or the best price per month). A service listed twice (in
-//! [`PlanOptions::services`] or by `GET /service`) is examined once. Requests run with
+//! [`plan`] reads the account's debt (`GET /me/debtAccount`) and every service through
+//! the paged `/services` view ([`listing::view_services`]: a fleet of 1,000 in one or two
+//! requests, falling back to one `GET /services/{id}` each when the server does not page)
+//! or a given list (one `GET /services/{id}` each). It keeps those expiring within a
+//! horizon that are neither options nor on automatic renewal and that no
+//! [guard](crate::guards) refuses (a debt due, unpaid, automatic renewal in progress,
+//! deletion or termination scheduled, terminated, suspended: in [`Plan::skipped`] with the
+//! guard, their choices never read), reads the renewal choices of what remains only, and
+//! picks, for each, the single-service strategy for the requested period (or the best
+//! price per month). A service listed twice (in [`PlanOptions::services`] or by the
+//! listing) is examined once. Requests run with
 //! bounded concurrency; a failure for one service is recorded in its line and never stops
 //! the others. The [`Plan`] serializes to JSON for approval (it holds prices and
 //! services, no order, so no order password or URL); [`execute_plan`] then orders (and
@@ -34,11 +40,19 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::ServiceRenewApi;
 use crate::error::Error;
-use crate::models::{OrderId, RenewMode, RenewPeriod, RenewStrategy, Service, ServiceId};
+use crate::guards::{self, Guard, GuardOverrides};
+use crate::listing::{self, ListOptions};
+use crate::models::{
+    OrderId, RenewPeriod, RenewStrategy, RenewalMode, ServiceFilter, ServiceId, ServiceView,
+};
 use crate::strategy;
 use crate::workflow::{
     self, PaymentChoice, PriceStage, RenewError, RenewOptions, RenewReport, ServiceRef,
 };
+
+fn default_page_size() -> u32 {
+    crate::ops::DEFAULT_PAGE_SIZE
+}
 
 /// Which period to plan for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,8 +78,16 @@ pub struct PlanOptions {
     /// Only these services (default: every service of the account, from `GET /service`).
     /// Repeated ids are examined once.
     pub services: Option<Vec<ServiceId>>,
-    /// Keep services on automatic renewal too (default `false`).
+    /// Keep services on automatic renewal too (default `false`). Never a service whose
+    /// automatic renewal is in progress ([`Guard::AutorenewInProgress`]).
     pub include_automatic: bool,
+    /// Objects per page when reading the fleet through the `/services` view (default
+    /// 1,000; see [`listing`]).
+    #[serde(default = "default_page_size")]
+    pub page_size: u32,
+    /// The guards explicitly let through (default: none; see [`guards`]).
+    #[serde(default)]
+    pub guards: GuardOverrides,
     /// The reference day (default: today, UTC).
     pub today: Option<NaiveDate>,
 }
@@ -79,8 +101,22 @@ impl PlanOptions {
             concurrency: 8,
             services: None,
             include_automatic: false,
+            page_size: crate::ops::DEFAULT_PAGE_SIZE,
+            guards: GuardOverrides::none(),
             today: None,
         }
+    }
+
+    /// Sets [`PlanOptions::page_size`].
+    pub fn page_size(mut self, size: u32) -> Self {
+        self.page_size = size;
+        self
+    }
+
+    /// Sets [`PlanOptions::guards`].
+    pub fn guards(mut self, overrides: GuardOverrides) -> Self {
+        self.guards = overrides;
+        self
     }
 
     /// Sets [`PlanOptions::within_days`].
@@ -140,6 +176,19 @@ pub struct Plan {
     pub skipped: Vec<Skipped>,
     /// Totals of the ready lines, per currency (never summed across currencies).
     pub totals: Vec<CurrencyTotal>,
+    /// The account-level guard that held when the plan was made: a debt due
+    /// ([`Guard::DebtDue`], with its amount). Every service the plan would have priced is
+    /// then in [`skipped`](Self::skipped) with it. Absent from the JSON when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_guard: Option<Guard>,
+    /// The guards the plan was made with explicitly let through; [`execute_plan`] orders
+    /// with the same. Absent from the JSON when none.
+    #[serde(default, skip_serializing_if = "is_none_overridden")]
+    pub guards: GuardOverrides,
+}
+
+fn is_none_overridden(overrides: &GuardOverrides) -> bool {
+    *overrides == GuardOverrides::none()
 }
 
 impl Plan {
@@ -220,9 +269,14 @@ impl LineFailure {
 pub struct Skipped {
     /// The service.
     pub service_id: ServiceId,
-    /// Why: `automatic renewal`, `renewed with its parent service` (an option),
-    /// `not expiring within the horizon` or `no expiry date`.
+    /// Why: `automatic renewal (mode automatic)`, `renewed with its parent service` (an
+    /// option), `not expiring within the horizon`, `no expiry date`, or a guard's text
+    /// (then in [`guard`](Self::guard) too).
     pub reason: String,
+    /// The guard that refused the service, if one did (its renewal choices were not read).
+    /// Absent from the JSON when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guard: Option<Guard>,
 }
 
 /// The sum of ready lines in one currency.
@@ -240,13 +294,54 @@ pub struct CurrencyTotal {
     pub lines: usize,
 }
 
-enum Examined {
-    Line(PlanLine),
+/// What the view alone says about a service: skip it (why), or read its choices.
+enum Triage {
     Skip(Skipped),
+    Choices,
 }
 
-/// Builds a plan (see the [module docs](self)). Fails only if the service list itself
-/// cannot be read; every per-service failure is a [`PlanOutcome::Failed`] line.
+/// The planner's filters on one view, pure: horizon, option, mode, the service's guards,
+/// then the account's debt. Renewal choices are read only for [`Triage::Choices`].
+fn triage(
+    view: &ServiceView,
+    options: &PlanOptions,
+    horizon: NaiveDate,
+    account_guard: Option<&Guard>,
+) -> Triage {
+    let skip = |reason: String, guard: Option<Guard>| {
+        Triage::Skip(Skipped {
+            service_id: view.service_id,
+            reason,
+            guard,
+        })
+    };
+    let Some(expiration) = view.expiration() else {
+        return skip("no expiry date".into(), None);
+    };
+    if expiration > horizon {
+        return skip("not expiring within the horizon".into(), None);
+    }
+    if view.parent_service_id.is_some() {
+        return skip("renewed with its parent service".into(), None);
+    }
+    if let Some(mode) = view.renewal_mode() {
+        if !options.include_automatic && *mode == RenewalMode::Automatic {
+            return skip(format!("automatic renewal (mode {mode})"), None);
+        }
+    }
+    // `include_automatic` never lets an automatic renewal in progress through.
+    if let Err(guard) = guards::check_service(view, &options.guards) {
+        return skip(guard.to_string(), Some(guard));
+    }
+    if let Some(guard) = account_guard {
+        return skip(guard.to_string(), Some(guard.clone()));
+    }
+    Triage::Choices
+}
+
+/// Builds a plan (see the [module docs](self)). Fails only if the account's debt or the
+/// service list itself cannot be read; every per-service failure is a
+/// [`PlanOutcome::Failed`] line.
 ///
 /// `progress`, if given, is called after each service with done/total.
 pub async fn plan<A: ServiceRenewApi + ?Sized>(
@@ -254,43 +349,64 @@ pub async fn plan<A: ServiceRenewApi + ?Sized>(
     options: &PlanOptions,
     progress: Option<&(dyn Fn(Progress) + Send + Sync)>,
 ) -> Result<Plan, Error> {
-    let mut ids = match &options.services {
-        Some(ids) => ids.clone(),
-        None => api.list_services().await?,
-    };
-    // A service listed twice is examined (and later ordered) once.
-    let mut seen = std::collections::BTreeSet::new();
-    ids.retain(|id| seen.insert(*id));
     let today = options
         .today
         .unwrap_or_else(|| chrono::Utc::now().date_naive());
     let horizon = today
         .checked_add_days(chrono::Days::new(u64::from(options.within_days)))
         .unwrap_or(NaiveDate::MAX);
-    let total = ids.len();
+    let concurrency = options.concurrency.max(1);
+    let debt = api.debt_balance().await?;
+    let account_guard = guards::check_debt(&debt, &options.guards).err();
+    let list = ListOptions::default()
+        .page_size(options.page_size)
+        .concurrency(concurrency);
+    let listing = match &options.services {
+        None => listing::view_services(api, &ServiceFilter::all(), &list).await?,
+        Some(ids) => listing::view_ids(api, ids.clone(), &list).await,
+    };
+    let total = listing.views.len() + listing.failures.len();
     let done = AtomicUsize::new(0);
     let done = &done;
-    let examined: Vec<Examined> = stream::iter(ids)
-        .map(|id| async move {
-            let out = examine(api, options, id, horizon).await;
-            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if let Some(cb) = progress {
-                cb(Progress { done: n, total });
-            }
-            out
-        })
-        .buffer_unordered(options.concurrency.max(1))
-        .collect()
-        .await;
+    let tick = || {
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(cb) = progress {
+            cb(Progress { done: n, total });
+        }
+    };
 
     let mut lines = Vec::new();
     let mut skipped = Vec::new();
-    for e in examined {
-        match e {
-            Examined::Line(l) => lines.push(l),
-            Examined::Skip(s) => skipped.push(s),
+    for (id, e) in &listing.failures {
+        lines.push(PlanLine {
+            service_id: *id,
+            name: None,
+            route: None,
+            expiration_date: None,
+            outcome: PlanOutcome::Failed(LineFailure::api("service", e)),
+        });
+        tick();
+    }
+    let mut to_price = Vec::new();
+    for view in listing.views {
+        match triage(&view, options, horizon, account_guard.as_ref()) {
+            Triage::Skip(s) => {
+                skipped.push(s);
+                tick();
+            }
+            Triage::Choices => to_price.push(view),
         }
     }
+    let examined: Vec<PlanLine> = stream::iter(to_price)
+        .map(|view| async move {
+            let out = examine(api, options, view).await;
+            tick();
+            out
+        })
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
+    lines.extend(examined);
     lines.sort_by_key(|l| (l.expiration_date, l.service_id));
     skipped.sort_by_key(|s| s.service_id);
     let totals = totals(&lines);
@@ -301,104 +417,60 @@ pub async fn plan<A: ServiceRenewApi + ?Sized>(
         lines,
         skipped,
         totals,
+        account_guard,
+        guards: options.guards,
     })
 }
 
-fn is_automatic(service: &Service) -> bool {
-    service
-        .renew
-        .as_ref()
-        .is_some_and(|r| r.mode.as_str().starts_with("automatic"))
-}
-
+/// Reads the choices of a service the view let through, and selects its strategy.
 async fn examine<A: ServiceRenewApi + ?Sized>(
     api: &A,
     options: &PlanOptions,
-    id: ServiceId,
-    horizon: NaiveDate,
-) -> Examined {
-    let failed = |failure: LineFailure, service: Option<&Service>| {
-        Examined::Line(PlanLine {
-            service_id: id,
-            name: service.and_then(display_name),
-            route: service.and_then(|s| s.route.path.clone()),
-            expiration_date: service.and_then(|s| s.expiration_date),
-            outcome: PlanOutcome::Failed(failure),
-        })
+    view: ServiceView,
+) -> PlanLine {
+    let id = view.service_id;
+    let line = |outcome| PlanLine {
+        service_id: id,
+        name: display_name(&view),
+        route: view.route_path().map(str::to_owned),
+        expiration_date: view.expiration(),
+        outcome,
     };
-    let service = match api.service(id).await {
-        Ok(s) => s,
-        Err(e) => return failed(LineFailure::api("service", &e), None),
-    };
-    let skip = |reason: &str| {
-        Examined::Skip(Skipped {
-            service_id: id,
-            reason: reason.to_owned(),
-        })
-    };
-    let Some(expiration) = service.expiration_date else {
-        return skip("no expiry date");
-    };
-    if expiration > horizon {
-        return skip("not expiring within the horizon");
-    }
-    if !options.include_automatic && is_automatic(&service) {
-        return skip("automatic renewal");
-    }
-    if service
-        .renew
-        .as_ref()
-        .is_some_and(|r| r.mode == RenewMode::Option)
-    {
-        return skip("renewed with its parent service");
-    }
+    let failed = |failure: LineFailure| line(PlanOutcome::Failed(failure));
     let choices = match api.renew_descriptions(id, false).await {
         Ok(c) => c,
-        Err(e) => return failed(LineFailure::api("choices", &e), Some(&service)),
+        Err(e) => return failed(LineFailure::api("choices", &e)),
     };
     let selected = match &options.period {
         PeriodChoice::Fixed(p) => strategy::select_single(&choices, p, id),
         PeriodChoice::BestMonthly => strategy::best_monthly(&choices, id),
     };
     match selected {
-        Ok(sel) if sel.strategy.price.checked_ucents().is_none() => failed(
-            LineFailure {
-                step: "select".into(),
-                message: crate::models::AmountError::OutOfRange.to_string(),
-                status: None,
-                query_id: None,
-            },
-            Some(&service),
-        ),
-        Ok(sel) => Examined::Line(PlanLine {
-            service_id: id,
-            name: display_name(&service),
-            route: service.route.path.clone(),
-            expiration_date: Some(expiration),
-            outcome: PlanOutcome::Ready {
-                period: sel.period.clone(),
-                strategy: sel.strategy.clone(),
-            },
+        Ok(sel) if sel.strategy.price.checked_ucents().is_none() => failed(LineFailure {
+            step: "select".into(),
+            message: crate::models::AmountError::OutOfRange.to_string(),
+            status: None,
+            query_id: None,
         }),
-        Err(e) => failed(
-            LineFailure {
-                step: "select".into(),
-                message: e.to_string(),
-                status: None,
-                query_id: None,
-            },
-            Some(&service),
-        ),
+        Ok(sel) => line(PlanOutcome::Ready {
+            period: sel.period.clone(),
+            strategy: sel.strategy.clone(),
+        }),
+        Err(e) => failed(LineFailure {
+            step: "select".into(),
+            message: e.to_string(),
+            status: None,
+            query_id: None,
+        }),
     }
 }
 
-fn display_name(service: &Service) -> Option<String> {
-    let r = &service.resource;
-    if r.display_name.is_empty() {
-        r.name.clone()
-    } else {
-        Some(r.display_name.clone())
-    }
+fn display_name(view: &ServiceView) -> Option<String> {
+    let r = &view.resource;
+    [&r.display_name, &r.name]
+        .into_iter()
+        .find(|n| !n.is_empty())
+        .cloned()
 }
 
 fn totals(lines: &[PlanLine]) -> Vec<CurrencyTotal> {
@@ -546,7 +618,8 @@ pub async fn execute_plan<A: ServiceRenewApi + ?Sized>(
         };
         let mut options = RenewOptions::new(ServiceRef::Id(line.service_id), period.clone())
             .order(true)
-            .approved_price(approved);
+            .approved_price(approved)
+            .guards(plan.guards);
         if strategy.services != [line.service_id] {
             options = options.exactly(strategy.services.clone());
         }

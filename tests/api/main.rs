@@ -5,6 +5,7 @@ mod blocking;
 mod echoed_secrets;
 mod error_chains;
 mod faults;
+mod guards;
 mod hardening;
 mod hostile;
 mod hostile_network;
