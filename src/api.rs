@@ -91,7 +91,14 @@ impl ServiceRenewApi for OvhClient {
                 ..Request::new(&method, &path, body)
             };
             let answer = self.inner.send(request).await?;
-            call.decode(answer, &path)
+            call.decode(answer, &path).map_err(|e| match e {
+                // A 404 on a route OVH does not document on this endpoint says so.
+                Error::Api(mut api) if api.status == 404 => {
+                    api.route_note = self.inner.endpoint.route_note(&api.method, &api.rule_path);
+                    Error::Api(api)
+                }
+                other => other,
+            })
         })
     }
 }

@@ -241,6 +241,7 @@ mod tests {
             details: Default::default(),
             query_id: None,
             ovh_body: true,
+            route_note: None,
         }
         .into()
     }

@@ -43,7 +43,8 @@ use crate::error::Error;
 use crate::guards::{self, Guard, GuardOverrides};
 use crate::listing::{self, ListOptions};
 use crate::models::{
-    OrderId, RenewPeriod, RenewStrategy, RenewalMode, ServiceFilter, ServiceId, ServiceView,
+    LifecycleState, OrderId, RenewPeriod, RenewStrategy, RenewalMode, ServiceFilter, ServiceId,
+    ServiceView,
 };
 use crate::strategy;
 use crate::workflow::{
@@ -219,6 +220,14 @@ pub struct PlanLine {
     pub route: Option<String>,
     /// Its expiry date, when known.
     pub expiration_date: Option<NaiveDate>,
+    /// Its renewal mode in the `/services` view, when known. Absent from the JSON when
+    /// `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewal_mode: Option<RenewalMode>,
+    /// Its lifecycle state in the `/services` view, when known. Absent from the JSON when
+    /// `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle_state: Option<LifecycleState>,
     /// The chosen strategy, or why there is none.
     pub outcome: PlanOutcome,
 }
@@ -383,6 +392,8 @@ pub async fn plan<A: ServiceRenewApi + ?Sized>(
             name: None,
             route: None,
             expiration_date: None,
+            renewal_mode: None,
+            lifecycle_state: None,
             outcome: PlanOutcome::Failed(LineFailure::api("service", e)),
         });
         tick();
@@ -434,6 +445,8 @@ async fn examine<A: ServiceRenewApi + ?Sized>(
         name: display_name(&view),
         route: view.route_path().map(str::to_owned),
         expiration_date: view.expiration(),
+        renewal_mode: view.renewal_mode().cloned(),
+        lifecycle_state: view.lifecycle_state().cloned(),
         outcome,
     };
     let failed = |failure: LineFailure| line(PlanOutcome::Failed(failure));

@@ -417,6 +417,7 @@ fn refusal_error(refusal: Refusal, method: &Method, path: &ApiPath, query_id: St
         details: Default::default(),
         query_id: Some(query_id),
         ovh_body: true,
+        route_note: None,
     }
     .into()
 }

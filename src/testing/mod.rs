@@ -236,6 +236,7 @@ pub fn api_error(status: u16, code_or_class: &str, message: &str) -> Error {
         details: Default::default(),
         query_id: None,
         ovh_body: true,
+        route_note: None,
     }
     .into()
 }
