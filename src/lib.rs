@@ -20,7 +20,9 @@
 //! - [`strategy`]: which strategy renews exactly a service, or the cheapest covering one.
 //! - [`workflow::renew`]: the whole flow, dry run first, with a [`workflow::RenewReport`]
 //!   or a [`workflow::RenewError`] that says where the account stands.
-//! - [`planner`]: what expires soon, and what renewing it costs.
+//! - [`planner`]: what expires soon, and what renewing it costs, read through the paged
+//!   `/services` view ([`listing`]), with the [`guards`] (debt, unpaid, automatic renewal
+//!   in progress, deletion or termination scheduled, terminated, suspended) applied first.
 //! - [`Error`]: one error type, with [`ApiError`], [`RedirectError`], [`TransportError`],
 //!   [`DecodeError`], [`OAuth2Error`] and [`ConfigError`] inside.
 //! - [`AccessRule`], [`CurrentCredential`], [`OvhClient::request_consumer_key`]:
