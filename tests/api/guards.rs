@@ -3,11 +3,11 @@
 
 use ovh_renew::guards::{Guard, GuardOverrides};
 use ovh_renew::models::{Amount, CurrencyCode, DebtBalance};
+use ovh_renew::models::{Price, RenewPeriod, ServiceId};
 use ovh_renew::ops::Op;
 use ovh_renew::planner::{PeriodChoice, PlanOptions, execute_plan, plan};
 use ovh_renew::testing::{FakeRenewApi, MockOvh, sandbox};
 use ovh_renew::workflow::{RenewError, RenewOptions, Step, renew};
-use ovh_renew::{Price, RenewPeriod, ServiceId};
 
 fn p(text: &str) -> RenewPeriod {
     text.parse().unwrap()

@@ -5,11 +5,12 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
+use ovh_renew::ServiceRenewApi;
 use ovh_renew::listing::{ListOptions, ListingPath, view_services};
+use ovh_renew::models::ServiceInfos;
 use ovh_renew::models::{ServiceFilter, ServiceId};
 use ovh_renew::ops::Op;
 use ovh_renew::testing::{FakeRenewApi, MockOvh, PagingMode, SandboxService};
-use ovh_renew::{ServiceInfos, ServiceRenewApi};
 
 use crate::support::*;
 
