@@ -23,7 +23,9 @@
 //! - [`strategy`]: which strategy renews exactly a service, or the cheapest covering one.
 //! - [`workflow::renew`]: the whole flow, dry run first, with a [`workflow::RenewReport`]
 //!   or a [`workflow::RenewError`] that says where the account stands.
-//! - [`planner`]: what expires soon, and what renewing it costs.
+//! - [`planner`]: what expires soon, and what renewing it costs, read through the paged
+//!   `/services` view ([`listing`]), with the [`guards`] (debt, unpaid, automatic renewal
+//!   in progress, deletion or termination scheduled, terminated, suspended) applied first.
 //! - [`settings`]: switch many services' renewal settings (mode, period, termination
 //!   policy) at once, previewed first, applied with bounded concurrency and re-read.
 //! - [`Error`]: one error type, with [`ApiError`], [`RedirectError`], [`TransportError`],
@@ -63,6 +65,8 @@ mod config;
 mod credentials;
 mod endpoint;
 mod error;
+pub mod guards;
+pub mod listing;
 mod method;
 pub mod models;
 mod oauth2;

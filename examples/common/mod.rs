@@ -48,6 +48,14 @@ impl Backend {
     }
 }
 
+impl Backend {
+    /// The in-process sandbox, when running with `--sandbox`.
+    #[allow(dead_code)] // not every example adds services
+    pub fn sandbox(&self) -> Option<&ovh_renew::testing::MockOvh> {
+        self._mock.as_ref()
+    }
+}
+
 /// Prints an error and its causes to stderr.
 pub fn report_error(err: &(dyn std::error::Error + 'static)) {
     eprintln!("error: {err}");

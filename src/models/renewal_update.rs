@@ -277,7 +277,8 @@ mod tests {
         );
         assert_eq!(
             json(
-                &RenewalUpdate::default().mode(RenewalMode::Manual)
+                &RenewalUpdate::default()
+                    .mode(RenewalMode::Manual)
                     .termination_policy(TerminationPolicy::TerminateAtExpirationDate)
             ),
             r#"{"renew":{"mode":"manual"},"terminationPolicy":"terminateAtExpirationDate"}"#
@@ -290,12 +291,18 @@ mod tests {
         let vps: ServiceView = decode(fixture!("services_get_vps"));
         let periods: Vec<RenewPeriod> = decode(fixture!("services_renew_period_capacities"));
         let ok = |u: RenewalUpdate| u.check(&vps, &periods);
-        assert_eq!(ok(RenewalUpdate::default().mode(RenewalMode::Manual)), Ok(()));
-        assert_eq!(ok(RenewalUpdate::default().period(p("P1Y"))), Ok(()), "P1Y is P12M");
         assert_eq!(
-            ok(RenewalUpdate::default().termination_policy(
-                TerminationPolicy::TerminateAtExpirationDate
-            )),
+            ok(RenewalUpdate::default().mode(RenewalMode::Manual)),
+            Ok(())
+        );
+        assert_eq!(
+            ok(RenewalUpdate::default().period(p("P1Y"))),
+            Ok(()),
+            "P1Y is P12M"
+        );
+        assert_eq!(
+            ok(RenewalUpdate::default()
+                .termination_policy(TerminationPolicy::TerminateAtExpirationDate)),
             Ok(())
         );
         for (update, text) in [
@@ -312,7 +319,8 @@ mod tests {
                 "service 118977335 cannot take renewal mode automaticV2099: it can take automatic, manual",
             ),
             (
-                RenewalUpdate::default().termination_policy(TerminationPolicy::TerminateAtEngagementDate),
+                RenewalUpdate::default()
+                    .termination_policy(TerminationPolicy::TerminateAtEngagementDate),
                 "service 118977335 cannot take termination policy terminateAtEngagementDate: it can take terminateAtExpirationDate, empty",
             ),
         ] {
@@ -320,7 +328,8 @@ mod tests {
         }
         // A service with no capacities takes nothing.
         let bare = ServiceView::new(crate::models::ServiceId(5));
-        let err = RenewalUpdate::default().mode(RenewalMode::Manual)
+        let err = RenewalUpdate::default()
+            .mode(RenewalMode::Manual)
             .check(&bare, &[])
             .unwrap_err();
         assert_eq!(

@@ -1,14 +1,14 @@
 //! The `/services` view, the renewal settings and the debt, against both test doubles:
 //! what they serve, what a settings change leaves behind, what they refuse.
 
-use ovh_renew::models::CurrencyCode;
+use ovh_renew::ServiceRenewApi;
+use ovh_renew::models::{CurrencyCode, Price, RenewPeriod, ServiceId};
 use ovh_renew::models::{
     DebtBalance, LifecycleAction, LifecycleState, RenewalMode, RenewalUpdate, ServiceFilter,
     TerminationPolicy, ViewResourceState,
 };
 use ovh_renew::ops::Op;
 use ovh_renew::testing::{FakeRenewApi, MockOvh, sandbox};
-use ovh_renew::{Price, RenewPeriod, ServiceId, ServiceRenewApi};
 
 fn p(text: &str) -> RenewPeriod {
     text.parse().unwrap()
@@ -29,7 +29,8 @@ async fn settings_are_remembered_and_checked(api: &dyn ServiceRenewApi) {
         ["P1M", "P3M", "P6M", "P12M"]
     );
 
-    let update = RenewalUpdate::default().mode(RenewalMode::Manual)
+    let update = RenewalUpdate::default()
+        .mode(RenewalMode::Manual)
         .period(p("P1Y"))
         .termination_policy(TerminationPolicy::TerminateAtExpirationDate);
     update.check(&before, &periods).unwrap();
