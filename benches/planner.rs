@@ -2,12 +2,14 @@
 //!
 //! `planner::plan` on a real `OvhClient` (signed, one `/auth/time`) against a local
 //! keep-alive HTTP/1.1 server that delays every answer by 20 ms. The account holds 1,000
-//! services, each on manual renewal and expiring tomorrow, so the planner keeps every one
-//! and makes 1 `GET /service` + 1,000 `GET /service/{id}` + 1,000
-//! `GET /service/{id}/renew` = 2,001 calls. Wall time at concurrency 1, 8, 16 and 64 is
+//! services, each on manual renewal and expiring tomorrow, so the planner keeps every one.
+//! The server does not honour the pagination header (it answers plain ids), so the planner
+//! takes its per-id path: 1 `GET /me/debtAccount` + 1 `GET /services` + 1,000
+//! `GET /services/{id}` + 1,000 `GET /service/{id}/renew` = 2,002 calls. (The paged path,
+//! which needs no per-id read, is measured by `benches/fleet.rs`.) Wall time at concurrency 1, 8, 16 and 64 is
 //! compared with the ideal `calls × 20 ms / concurrency`. Target: within 1.3× at 16.
 //!
-//! Concurrency 1 runs on the first 100 services of the account (201 calls, ~4 s) unless
+//! Concurrency 1 runs on the first 100 services of the account (202 calls, ~4 s) unless
 //! `OVH_BENCH_PLANNER_C1_SERVICES=1000` (~40 s): its ideal and ratio are computed for the
 //! calls it made, never scaled.
 //!
@@ -22,9 +24,10 @@
 //! is parsed, then answered after `tokio::time::sleep_until(received + 20 ms)`, which
 //! never blocks the thread, so the 20 ms overlap across connections. The answers are the
 //! recorded fixtures with the service's id, name, dates and renew mode substituted
-//! (`service_get_vps.json`, `renew_descriptions_vps.json`). Requests are counted per
-//! route and checked for every run: [1 `/auth/time`, 1 list, n services, n renews,
-//! 0 else]; a mismatch, or a plan that is not n ready lines, exits with status 1.
+//! (`services_get_vps.json`, `renew_descriptions_vps.json`, `me_debt_account_none.json`).
+//! Requests are counted per route and checked for every run: [1 `/auth/time`, 1 debt,
+//! 1 list, n views, n renews, 0 else]; a mismatch, or a plan that is not n ready lines,
+//! exits with status 1.
 
 mod common;
 #[path = "../tests/common/raw_http.rs"]
@@ -54,7 +57,7 @@ const TARGET_CONCURRENCY: usize = 16;
 const MAX_RATIO: f64 = 1.3;
 /// The child process's instructions: `port,concurrency,services,today`.
 const RUN_ENV: &str = "OVH_BENCH_PLANNER_RUN";
-/// Services for the concurrency-1 run (default 100: 201 calls, ~4 s).
+/// Services for the concurrency-1 run (default 100: 202 calls, ~4 s).
 const C1_ENV: &str = "OVH_BENCH_PLANNER_C1_SERVICES";
 
 // ---------------------------------------------------------------------------------------
@@ -62,10 +65,11 @@ const C1_ENV: &str = "OVH_BENCH_PLANNER_C1_SERVICES";
 // ---------------------------------------------------------------------------------------
 
 /// What was asked.
-const ROUTES: [&str; 5] = [
+const ROUTES: [&str; 6] = [
     "GET /auth/time",
-    "GET /service",
-    "GET /service/{id}",
+    "GET /me/debtAccount",
+    "GET /services",
+    "GET /services/{id}",
     "GET /service/{id}/renew",
     "anything else",
 ];
@@ -77,8 +81,10 @@ struct State {
     connections: AtomicU64,
     /// Total time between a request being read and its answer being written.
     delayed_ns: AtomicU64,
-    /// `service_get_vps.json` with `{NAME}` for the name and the dates already set.
+    /// `services_get_vps.json` with `{ID}`, `{NAME}`, the dates already set, manual.
     service_template: String,
+    /// `me_debt_account_none.json`.
+    debt: String,
     /// `renew_descriptions_vps.json` with `{ID}` and `{NAME}`.
     renew_template: String,
 }
@@ -116,33 +122,38 @@ impl State {
         if target == "/1.0/auth/time" {
             return (0, OK, unix_now().to_string());
         }
-        if target == "/1.0/service" {
+        if target == "/1.0/me/debtAccount" {
+            return (1, OK, self.debt.clone());
+        }
+        if target == "/1.0/services" {
+            // The pagination header is not honoured: plain ids.
             let n = self.services.load(Ordering::Relaxed) as u64;
             let ids: Vec<u64> = (FIRST_ID..FIRST_ID + n).collect();
-            return (1, OK, serde_json::to_string_pretty(&ids).expect("ids"));
+            return (2, OK, serde_json::to_string_pretty(&ids).expect("ids"));
+        }
+        if let Some(id) = target.strip_prefix("/1.0/services/") {
+            if let Some(id) = id.parse::<u64>().ok().filter(|id| self.is_service(*id)) {
+                let body = self
+                    .service_template
+                    .replace("{ID}", &id.to_string())
+                    .replace("{NAME}", &service_name(id));
+                return (3, OK, body);
+            }
         }
         if let Some(rest) = target.strip_prefix("/1.0/service/") {
             let (id, tail) = rest.split_once('/').unwrap_or((rest, ""));
             if let Some(id) = id.parse::<u64>().ok().filter(|id| self.is_service(*id)) {
-                let name = service_name(id);
-                match tail {
-                    "" => {
-                        let body = self.service_template.replace("{NAME}", &name);
-                        return (2, OK, body);
-                    }
-                    "renew?includeOptions=false" => {
-                        let body = self
-                            .renew_template
-                            .replace("{ID}", &id.to_string())
-                            .replace("{NAME}", &name);
-                        return (3, OK, body);
-                    }
-                    _ => {}
+                if tail == "renew?includeOptions=false" {
+                    let body = self
+                        .renew_template
+                        .replace("{ID}", &id.to_string())
+                        .replace("{NAME}", &service_name(id));
+                    return (4, OK, body);
                 }
             }
         }
         let body = r#"{"class":"Client::NotFound","message":"Got an invalid (or empty) URL"}"#;
-        (4, "404 Not Found", body.into())
+        (5, "404 Not Found", body.into())
     }
 
     fn is_service(&self, id: u64) -> bool {
@@ -177,13 +188,18 @@ impl Server {
     /// Every service is on manual renewal and expires the day after `today`.
     fn start(today: NaiveDate) -> Server {
         let expiry = today.succ_opt().expect("tomorrow").to_string();
-        let mut service = fixture("service_get_vps.json");
+        let mut service = fixture("services_get_vps.json");
         service = substitute(&service, "vps-0baa4fcf", "{NAME}");
-        service = substitute(&service, "\"2023-08-01\"", &format!("\"{expiry}\""));
+        service = substitute(&service, "118977335", "{ID}");
         service = substitute(
             &service,
-            "\"mode\": \"automaticV2016\"",
-            "\"mode\": \"manual\"",
+            "\"2023-08-01T17:31:17+02:00\"",
+            &format!("\"{expiry}T17:31:17+02:00\""),
+        );
+        service = substitute(
+            &service,
+            "\"mode\": \"automatic\",",
+            "\"mode\": \"manual\",",
         );
         let mut renew = fixture("renew_descriptions_vps.json");
         renew = substitute(&renew, "118977335", "{ID}");
@@ -194,6 +210,7 @@ impl Server {
             connections: AtomicU64::new(0),
             delayed_ns: AtomicU64::new(0),
             service_template: service,
+            debt: fixture("me_debt_account_none.json"),
             renew_template: renew,
         });
 
@@ -370,7 +387,7 @@ struct Row {
 
 impl Row {
     fn calls(&self) -> usize {
-        1 + 2 * self.services
+        2 + 2 * self.services
     }
 
     fn ideal(&self) -> f64 {
@@ -453,7 +470,7 @@ fn main() {
             let run = run_child(server.port, row.concurrency, row.services, today);
             let (requests, connections, delayed_ns) = server.state.take_counts();
             let n = row.services as u64;
-            let expected = [1, 1, n, n, 0];
+            let expected = [1, 1, 1, n, n, 0];
             if requests != expected {
                 counts_ok = false;
                 eprintln!(
@@ -475,15 +492,15 @@ fn main() {
     println!("\n## Target 5: planner scaling (local server, every answer delayed 20 ms)\n");
     println!(
         "plan() over {services} services, all kept (manual renewal, expiring tomorrow): \
-         calls = 1 GET /service + per service GET /service/{{id}} + GET \
-         /service/{{id}}/renew. ideal = calls × 20 ms / concurrency. Wall: median of \
+         calls = 1 GET /me/debtAccount + 1 GET /services (answered with plain ids: the \
+         per-id path) + per service GET /services/{{id}} + GET /service/{{id}}/renew. ideal = calls × 20 ms / concurrency. Wall: median of \
          {rounds} run(s) (concurrency 1: one run{}). Each run is its own process; peak RSS \
          is that process's VmHWM (client + planner, no server), the largest over the runs.\n",
         if c1_services < services {
             format!(
                 ", on the first {c1_services} services only, not scaled: its ideal and ratio \
                  are for the {} calls it made",
-                1 + 2 * c1_services
+                2 + 2 * c1_services
             )
         } else {
             String::new()
@@ -553,8 +570,8 @@ fn main() {
         println!(
             "concurrency 1 over all {services} services would take about {:.1} s \
              (ideal {:.2} s; run it with {C1_ENV}={services})",
-            c1.wall() * (1 + 2 * services) as f64 / c1.calls() as f64,
-            (1 + 2 * services) as f64 * DELAY.as_secs_f64()
+            c1.wall() * (2 + 2 * services) as f64 / c1.calls() as f64,
+            (2 + 2 * services) as f64 * DELAY.as_secs_f64()
         );
     }
     let target = rows
@@ -562,7 +579,8 @@ fn main() {
         .find(|r| r.concurrency == TARGET_CONCURRENCY)
         .expect("target row");
     println!(
-        "requests per run as expected [1 /auth/time, 1 list, n services, n renews, 0 else]: \
+        "requests per run as expected [1 /auth/time, 1 debt, 1 list, n views, n renews, 0 \
+         else]: \
          {}",
         if counts_ok { "OK" } else { "MISMATCH" }
     );

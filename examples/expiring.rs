@@ -4,8 +4,12 @@
 //! cargo run --features test-util --example expiring -- [--within DAYS] [--period P1Y | --best-monthly] [--concurrency N] [--json] [--sandbox]
 //! ```
 //!
-//! Lists the services expiring within the horizon that are not on automatic renewal, the
-//! strategy chosen for each, and totals per currency. A progress bar runs on stderr.
+//! Lists the services expiring within the horizon that are not on automatic renewal, with
+//! their renewal mode and lifecycle state, the strategy chosen for each, totals per
+//! currency, and why every other service was skipped (its mode, or the guard that refused
+//! it: a debt due, unpaid, automatic renewal in progress, deletion or termination
+//! scheduled, terminated, suspended). A progress bar runs on stderr. With `--sandbox`, the
+//! sandbox also holds one domain in each guarded state.
 
 mod common;
 
@@ -103,6 +107,11 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(mock) = backend.sandbox() {
+        for service in ovh_renew::testing::sandbox::guarded_services() {
+            mock.add_service(service);
+        }
+    }
     let plan = match plan(&backend.client, &options, Some(&progress_bar)).await {
         Ok(p) => p,
         Err(e) => {
@@ -126,9 +135,12 @@ async fn main() -> ExitCode {
         plan.within_days,
         plan.today
     );
+    if let Some(guard) = &plan.account_guard {
+        println!("account: {guard}");
+    }
     println!(
-        "{:<11} {:<28} {:<28} {:<10} {:<6} {:>14}",
-        "service", "name", "route", "expires", "period", "price (excl.)"
+        "{:<11} {:<28} {:<28} {:<10} {:<9} {:<8} {:<6} {:>14}",
+        "service", "name", "route", "expires", "mode", "state", "period", "price (excl.)"
     );
     for line in &plan.lines {
         let name = line.name.as_deref().unwrap_or("-");
@@ -136,22 +148,28 @@ async fn main() -> ExitCode {
         let expires = line
             .expiration_date
             .map_or("-".to_owned(), |d| d.to_string());
+        let mode = line.renewal_mode.as_ref().map_or("-", |m| m.as_str());
+        let state = line.lifecycle_state.as_ref().map_or("-", |s| s.as_str());
         match &line.outcome {
             PlanOutcome::Ready { period, strategy } => println!(
-                "{:<11} {:<28} {:<28} {:<10} {:<6} {:>14}",
+                "{:<11} {:<28} {:<28} {:<10} {:<9} {:<8} {:<6} {:>14}",
                 line.service_id.to_string(),
                 name,
                 route,
                 expires,
+                mode,
+                state,
                 period.as_str(),
                 strategy.price
             ),
             PlanOutcome::Failed(f) => println!(
-                "{:<11} {:<28} {:<28} {:<10} FAILED at {}: {}",
+                "{:<11} {:<28} {:<28} {:<10} {:<9} {:<8} FAILED at {}: {}",
                 line.service_id.to_string(),
                 name,
                 route,
                 expires,
+                mode,
+                state,
                 f.step,
                 f.message
             ),
@@ -174,7 +192,7 @@ async fn main() -> ExitCode {
     }
     println!("skipped: {} service(s)", plan.skipped.len());
     for s in &plan.skipped {
-        println!("  {}: {}", s.service_id, s.reason);
+        println!("  {s}");
     }
     ExitCode::SUCCESS
 }

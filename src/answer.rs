@@ -152,6 +152,7 @@ impl Answer {
             details,
             query_id,
             ovh_body,
+            route_note: None,
         }
         .into()
     }

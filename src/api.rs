@@ -92,18 +92,43 @@ impl ServiceRenewApi for OvhClient {
     fn execute<'a>(&'a self, call: &'a Call) -> ApiFuture<'a, Reply> {
         Box::pin(async move {
             let (method, path, body) = call.to_http()?;
+            let headers = call_headers(call)?;
             let request = Request {
+                headers: &headers,
                 // The call says whether it may be resent (issue 16's PUT is, like GETs).
                 idempotent: call.is_idempotent(),
                 trace: call.trace_fields(&path),
                 ..Request::new(&method, &path, body)
             };
             let answer = self.inner.send(request).await?;
-            call.decode(answer, &path)
+            call.decode(answer, &path).map_err(|e| match e {
+                // A 404 on a route OVH does not document on this endpoint says so.
+                Error::Api(mut api) if api.status == 404 => {
+                    api.route_note = self.inner.endpoint.route_note(&api.method, &api.rule_path);
+                    Error::Api(api)
+                }
+                other => other,
+            })
         })
     }
 
     fn api_endpoint(&self) -> Option<&crate::Endpoint> {
         Some(self.endpoint())
     }
+}
+
+/// The call's own headers ([`Call::headers`]) as a header map; a value a header cannot
+/// carry is refused before sending.
+fn call_headers(call: &Call) -> Result<reqwest::header::HeaderMap, Error> {
+    let mut map = reqwest::header::HeaderMap::new();
+    for (name, value) in call.headers() {
+        let value = reqwest::header::HeaderValue::from_str(&value).map_err(|_| {
+            Error::refused(
+                crate::error::RequestProblem::HeaderValue,
+                format!("the {name} header cannot carry {value:?}"),
+            )
+        })?;
+        map.insert(name, value);
+    }
+    Ok(map)
 }

@@ -30,6 +30,22 @@ pub const ENDPOINT_NAMES: &[&str] = &[
 /// assert!("ovh-mars".parse::<Endpoint>().unwrap_err().to_string().contains("ovh-eu"));
 /// assert!("http://api.example.com/1.0".parse::<Endpoint>().unwrap_err().to_string().contains("https"));
 /// ```
+///
+/// # Which routes each endpoint carries
+///
+/// Per OVH's published v1 schemas (the 2024 raw schemas of every endpoint; the 2025 and
+/// 2026 EU snapshots agree for the EU family):
+///
+/// | endpoint | `/service/{id}/renew` (choices, orders) | `payWithRegisteredPaymentMean`, `availableRegisteredPaymentMean` | `/service` API | `/services` view |
+/// |---|---|---|---|---|
+/// | `ovh-eu`, `kimsufi-eu`, `soyoustart-eu` | yes | yes | yes | yes (BETA; read in the `ovh-eu` schemas) |
+/// | `ovh-ca` | **absent** (`/service`, `/{id}`, reopen, suspend, terminate only) | yes | yes | `renewPeriodCapacities` seen (BETA) |
+/// | `ovh-us` | **absent** (as `ovh-ca`) | **deprecated** since 2017-12 (use `POST /me/order/{orderId}/pay`) | yes | `renewPeriodCapacities` seen (BETA) |
+/// | `kimsufi-ca`, `soyoustart-ca` | **absent** | yes | **absent** | not documented |
+///
+/// The crate refuses nothing for it: OVH may add routes. A 404 on such a route there has
+/// an [`ApiError::hint`](crate::ApiError::hint) that says so
+/// ([`route_note`](Self::route_note)).
 #[derive(Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Endpoint {
@@ -100,6 +116,40 @@ impl Endpoint {
         Endpoint::SoyoustartEu,
         Endpoint::SoyoustartCa,
     ];
+
+    /// Why `method rule_path` (an access-rule pattern such as `/service/*/renew`) may not
+    /// exist on this endpoint, per OVH's published schemas (the table of [`Endpoint`]);
+    /// `None` when nothing says so (every route of the
+    /// EU family, custom URLs). What a 404 on that route is hinted with.
+    ///
+    /// ```
+    /// use ovh_renew::Endpoint;
+    /// assert!(Endpoint::OvhCa.route_note("POST", "/service/*/renew").unwrap().contains("ovh-ca"));
+    /// assert_eq!(Endpoint::OvhEu.route_note("POST", "/service/*/renew"), None);
+    /// assert!(Endpoint::KimsufiCa.route_note("GET", "/service/*").is_some());
+    /// assert_eq!(Endpoint::KimsufiCa.route_note("GET", "/me/order/*"), None);
+    /// ```
+    pub fn route_note(&self, method: &str, rule_path: &str) -> Option<&'static str> {
+        let service_api = rule_path == "/service" || rule_path.starts_with("/service/");
+        let renew = rule_path == "/service/*/renew";
+        let registered = (method == "POST" && rule_path.ends_with("/payWithRegisteredPaymentMean"))
+            || (method == "GET" && rule_path.ends_with("/availableRegisteredPaymentMean"));
+        match self {
+            Endpoint::OvhCa if renew => Some(
+                "OVH's published schemas of ovh-ca (2024) have no /service/{serviceId}/renew: renewal orders through the API are documented on the EU endpoints (ovh-eu, kimsufi-eu, soyoustart-eu) only; renew in the control panel, or set automatic renewal (PUT /services/{serviceId})",
+            ),
+            Endpoint::OvhUs if renew => Some(
+                "OVH's published schemas of ovh-us (2024) have no /service/{serviceId}/renew: renewal orders through the API are documented on the EU endpoints (ovh-eu, kimsufi-eu, soyoustart-eu) only; renew in the control panel, or set automatic renewal (PUT /services/{serviceId})",
+            ),
+            Endpoint::OvhUs if registered => Some(
+                "on ovh-us, paying with a registered payment mean is deprecated since 2017-12 (deletion announced for 2018-02): pay with a payment method instead (PaymentChoice::Method, POST /me/order/{orderId}/pay)",
+            ),
+            Endpoint::KimsufiCa | Endpoint::SoyoustartCa if service_api => Some(
+                "OVH's published schemas of kimsufi-ca and soyoustart-ca (2024) have no /service API at all: renewals through the API are documented on the EU endpoints only",
+            ),
+            _ => None,
+        }
+    }
 
     /// The short name (`ovh-eu`, …), or `None` for a custom URL.
     pub fn name(&self) -> Option<&'static str> {
@@ -237,6 +287,47 @@ impl fmt::Debug for Endpoint {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn route_notes_follow_the_published_schemas() {
+        let renew = "/service/*/renew";
+        for endpoint in [Endpoint::OvhEu, Endpoint::KimsufiEu, Endpoint::SoyoustartEu] {
+            for (m, p) in [
+                ("POST", renew),
+                ("GET", "/service/*"),
+                ("GET", "/services/*"),
+            ] {
+                assert_eq!(endpoint.route_note(m, p), None, "{endpoint:?} {m} {p}");
+            }
+        }
+        for endpoint in [Endpoint::OvhCa, Endpoint::OvhUs] {
+            assert!(endpoint.route_note("GET", renew).is_some());
+            assert!(endpoint.route_note("POST", renew).is_some());
+            assert_eq!(endpoint.route_note("GET", "/service/*"), None);
+            assert_eq!(endpoint.route_note("PUT", "/services/*"), None);
+        }
+        let pay = "/me/order/*/payWithRegisteredPaymentMean";
+        assert!(
+            Endpoint::OvhUs
+                .route_note("POST", pay)
+                .unwrap()
+                .contains("/pay")
+        );
+        assert!(
+            Endpoint::OvhUs
+                .route_note("GET", "/me/order/*/availableRegisteredPaymentMean")
+                .is_some()
+        );
+        assert_eq!(Endpoint::OvhCa.route_note("POST", pay), None);
+        for endpoint in [Endpoint::KimsufiCa, Endpoint::SoyoustartCa] {
+            assert!(endpoint.route_note("GET", "/service").is_some());
+            assert!(endpoint.route_note("POST", renew).is_some());
+            assert_eq!(endpoint.route_note("GET", "/services/*"), None);
+            assert_eq!(endpoint.route_note("GET", "/me/order/*"), None);
+        }
+        let custom: Endpoint = "http://127.0.0.1:1/1.0".parse().unwrap();
+        assert_eq!(custom.route_note("POST", renew), None);
+    }
 
     #[test]
     fn every_name_parses_and_round_trips() {

@@ -561,6 +561,9 @@ pub struct ApiError {
     pub query_id: Option<String>,
     /// Whether the body was OVH's JSON error shape (false for HTML pages and the like).
     pub ovh_body: bool,
+    /// Why the route may not exist on the client's endpoint
+    /// ([`Endpoint::route_note`](crate::Endpoint::route_note)), set on a 404.
+    pub(crate) route_note: Option<&'static str>,
 }
 
 impl ApiError {
@@ -583,6 +586,9 @@ impl ApiError {
             return Some(format!(
                 "missing IAM permission: {actions}; grant it to this identity in an IAM policy"
             ));
+        }
+        if let Some(note) = self.route_note.filter(|_| self.status == 404) {
+            return Some(note.to_owned());
         }
         match code {
             "INVALID_CREDENTIAL" | "NOT_CREDENTIAL" => Some(
@@ -956,6 +962,37 @@ mod tests {
 
     use super::chain_levels as chain;
 
+    /// A 404 on a route the client's endpoint does not document is hinted with the note;
+    /// the note never changes `Display` nor another status's hint.
+    #[test]
+    fn a_404_on_a_route_absent_from_the_endpoint_is_hinted() {
+        let api = |status: u16| ApiError {
+            method: "POST".into(),
+            route: "/service/{serviceId}/renew".into(),
+            rule_path: "/service/*/renew".into(),
+            status,
+            class: Some("Client::NotFound".into()),
+            error_code: None,
+            message: "Got an invalid (or empty) URL".into(),
+            details: BTreeMap::new(),
+            query_id: None,
+            ovh_body: true,
+            route_note: crate::Endpoint::OvhCa.route_note("POST", "/service/*/renew"),
+        };
+        let hint = api(404).hint().unwrap();
+        assert!(
+            hint.contains("ovh-ca") && hint.contains("EU endpoints"),
+            "{hint}"
+        );
+        assert!(!api(404).to_string().contains("ovh-ca"));
+        assert_eq!(api(409).hint(), None);
+        let plain = ApiError {
+            route_note: None,
+            ..api(404)
+        };
+        assert_eq!(plain.hint(), None);
+    }
+
     /// An API error's `Display` is one clause (status, route, class/code, message, query
     /// id); the advice is `hint()` only.
     #[test]
@@ -971,6 +1008,7 @@ mod tests {
             details: BTreeMap::new(),
             query_id: Some("EU.q1".into()),
             ovh_body: true,
+            route_note: None,
         };
         let hint = e.hint().unwrap();
         assert!(

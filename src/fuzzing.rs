@@ -17,7 +17,8 @@ use crate::config::{ConfigFile, resolve};
 use crate::models::{
     Bill, BillId, ConsumerKeyRequest, CurrentCredential, DebtBalance, FollowUp, ItemDetail, Order,
     OrderDetail, OrderDetailId, OrderId, OrderPaymentMethods, OrderStatus, PaymentMethod,
-    RegisteredPaymentMean, RenewDescription, Service, ServiceId, ServiceInfos, ServiceView,
+    RegisteredPaymentMean, RenewDescription, Service, ServiceId, ServiceInfos, ServicePage,
+    ServiceView,
 };
 use crate::path::ApiPath;
 use crate::{Endpoint, RenewPeriod};
@@ -105,6 +106,13 @@ pub fn decode_models(data: &[u8]) {
         );
     }
     let _ = decode_one::<Vec<RenewPeriod>>(data);
+    if let Some(page) = decode_one::<ServicePage>(data) {
+        let _ = (
+            page.len(),
+            page.is_paged(),
+            page.items.iter().map(ServiceView::renewal_mode).count(),
+        );
+    }
     if let Some(debt) = decode_one::<DebtBalance>(data) {
         let _ = (debt.has_due(), debt.due());
     }

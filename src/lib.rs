@@ -25,7 +25,9 @@
 //!   or a [`workflow::RenewError`] that says where the account stands.
 //!   Re-runs never order twice ([`workflow::find_renewal_orders`]), uncertain errors
 //!   resolve ([`workflow::resolve`]), delivery is followed and the invoice read.
-//! - [`planner`]: what expires soon, and what renewing it costs.
+//! - [`planner`]: what expires soon, and what renewing it costs, read through the paged
+//!   `/services` view ([`listing`]), with the [`guards`] (debt, unpaid, automatic renewal
+//!   in progress, deletion or termination scheduled, terminated, suspended) applied first.
 //! - [`settings`]: switch many services' renewal settings (mode, period, termination
 //!   policy) at once, previewed first, applied with bounded concurrency and re-read.
 //! - [`Error`]: one error type, with [`ApiError`], [`RedirectError`], [`TransportError`],
@@ -65,6 +67,8 @@ mod config;
 mod credentials;
 mod endpoint;
 mod error;
+pub mod guards;
+pub mod listing;
 mod method;
 pub mod models;
 mod oauth2;

@@ -1,10 +1,16 @@
 //! The expiry planner: what must be renewed soon, and what it will cost.
 //!
-//! [`plan`] reads every service (`GET /service`, then `GET /service/{id}`) or a given
-//! list, keeps those expiring within a horizon that are not on automatic renewal, reads
-//! their renewal choices and picks, for each, the single-service strategy for the
-//! requested period (or the best price per month). A service listed twice (in
-//! [`PlanOptions::services`] or by `GET /service`) is examined once. Requests run with
+//! [`plan`] reads the account's debt (`GET /me/debtAccount`) and every service through
+//! the paged `/services` view ([`listing::view_services`]: a fleet of 1,000 in one or two
+//! requests, falling back to one `GET /services/{id}` each when the server does not page)
+//! or a given list (one `GET /services/{id}` each). It keeps those expiring within a
+//! horizon that are neither options nor on automatic renewal and that no
+//! [guard](crate::guards) refuses (a debt due, unpaid, automatic renewal in progress,
+//! deletion or termination scheduled, terminated, suspended: in [`Plan::skipped`] with the
+//! guard, their choices never read), reads the renewal choices of what remains only, and
+//! picks, for each, the single-service strategy for the requested period (or the best
+//! price per month). A service listed twice (in [`PlanOptions::services`] or by the
+//! listing) is examined once. Requests run with
 //! bounded concurrency; a failure for one service is recorded in its line and never stops
 //! the others. The [`Plan`] serializes to JSON for approval (it holds prices and
 //! services, no order, so no order password or URL); [`execute_plan`] then orders (and
@@ -34,13 +40,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::ServiceRenewApi;
 use crate::error::Error;
+use crate::guards::{self, Guard, GuardOverrides};
+use crate::listing::{self, ListOptions};
 use crate::models::{
-    CurrencyCode, OrderId, RenewMode, RenewPeriod, RenewStrategy, Service, ServiceId,
+    CurrencyCode, LifecycleState, OrderId, RenewPeriod, RenewStrategy, RenewalMode, ServiceFilter,
+    ServiceId, ServiceView,
 };
 use crate::strategy;
 use crate::workflow::{
     self, PaymentChoice, PriceStage, RenewError, RenewOptions, RenewReport, ServiceRef,
 };
+
+fn default_page_size() -> u32 {
+    crate::ops::DEFAULT_PAGE_SIZE
+}
 
 /// Which period to plan for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,8 +79,16 @@ pub struct PlanOptions {
     /// Only these services (default: every service of the account, from `GET /service`).
     /// Repeated ids are examined once.
     pub services: Option<Vec<ServiceId>>,
-    /// Keep services on automatic renewal too (default `false`).
+    /// Keep services on automatic renewal too (default `false`). Never a service whose
+    /// automatic renewal is in progress ([`Guard::AutorenewInProgress`]).
     pub include_automatic: bool,
+    /// Objects per page when reading the fleet through the `/services` view (default
+    /// 1,000; see [`listing`]).
+    #[serde(default = "default_page_size")]
+    pub page_size: u32,
+    /// The guards explicitly let through (default: none; see [`guards`]).
+    #[serde(default)]
+    pub guards: GuardOverrides,
     /// The reference day (default: today, UTC).
     pub today: Option<NaiveDate>,
 }
@@ -81,8 +102,22 @@ impl PlanOptions {
             concurrency: 8,
             services: None,
             include_automatic: false,
+            page_size: crate::ops::DEFAULT_PAGE_SIZE,
+            guards: GuardOverrides::none(),
             today: None,
         }
+    }
+
+    /// Sets [`PlanOptions::page_size`].
+    pub fn page_size(mut self, size: u32) -> Self {
+        self.page_size = size;
+        self
+    }
+
+    /// Sets [`PlanOptions::guards`].
+    pub fn guards(mut self, overrides: GuardOverrides) -> Self {
+        self.guards = overrides;
+        self
     }
 
     /// Sets [`PlanOptions::within_days`].
@@ -142,6 +177,19 @@ pub struct Plan {
     pub skipped: Vec<Skipped>,
     /// Totals of the ready lines, per currency (never summed across currencies).
     pub totals: Vec<CurrencyTotal>,
+    /// The account-level guard that held when the plan was made: a debt due
+    /// ([`Guard::DebtDue`], with its amount). Every service the plan would have priced is
+    /// then in [`skipped`](Self::skipped) with it. Absent from the JSON when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_guard: Option<Guard>,
+    /// The guards the plan was made with explicitly let through; [`execute_plan`] orders
+    /// with the same. Absent from the JSON when none.
+    #[serde(default, skip_serializing_if = "is_none_overridden")]
+    pub guards: GuardOverrides,
+}
+
+fn is_none_overridden(overrides: &GuardOverrides) -> bool {
+    *overrides == GuardOverrides::none()
 }
 
 impl Plan {
@@ -172,6 +220,14 @@ pub struct PlanLine {
     pub route: Option<String>,
     /// Its expiry date, when known.
     pub expiration_date: Option<NaiveDate>,
+    /// Its renewal mode in the `/services` view, when known. Absent from the JSON when
+    /// `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewal_mode: Option<RenewalMode>,
+    /// Its lifecycle state in the `/services` view, when known. Absent from the JSON when
+    /// `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle_state: Option<LifecycleState>,
     /// The chosen strategy, or why there is none.
     pub outcome: PlanOutcome,
 }
@@ -255,8 +311,31 @@ impl LineFailure {
 pub struct Skipped {
     /// The service.
     pub service_id: ServiceId,
-    /// Why.
+    /// Why (its JSON is the reason's text, e.g. `"automatic renewal"`).
     pub reason: SkipReason,
+    /// The guard that refused the service, when [`reason`](Self::reason) is
+    /// [`SkipReason::Guarded`] (its renewal choices were not read). Absent from the JSON
+    /// when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guard: Option<Guard>,
+    /// The service's renewal mode, when [`reason`](Self::reason) is
+    /// [`SkipReason::AutomaticRenewal`]. Absent from the JSON when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewal_mode: Option<RenewalMode>,
+}
+
+impl std::fmt::Display for Skipped {
+    /// `{service id}: {why}`, where why is the guard's text for [`SkipReason::Guarded`],
+    /// the reason and the mode for [`SkipReason::AutomaticRenewal`] (`automatic renewal
+    /// (mode automatic)`), else the reason's text.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: ", self.service_id)?;
+        match (&self.reason, &self.guard, &self.renewal_mode) {
+            (SkipReason::Guarded, Some(guard), _) => write!(f, "{guard}"),
+            (reason, _, Some(mode)) => write!(f, "{reason} (mode {mode})"),
+            (reason, _, None) => write!(f, "{reason}"),
+        }
+    }
 }
 
 /// Why [`plan`] left a service out ([`Skipped::reason`]). Its JSON is its
@@ -276,6 +355,10 @@ pub enum SkipReason {
     /// An option, renewed with its parent service (renew mode `option`).
     #[serde(rename = "renewed with its parent service")]
     RenewedWithParent,
+    /// A guard refused it ([`Skipped::guard`] says which): a debt, an unpaid service, an
+    /// automatic renewal in progress, a deletion or termination scheduled, …
+    #[serde(rename = "guarded")]
+    Guarded,
 }
 
 impl SkipReason {
@@ -286,6 +369,7 @@ impl SkipReason {
             SkipReason::NotExpiringSoon => "not expiring within the horizon",
             SkipReason::AutomaticRenewal => "automatic renewal",
             SkipReason::RenewedWithParent => "renewed with its parent service",
+            SkipReason::Guarded => "guarded",
         }
     }
 }
@@ -347,14 +431,55 @@ mod total_currency {
     }
 }
 
-enum Examined {
-    /// Boxed: a line is far larger than a skip.
-    Line(Box<PlanLine>),
+/// What the view alone says about a service: skip it (why), or read its choices.
+enum Triage {
     Skip(Skipped),
+    Choices,
 }
 
-/// Builds a plan (see the [module docs](self)). Fails only if the service list itself
-/// cannot be read; every per-service failure is a [`PlanOutcome::Failed`] line.
+/// The planner's filters on one view, pure: horizon, option, mode, the service's guards,
+/// then the account's debt. Renewal choices are read only for [`Triage::Choices`].
+fn triage(
+    view: &ServiceView,
+    options: &PlanOptions,
+    horizon: NaiveDate,
+    account_guard: Option<&Guard>,
+) -> Triage {
+    let skip = |reason: SkipReason, guard: Option<Guard>, renewal_mode: Option<RenewalMode>| {
+        Triage::Skip(Skipped {
+            service_id: view.service_id,
+            reason,
+            guard,
+            renewal_mode,
+        })
+    };
+    let Some(expiration) = view.expiration() else {
+        return skip(SkipReason::NoExpiryDate, None, None);
+    };
+    if expiration > horizon {
+        return skip(SkipReason::NotExpiringSoon, None, None);
+    }
+    if view.parent_service_id.is_some() {
+        return skip(SkipReason::RenewedWithParent, None, None);
+    }
+    if let Some(mode) = view.renewal_mode() {
+        if !options.include_automatic && *mode == RenewalMode::Automatic {
+            return skip(SkipReason::AutomaticRenewal, None, Some(mode.clone()));
+        }
+    }
+    // `include_automatic` never lets an automatic renewal in progress through.
+    if let Err(guard) = guards::check_service(view, &options.guards) {
+        return skip(SkipReason::Guarded, Some(guard), None);
+    }
+    if let Some(guard) = account_guard {
+        return skip(SkipReason::Guarded, Some(guard.clone()), None);
+    }
+    Triage::Choices
+}
+
+/// Builds a plan (see the [module docs](self)). Fails only if the account's debt or the
+/// service list itself cannot be read; every per-service failure is a
+/// [`PlanOutcome::Failed`] line.
 ///
 /// `progress`, if given, is called after each service with done/total.
 pub async fn plan<A: ServiceRenewApi + ?Sized>(
@@ -362,43 +487,66 @@ pub async fn plan<A: ServiceRenewApi + ?Sized>(
     options: &PlanOptions,
     progress: Option<&(dyn Fn(Progress) + Send + Sync)>,
 ) -> Result<Plan, Error> {
-    let mut ids = match &options.services {
-        Some(ids) => ids.clone(),
-        None => api.list_services().await?,
-    };
-    // A service listed twice is examined (and later ordered) once.
-    let mut seen = std::collections::BTreeSet::new();
-    ids.retain(|id| seen.insert(*id));
     let today = options
         .today
         .unwrap_or_else(|| chrono::Utc::now().date_naive());
     let horizon = today
         .checked_add_days(chrono::Days::new(u64::from(options.within_days)))
         .unwrap_or(NaiveDate::MAX);
-    let total = ids.len();
+    let concurrency = options.concurrency.max(1);
+    let debt = api.debt_balance().await?;
+    let account_guard = guards::check_debt(&debt, &options.guards).err();
+    let list = ListOptions::default()
+        .page_size(options.page_size)
+        .concurrency(concurrency);
+    let listing = match &options.services {
+        None => listing::view_services(api, &ServiceFilter::all(), &list).await?,
+        Some(ids) => listing::view_ids(api, ids.clone(), &list).await,
+    };
+    let total = listing.views.len() + listing.failures.len();
     let done = AtomicUsize::new(0);
     let done = &done;
-    let examined: Vec<Examined> = stream::iter(ids)
-        .map(|id| async move {
-            let out = examine(api, options, id, horizon).await;
-            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if let Some(cb) = progress {
-                cb(Progress { done: n, total });
-            }
-            out
-        })
-        .buffer_unordered(options.concurrency.max(1))
-        .collect()
-        .await;
+    let tick = || {
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(cb) = progress {
+            cb(Progress { done: n, total });
+        }
+    };
 
     let mut lines = Vec::new();
     let mut skipped = Vec::new();
-    for e in examined {
-        match e {
-            Examined::Line(l) => lines.push(*l),
-            Examined::Skip(s) => skipped.push(s),
+    for (id, e) in &listing.failures {
+        lines.push(PlanLine {
+            service_id: *id,
+            name: None,
+            route: None,
+            expiration_date: None,
+            renewal_mode: None,
+            lifecycle_state: None,
+            outcome: PlanOutcome::Failed(LineFailure::api(PlanStep::Service, e)),
+        });
+        tick();
+    }
+    let mut to_price = Vec::new();
+    for view in listing.views {
+        match triage(&view, options, horizon, account_guard.as_ref()) {
+            Triage::Skip(s) => {
+                skipped.push(s);
+                tick();
+            }
+            Triage::Choices => to_price.push(view),
         }
     }
+    let examined: Vec<PlanLine> = stream::iter(to_price)
+        .map(|view| async move {
+            let out = examine(api, options, view).await;
+            tick();
+            out
+        })
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
+    lines.extend(examined);
     lines.sort_by_key(|l| (l.expiration_date, l.service_id));
     skipped.sort_by_key(|s| s.service_id);
     let totals = totals(&lines);
@@ -409,104 +557,62 @@ pub async fn plan<A: ServiceRenewApi + ?Sized>(
         lines,
         skipped,
         totals,
+        account_guard,
+        guards: options.guards,
     })
 }
 
-fn is_automatic(service: &Service) -> bool {
-    service
-        .renew
-        .as_ref()
-        .is_some_and(|r| r.mode.as_str().starts_with("automatic"))
-}
-
+/// Reads the choices of a service the view let through, and selects its strategy.
 async fn examine<A: ServiceRenewApi + ?Sized>(
     api: &A,
     options: &PlanOptions,
-    id: ServiceId,
-    horizon: NaiveDate,
-) -> Examined {
-    let failed = |failure: LineFailure, service: Option<&Service>| {
-        Examined::Line(Box::new(PlanLine {
-            service_id: id,
-            name: service.and_then(display_name),
-            route: service.and_then(|s| s.route.path.clone()),
-            expiration_date: service.and_then(|s| s.expiration_date),
-            outcome: PlanOutcome::Failed(failure),
-        }))
+    view: ServiceView,
+) -> PlanLine {
+    let id = view.service_id;
+    let line = |outcome| PlanLine {
+        service_id: id,
+        name: display_name(&view),
+        route: view.route_path().map(str::to_owned),
+        expiration_date: view.expiration(),
+        renewal_mode: view.renewal_mode().cloned(),
+        lifecycle_state: view.lifecycle_state().cloned(),
+        outcome,
     };
-    let service = match api.service(id).await {
-        Ok(s) => s,
-        Err(e) => return failed(LineFailure::api(PlanStep::Service, &e), None),
-    };
-    let skip = |reason| {
-        Examined::Skip(Skipped {
-            service_id: id,
-            reason,
-        })
-    };
-    let Some(expiration) = service.expiration_date else {
-        return skip(SkipReason::NoExpiryDate);
-    };
-    if expiration > horizon {
-        return skip(SkipReason::NotExpiringSoon);
-    }
-    if !options.include_automatic && is_automatic(&service) {
-        return skip(SkipReason::AutomaticRenewal);
-    }
-    if service
-        .renew
-        .as_ref()
-        .is_some_and(|r| r.mode == RenewMode::Option)
-    {
-        return skip(SkipReason::RenewedWithParent);
-    }
+    let failed = |failure: LineFailure| line(PlanOutcome::Failed(failure));
     let choices = match api.renew_descriptions(id, false).await {
         Ok(c) => c,
-        Err(e) => return failed(LineFailure::api(PlanStep::Choices, &e), Some(&service)),
+        Err(e) => return failed(LineFailure::api(PlanStep::Choices, &e)),
     };
     let selected = match &options.period {
         PeriodChoice::Fixed(p) => strategy::select_single(&choices, p, id),
         PeriodChoice::BestMonthly => strategy::best_monthly(&choices, id),
     };
     match selected {
-        Ok(sel) if sel.strategy.price.checked_ucents().is_none() => failed(
-            LineFailure {
-                step: PlanStep::Select,
-                message: crate::models::AmountError::OutOfRange.to_string(),
-                status: None,
-                query_id: None,
-            },
-            Some(&service),
-        ),
-        Ok(sel) => Examined::Line(Box::new(PlanLine {
-            service_id: id,
-            name: display_name(&service),
-            route: service.route.path.clone(),
-            expiration_date: Some(expiration),
-            outcome: PlanOutcome::Ready {
-                period: sel.period.clone(),
-                strategy: sel.strategy.clone(),
-            },
-        })),
-        Err(e) => failed(
-            LineFailure {
-                step: PlanStep::Select,
-                message: e.to_string(),
-                status: None,
-                query_id: None,
-            },
-            Some(&service),
-        ),
+        Ok(sel) if sel.strategy.price.checked_ucents().is_none() => failed(LineFailure {
+            step: PlanStep::Select,
+            message: crate::models::AmountError::OutOfRange.to_string(),
+            status: None,
+            query_id: None,
+        }),
+        Ok(sel) => line(PlanOutcome::Ready {
+            period: sel.period.clone(),
+            strategy: sel.strategy.clone(),
+        }),
+        Err(e) => failed(LineFailure {
+            step: PlanStep::Select,
+            message: e.to_string(),
+            status: None,
+            query_id: None,
+        }),
     }
 }
 
-fn display_name(service: &Service) -> Option<String> {
-    let r = &service.resource;
-    if r.display_name.is_empty() {
-        r.name.clone()
-    } else {
-        Some(r.display_name.clone())
-    }
+fn display_name(view: &ServiceView) -> Option<String> {
+    let r = &view.resource;
+    [&r.display_name, &r.name]
+        .into_iter()
+        .find(|n| !n.is_empty())
+        .cloned()
 }
 
 fn totals(lines: &[PlanLine]) -> Vec<CurrencyTotal> {
@@ -686,7 +792,8 @@ pub async fn execute_plan<A: ServiceRenewApi + ?Sized>(
         };
         let mut options = RenewOptions::new(ServiceRef::Id(line.service_id), period.clone())
             .order(true)
-            .approved_price(approved);
+            .approved_price(approved)
+            .guards(plan.guards);
         if strategy.services != [line.service_id] {
             options = options.exactly(strategy.services.clone());
         }

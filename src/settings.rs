@@ -52,6 +52,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::ServiceRenewApi;
 use crate::error::Error;
+use crate::listing::{self, ListOptions};
 use crate::models::{
     LifecycleAction, RefusedChange, RenewPeriod, RenewalMode, RenewalUpdate, ServiceFilter,
     ServiceId, ServiceView, TerminationPolicy,
@@ -556,31 +557,71 @@ impl SettingsPlan {
 
 /// Previews `target` for the selected services (see the [module docs](self)): reads each
 /// service's view (and its period capacities when the target has a period), at most
-/// [`DEFAULT_CONCURRENCY`] requests in flight, and sends nothing else.
+/// [`DEFAULT_CONCURRENCY`] requests in flight, and sends nothing else. A filter is read
+/// through the paged `/services` view ([`listing::view_services`]: whole objects a page
+/// at a time, one read per id only when the server answers plain ids); explicit ids are
+/// read one `GET /services/{serviceId}` each.
 ///
-/// Fails only when the selection is a filter and `GET /services` fails; a service that
+/// Fails only when the selection is a filter and its listing fails; a service that
 /// cannot be read is a [`LineOutcome::Failed`] line.
 pub async fn plan<A: ServiceRenewApi + ?Sized>(
     api: &A,
     selection: impl Into<Selection>,
     target: &Target,
 ) -> Result<SettingsPlan, Error> {
-    let mut ids = match selection.into() {
-        Selection::Ids(ids) => ids,
-        Selection::Filter(filter) => api.services(&filter).await?,
+    let mut lines: Vec<SettingsLine> = Vec::new();
+    // Explicit ids keep the order given; a filter's services the order OVH lists them.
+    let mut given: Option<Vec<ServiceId>> = None;
+    let views: Vec<ServiceView> = match selection.into() {
+        Selection::Ids(mut ids) => {
+            let mut seen = BTreeSet::new();
+            ids.retain(|id| seen.insert(*id));
+            given = Some(ids.clone());
+            let listing = listing::view_ids(api, ids, &list_options()).await;
+            lines.extend(listing.failures.iter().map(|(id, e)| unreadable(*id, e)));
+            listing.views
+        }
+        Selection::Filter(filter) => {
+            let listing = listing::view_services(api, &filter, &list_options()).await?;
+            lines.extend(listing.failures.iter().map(|(id, e)| unreadable(*id, e)));
+            listing.views
+        }
     };
-    let mut seen = BTreeSet::new();
-    ids.retain(|id| seen.insert(*id));
-    let lines = stream::iter(ids)
-        .map(|id| examine(api, id, target))
+    let examined: Vec<SettingsLine> = stream::iter(views)
+        .map(|view| examine(api, view, target))
         .buffered(DEFAULT_CONCURRENCY)
         .collect()
         .await;
+    lines.extend(examined);
+    if let Some(given) = given {
+        lines.sort_by_key(|l| given.iter().position(|id| *id == l.service_id));
+    }
     Ok(SettingsPlan {
         target: target.clone(),
         concurrency: DEFAULT_CONCURRENCY,
         lines,
     })
+}
+
+/// The listing's options: [`DEFAULT_CONCURRENCY`] per-id reads in flight at most.
+fn list_options() -> ListOptions {
+    ListOptions {
+        concurrency: DEFAULT_CONCURRENCY,
+        ..ListOptions::default()
+    }
+}
+
+/// The line of a service whose view could not be read.
+fn unreadable(id: ServiceId, e: &Error) -> SettingsLine {
+    SettingsLine {
+        service_id: id,
+        name: None,
+        route: None,
+        current: None,
+        outcome: LineOutcome::Failed {
+            failure: Failure::of("service", e),
+        },
+    }
 }
 
 fn display_name(view: &ServiceView) -> Option<String> {
@@ -593,27 +634,13 @@ fn display_name(view: &ServiceView) -> Option<String> {
 
 async fn examine<A: ServiceRenewApi + ?Sized>(
     api: &A,
-    id: ServiceId,
+    view: ServiceView,
     target: &Target,
 ) -> SettingsLine {
-    let view = match api.service_view(id).await {
-        Ok(view) => view,
-        Err(e) => {
-            return SettingsLine {
-                service_id: id,
-                name: None,
-                route: None,
-                current: None,
-                outcome: LineOutcome::Failed {
-                    failure: Failure::of("service", &e),
-                },
-            };
-        }
-    };
     let current = Settings::of(&view);
     let outcome = decide(api, &view, &current, target).await;
     SettingsLine {
-        service_id: id,
+        service_id: view.service_id,
         name: display_name(&view),
         route: view.route_path().map(str::to_owned),
         current: Some(current),

@@ -1,6 +1,9 @@
 //! The guide's renewal flow in one call, with the safety rules money needs.
 //!
-//! [`renew`] resolves the service id, reads the renewal choices, selects the strategy,
+//! [`renew`] resolves the service id, checks the [`guards`] (the
+//! service's `/services` view and the account's debt: a service with a debt due, unpaid,
+//! auto-renewing, scheduled for deletion or termination, terminated or suspended is
+//! refused before anything is priced), reads the renewal choices, selects the strategy,
 //! **always** prices it with a dry-run order first, then (only when asked) creates the real
 //! order — at most once, never resent — pays it if a payment choice is given, and reads the
 //! order status. It returns a [`RenewReport`] with every step's outcome, or a
@@ -86,6 +89,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::ServiceRenewApi;
 use crate::error::{Error, RequestProblem};
+use crate::guards::{self, Guard, GuardOverrides};
 use crate::models::{
     Amount, AmountError, Bill, Order, OrderId, OrderStatus, PaymentMean, PaymentMethod,
     PaymentMethodFilter, Product, RenewDescription, RenewPeriod, RenewRequest, RenewStrategy,
@@ -280,6 +284,12 @@ pub struct RenewOptions {
     /// domain and its hosting).
     #[serde(default)]
     pub ignore_orders: Vec<OrderId>,
+    /// The guards explicitly let through (default: none; see [`guards`]).
+    /// Before reading the choices, [`renew`] reads the service's `/services` view and the
+    /// account's debt and refuses ([`RenewError::Guarded`]) a service with a debt due, unpaid,
+    /// whose automatic renewal is in progress, scheduled for deletion or termination,
+    /// terminated or suspended. Automatic renewal in progress cannot be overridden.
+    pub guards: GuardOverrides,
 }
 
 /// Seven days, the default [`RenewOptions::reuse_window`].
@@ -305,6 +315,7 @@ impl RenewOptions {
             pay_order: None,
             wait: None,
             ignore_orders: Vec::new(),
+            guards: GuardOverrides::none(),
         }
     }
 
@@ -409,6 +420,22 @@ impl RenewOptions {
         self
     }
 
+    /// Sets [`RenewOptions::guards`]: e.g. renew a service scheduled for deletion after its
+    /// owner changed their mind.
+    ///
+    /// ```
+    /// use ovh_renew::guards::GuardOverrides;
+    /// use ovh_renew::workflow::RenewOptions;
+    ///
+    /// let options = RenewOptions::new(ovh_renew::ServiceId(29_162_449), "P1Y".parse()?)
+    ///     .guards(GuardOverrides::none().deletion_scheduled(true));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn guards(mut self, overrides: GuardOverrides) -> Self {
+        self.guards = overrides;
+        self
+    }
+
     /// Sets [`RenewOptions::allow_unknown_payment_mean`].
     pub fn allow_unknown_payment_mean(mut self, allow: bool) -> Self {
         self.allow_unknown_payment_mean = allow;
@@ -422,6 +449,9 @@ impl RenewOptions {
 pub enum Step {
     /// `GET /{product}/{serviceName}/serviceInfos`.
     ResolveService,
+    /// `GET /services/{serviceId}` and `GET /me/debtAccount`, and the
+    /// [`guards`] on what they say.
+    CheckGuards,
     /// `GET /service/{serviceId}/renew`.
     ReadChoices,
     /// Choosing the strategy.
@@ -454,6 +484,7 @@ impl fmt::Display for Step {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Step::ResolveService => "reading the service id",
+            Step::CheckGuards => "checking the service's state and the account's debt",
             Step::ReadChoices => "reading the renewal choices",
             Step::Select => "selecting the strategy",
             Step::DryRun => "pricing the dry-run order",
@@ -916,6 +947,14 @@ pub enum RenewError {
         #[source]
         source: Error,
     },
+    /// A guard refused the service before anything was priced: **nothing was ordered**.
+    #[error("service {service_id} is not renewed: {guard}; nothing was ordered")]
+    Guarded {
+        /// The service.
+        service_id: ServiceId,
+        /// Why.
+        guard: Guard,
+    },
     /// No strategy fits the request: **nothing was ordered**.
     #[error("no matching renewal strategy; nothing was ordered")]
     Selection(#[from] SelectionError),
@@ -1105,6 +1144,11 @@ impl fmt::Debug for RenewError {
                 .field("step", step)
                 .field("source", source)
                 .finish(),
+            RenewError::Guarded { service_id, guard } => f
+                .debug_struct("Guarded")
+                .field("service_id", service_id)
+                .field("guard", guard)
+                .finish(),
             RenewError::Selection(e) => f.debug_tuple("Selection").field(e).finish(),
             RenewError::PriceChanged {
                 stage,
@@ -1198,7 +1242,8 @@ impl RenewError {
         match self {
             RenewError::NothingOrdered { .. }
             | RenewError::Selection(_)
-            | RenewError::EarlierOrders { .. } => true,
+            | RenewError::EarlierOrders { .. }
+            | RenewError::Guarded { .. } => true,
             RenewError::PriceChanged { stage, .. } | RenewError::PriceUnreadable { stage, .. } => {
                 stage.before_order()
             }
@@ -1335,6 +1380,19 @@ pub async fn renew<A: ServiceRenewApi + ?Sized>(
             infos.service_id
         }
     };
+
+    let view = api
+        .service_view(service_id)
+        .await
+        .map_err(before(Step::CheckGuards))?;
+    let debt = api
+        .debt_balance()
+        .await
+        .map_err(before(Step::CheckGuards))?;
+    if let Err(guard) = guards::check(&view, &debt, &options.guards) {
+        return Err(RenewError::Guarded { service_id, guard });
+    }
+    steps.push(Step::CheckGuards);
 
     let choices = api
         .renew_descriptions(service_id, options.include_options)

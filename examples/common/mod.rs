@@ -49,7 +49,8 @@ impl Backend {
 }
 
 impl Backend {
-    /// The sandbox OVH, when running in the sandbox.
+    /// The in-process sandbox, when running with `--sandbox`.
+    #[allow(dead_code)] // not every example adds services
     pub fn sandbox(&self) -> Option<&ovh_renew::testing::MockOvh> {
         self._mock.as_ref()
     }

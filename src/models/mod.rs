@@ -13,7 +13,8 @@
 //! * [`ServiceInfos`]: `GET /{product}/{serviceName}/serviceInfos`, [`Product`] the
 //!   `{product}` route; [`Service`] (with its [`ServiceRoute`], …): `GET /service/{serviceId}`.
 //! * [`ServiceView`] and its parts, [`ServiceFilter`], [`DateOrTime`]: the `/services` view
-//!   (`GET /services`, `GET /services/{serviceId}`, OVH v1 BETA); [`RenewalUpdate`]:
+//!   (`GET /services`, `GET /services/{serviceId}`, OVH v1 BETA), [`ServicePage`] (a page
+//!   of whole objects); [`RenewalUpdate`]:
 //!   `PUT /services/{serviceId}`; [`DebtBalance`]: `GET /me/debtAccount`.
 //! * [`OrderDetail`], [`OrderDetailType`], [`ItemDetail`]: the lines of an order and
 //!   what each did; [`FollowUp`]: where its delivery stands; [`Bill`], [`BillId`]: its
@@ -71,6 +72,7 @@ mod renewal_update;
 mod serde_helpers;
 mod service;
 mod service_infos;
+mod service_page;
 mod service_view;
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -98,6 +100,7 @@ pub use service::{
     ServiceRenew, ServiceResource, ServiceRoute,
 };
 pub use service_infos::{RenewSettings, RenewalType, ServiceInfos, ServiceStatus};
+pub use service_page::ServicePage;
 pub use service_view::{
     EndStrategy, Engagement, EngagementEndRule, Lifecycle, LifecycleAction, LifecycleCapacities,
     LifecycleCurrent, LifecycleState, PricingType, RenewCapacities, RenewCurrent, RenewalMode,

@@ -313,4 +313,22 @@ mod tests {
         built.renew = Some(ServiceRenew::new(RenewMode::Manual));
         roundtrip(&built);
     }
+
+    /// An interval that is not whole months is kept, never failing the service around it.
+    #[test]
+    fn an_odd_interval_is_kept_verbatim() {
+        let service: Service = decode(
+            r#"{"state":"ok","renew":{"mode":"manual","interval":"P30D","possibleIntervals":["P1M","PT720H"]}}"#,
+        );
+        let renew = service.renew.as_ref().unwrap();
+        assert_eq!(
+            renew.interval.as_ref().map(RenewPeriod::as_str),
+            Some("P30D")
+        );
+        assert_eq!(renew.interval.as_ref().and_then(RenewPeriod::months), None);
+        let possible = &renew.possible_intervals;
+        assert_eq!(possible[0].months(), Some(1));
+        assert_eq!(possible[1].as_str(), "PT720H");
+        roundtrip(&service);
+    }
 }

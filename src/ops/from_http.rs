@@ -142,7 +142,12 @@ pub(crate) fn route<'p>(method: &str, path: &'p str) -> Option<Matched<'p>> {
 
 impl Matched<'_> {
     /// The call, from the values of the path, the query and the body.
-    fn call(self, query: Option<&str>, body: &[u8]) -> Result<Call, HttpRefusal> {
+    fn call(
+        self,
+        query: Option<&str>,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> Result<Call, HttpRefusal> {
         Ok(match self.kind {
             Kind::ListServices => Call::ListServices,
             Kind::Service(id) => Call::Service {
@@ -192,8 +197,15 @@ impl Matched<'_> {
                     Call::PaymentMethodsMatching { filter }
                 }
             }
-            Kind::Services => Call::Services {
-                filter: service_filter(query),
+            Kind::Services => match pages(headers)? {
+                Some((number, size)) => Call::ServicesPage {
+                    filter: service_filter(query),
+                    number,
+                    size,
+                },
+                None => Call::Services {
+                    filter: service_filter(query),
+                },
             },
             Kind::ServiceView(id) => Call::ServiceView {
                 id: service_id(id)?,
@@ -264,9 +276,22 @@ impl Call {
     /// The call an HTTP request makes: `method`, `path_and_query` below the base URL
     /// (percent-encoded, as sent) and the body. The inverse of [`Call::path`] and
     /// [`Call::body`].
+    #[cfg_attr(not(test), allow(dead_code))] // MockOvh passes the headers
     pub(crate) fn from_http(
         method: &str,
         path_and_query: &str,
+        body: &[u8],
+    ) -> Result<Call, HttpRefusal> {
+        Self::from_http_with_headers(method, path_and_query, &[], body)
+    }
+
+    /// [`from_http`](Self::from_http), with the request's headers (name, value): the
+    /// pagination headers make `GET /services` a [`Call::ServicesPage`] (the inverse of
+    /// [`Call::headers`]).
+    pub(crate) fn from_http_with_headers(
+        method: &str,
+        path_and_query: &str,
+        headers: &[(String, String)],
         body: &[u8],
     ) -> Result<Call, HttpRefusal> {
         let (path, query) = match path_and_query.split_once('?') {
@@ -275,7 +300,7 @@ impl Call {
         };
         route(method, path)
             .ok_or(HttpRefusal::UnknownRoute)?
-            .call(query, body)
+            .call(query, headers, body)
     }
 }
 
@@ -439,6 +464,35 @@ fn renewal_update(body: &[u8]) -> Result<RenewalUpdate, HttpRefusal> {
         }
     }
     Ok(update)
+}
+
+/// `Some((number, size))` when the request asks for `CachedObjectList-Pages` (number 1
+/// and size 1000 when absent, as OVH defaults them); another mode is refused.
+fn pages(headers: &[(String, String)]) -> Result<Option<(u32, u32)>, HttpRefusal> {
+    let get = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim())
+    };
+    let Some(mode) = get(super::PAGINATION_MODE) else {
+        return Ok(None);
+    };
+    if mode != super::PAGES_MODE {
+        return Err(bad(format!("Unsupported X-Pagination-Mode {mode:?}")));
+    }
+    let number = |name: &str, default: u32| match get(name) {
+        None => Ok(default),
+        Some(text) => text
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| bad(format!("Invalid {name} {text:?}"))),
+    };
+    Ok(Some((
+        number(super::PAGINATION_NUMBER, 1)?,
+        number(super::PAGINATION_SIZE, super::DEFAULT_PAGE_SIZE)?,
+    )))
 }
 
 /// The last value of `key` in `query`, form-decoded.

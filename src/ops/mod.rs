@@ -159,6 +159,30 @@ fn service_path(id: ServiceId) -> ApiPath {
     ApiPath::new("/service").id("serviceId", id.0)
 }
 
+/// OVH's documented default page size (`X-Pagination-Size` absent): 1,000.
+pub const DEFAULT_PAGE_SIZE: u32 = 1000;
+/// The request header naming the pagination mode.
+pub(crate) const PAGINATION_MODE: &str = "X-Pagination-Mode";
+/// Whole objects, a page at a time.
+pub(crate) const PAGES_MODE: &str = "CachedObjectList-Pages";
+/// The page size asked for (and echoed).
+pub(crate) const PAGINATION_SIZE: &str = "X-Pagination-Size";
+/// The page number asked for (1-based, and echoed).
+pub(crate) const PAGINATION_NUMBER: &str = "X-Pagination-Number";
+/// The answer header with the number of elements of the whole listing.
+pub(crate) const PAGINATION_ELEMENTS: &str = "X-Pagination-Elements";
+
+/// `X-Pagination-Elements`, when sent and a number.
+fn pagination_total(headers: &reqwest::header::HeaderMap) -> Option<u64> {
+    headers
+        .get(PAGINATION_ELEMENTS)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
 fn services_path(id: ServiceId) -> ApiPath {
     ApiPath::new("/services").id("serviceId", id.0)
 }
@@ -246,6 +270,7 @@ impl Call {
             | Call::PayWithPaymentMethod { .. } => Method::Post,
             Call::UpdateRenewal { .. } => Method::Put,
             Call::Services { .. }
+            | Call::ServicesPage { .. }
             | Call::ServiceView { .. }
             | Call::RenewPeriodCapacities { .. }
             | Call::DebtBalance
@@ -298,7 +323,7 @@ impl Call {
             }
             Call::PaymentMethods => ApiPath::new("/me/payment/method"),
             Call::PayWithPaymentMethod { order_id, .. } => order_path(*order_id).lit("pay"),
-            Call::Services { filter } => {
+            Call::Services { filter } | Call::ServicesPage { filter, .. } => {
                 let mut path = ApiPath::new("/services");
                 if !filter.routes.is_empty() {
                     path = path.query("routes", &filter.routes.join(","));
@@ -402,6 +427,7 @@ impl Call {
             | Call::AvailableRegisteredPaymentMeans { .. }
             | Call::PaymentMethods
             | Call::Services { .. }
+            | Call::ServicesPage { .. }
             | Call::ServiceView { .. }
             | Call::RenewPeriodCapacities { .. }
             | Call::DebtBalance
@@ -437,6 +463,7 @@ impl Call {
             | Call::AvailableRegisteredPaymentMeans { .. }
             | Call::PaymentMethods
             | Call::Services { .. }
+            | Call::ServicesPage { .. }
             | Call::ServiceView { .. }
             | Call::RenewPeriodCapacities { .. }
             | Call::DebtBalance
@@ -450,6 +477,20 @@ impl Call {
             | Call::PaymentMethodsMatching { .. }
             | Call::BillsForOrder { .. }
             | Call::Bill { .. } => true,
+        }
+    }
+
+    /// The headers this call sends besides authentication, e.g. the pagination headers of
+    /// [`services_page`](crate::ServiceRenewApi::services_page); never signed (OVH signs
+    /// method, URL, body and timestamp only). Empty for every other call.
+    pub fn headers(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Call::ServicesPage { number, size, .. } => vec![
+                (PAGINATION_MODE, PAGES_MODE.to_owned()),
+                (PAGINATION_SIZE, size.to_string()),
+                (PAGINATION_NUMBER, number.to_string()),
+            ],
+            _ => Vec::new(),
         }
     }
 
@@ -492,6 +533,7 @@ impl Call {
             | Call::PaymentMethods
             | Call::Services { .. }
             | Call::DebtBalance
+            | Call::ServicesPage { .. }
             | Call::Orders { .. }
             | Call::PaymentMethodsMatching { .. } => fields,
         }
@@ -548,6 +590,12 @@ impl Call {
                 Reply::PayWithPaymentMethod(answer.accept(method, path)?)
             }
             Call::Services { .. } => Reply::Services(answer.decode(method, path)?),
+            Call::ServicesPage { .. } => {
+                let total = pagination_total(&answer.headers);
+                let mut page: ServicePage = answer.decode(method, path)?;
+                page.total = total;
+                Reply::ServicesPage(page)
+            }
             Call::ServiceView { .. } => Reply::ServiceView(answer.decode(method, path)?),
             Call::RenewPeriodCapacities { .. } => {
                 Reply::RenewPeriodCapacities(answer.decode(method, path)?)
@@ -618,6 +666,11 @@ impl Op {
             },
             Op::Services => Call::Services {
                 filter: ServiceFilter::all(),
+            },
+            Op::ServicesPage => Call::ServicesPage {
+                filter: ServiceFilter::all(),
+                number: 1,
+                size: DEFAULT_PAGE_SIZE,
             },
             Op::ServiceView => Call::ServiceView { id: service },
             Op::RenewPeriodCapacities => Call::RenewPeriodCapacities { id: service },

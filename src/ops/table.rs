@@ -272,6 +272,34 @@ macro_rules! for_each_op {
             } => fn services(filter: &'a ServiceFilter) -> Vec<ServiceId>
                 = Call::Services { filter: filter.clone() };
 
+            /// `GET /services?routes=…&resourceName=…` asking for page `number` (1-based) of
+            /// whole objects, `size` per page: sent with the headers
+            /// `X-Pagination-Mode: CachedObjectList-Pages`, `X-Pagination-Size` and
+            /// `X-Pagination-Number` (not signed: OVH signs method, URL, body and
+            /// timestamp). The page's [`total`](ServicePage::total) is OVH's
+            /// `X-Pagination-Elements`. A server that ignores the headers answers plain
+            /// ids ([`ServicePage::ids`]). To read a whole fleet, with the fallback to
+            /// per-id reads, use [`listing::view_services`](crate::listing::view_services).
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::models::ServiceFilter;
+            /// use ovh_renew::{OvhClient, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let page = client.services_page(&ServiceFilter::all(), 1, 1000).await?;
+            /// println!("{} of {:?} services", page.items.len(), page.total);
+            /// # Ok(()) }
+            /// ```
+            ServicesPage {
+                /// The filter, as passed.
+                filter: ServiceFilter,
+                /// The page number (`X-Pagination-Number`, 1-based).
+                number: u32,
+                /// The page size asked for (`X-Pagination-Size`).
+                size: u32,
+            } => fn services_page(filter: &'a ServiceFilter, number: u32, size: u32) -> ServicePage
+                = Call::ServicesPage { filter: filter.clone(), number, size };
+
             /// `GET /services/{serviceId}`: the service as the `/services` view shows it
             /// (resource, billing dates, renewal mode/period/next date and capacities,
             /// lifecycle state and pending actions, engagement, pricing, plan).

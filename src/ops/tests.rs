@@ -99,6 +99,11 @@ fn call_of(op: Op, x: Args) -> Call {
                 resource_name: x.mean_id.map(|_| x.name.clone()),
             },
         },
+        Op::ServicesPage => Call::ServicesPage {
+            filter: ServiceFilter::all(),
+            number: (x.b % 50) as u32 + 1,
+            size: x.months,
+        },
         Op::ServiceView => Call::ServiceView { id: ServiceId(x.a) },
         Op::RenewPeriodCapacities => Call::RenewPeriodCapacities { id: ServiceId(x.a) },
         Op::DebtBalance => Call::DebtBalance,
@@ -174,7 +179,13 @@ proptest! {
             return Ok(());
         };
         let body = body.unwrap_or_default();
-        let back = Call::from_http(method.as_str(), path.as_str(), body.as_bytes());
+        let headers: Vec<(String, String)> = call
+            .headers()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+        let back =
+            Call::from_http_with_headers(method.as_str(), path.as_str(), &headers, body.as_bytes());
         prop_assert_eq!(back, Ok(call));
     }
 }

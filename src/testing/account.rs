@@ -16,7 +16,7 @@ use crate::models::{
     OrderDetail, OrderDetailId, OrderDetailType, OrderId, OrderPaymentMethods, OrderStatus,
     PaymentMean, PaymentMethod, PaymentMethodFilter, Product, RegisteredPaymentMean,
     RenewDescription, RenewPeriod, RenewalUpdate, Service, ServiceFilter, ServiceId, ServiceInfos,
-    ServiceView, TerminationPolicy,
+    ServicePage, ServiceView, TerminationPolicy,
 };
 use crate::ops::{Call, Reply};
 
@@ -27,6 +27,20 @@ pub(crate) const FIRST_ORDER_ID: u64 = 300_000_001;
 
 /// Tax added to every order, in percent.
 const TAX_PERCENT: i128 = 20;
+
+/// How the account answers `GET /services` asked for whole objects
+/// (`X-Pagination-Mode: CachedObjectList-Pages`, [`services_page`](crate::ServiceRenewApi::services_page)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum PagingMode {
+    /// Pages of whole objects, with `X-Pagination-Elements` (OVH's behaviour).
+    #[default]
+    Pages,
+    /// The header is not honoured: the plain list of ids, no pagination headers.
+    Ignored,
+    /// The header is refused: `400 Client::BadRequest`.
+    Refused,
+}
 
 /// A real (not dry-run) renew order recorded by the mock account.
 ///
@@ -218,6 +232,7 @@ pub(crate) fn wire(reply: Reply) -> Result<serde_json::Value, Refusal> {
         Reply::BillsForOrder(ids) => serde_json::to_value(ids),
         Reply::Bill(bill) => serde_json::to_value(bill),
         Reply::Services(ids) => serde_json::to_value(ids),
+        Reply::ServicesPage(page) => serde_json::to_value(page),
         Reply::ServiceView(view) => serde_json::to_value(view),
         Reply::RenewPeriodCapacities(periods) => serde_json::to_value(periods),
         Reply::DebtBalance(debt) => serde_json::to_value(debt),
@@ -332,6 +347,8 @@ pub(crate) struct Account {
     next_order_id: u64,
     salt: u128,
     debt: DebtBalance,
+    paging: PagingMode,
+    max_page_size: Option<u32>,
 }
 
 impl Account {
@@ -349,6 +366,8 @@ impl Account {
             payments: Vec::new(),
             next_order_id: FIRST_ORDER_ID,
             debt: DebtBalance::none(),
+            paging: PagingMode::Pages,
+            max_page_size: None,
             salt: SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .map(|d| d.as_nanos())
@@ -441,6 +460,45 @@ impl Account {
 
     pub(crate) fn set_debt(&mut self, debt: DebtBalance) {
         self.debt = debt;
+    }
+
+    pub(crate) fn set_paging(&mut self, mode: PagingMode, max_page_size: Option<u32>) {
+        self.paging = mode;
+        self.max_page_size = max_page_size;
+    }
+
+    /// The page size the account uses when `size` is asked for.
+    pub(crate) fn page_size(&self, size: u32) -> u32 {
+        self.max_page_size.map_or(size, |max| size.min(max)).max(1)
+    }
+
+    /// Page `number` (1-based) of the filtered views, `size` per page (capped at the
+    /// account's maximum page size, as a server may cap it), with the total; or the
+    /// plain ids, or a refusal, as the paging mode says.
+    pub(crate) fn services_page(
+        &self,
+        filter: &ServiceFilter,
+        number: u32,
+        size: u32,
+    ) -> Result<ServicePage, Refusal> {
+        let ids = self.services(filter);
+        match self.paging {
+            PagingMode::Refused => Err(Refusal::bad_request(
+                "X-Pagination-Mode is not supported on this route",
+            )),
+            PagingMode::Ignored => Ok(ServicePage::of_ids(ids)),
+            PagingMode::Pages => {
+                let size = self.page_size(size) as usize;
+                let skip = (number.max(1) as usize - 1).saturating_mul(size);
+                let views = ids
+                    .iter()
+                    .skip(skip)
+                    .take(size)
+                    .filter_map(|id| self.service_view(*id).ok())
+                    .collect();
+                Ok(ServicePage::of(views, Some(ids.len() as u64)))
+            }
+        }
     }
 
     /// `GET /services`: the ids whose view matches the filter (route template starting
@@ -1004,6 +1062,11 @@ impl Account {
                 self.pay_with_payment_method(*order_id, *payment_method_id)?,
             ),
             Call::Services { filter } => Reply::Services(self.services(filter)),
+            Call::ServicesPage {
+                filter,
+                number,
+                size,
+            } => Reply::ServicesPage(self.services_page(filter, *number, *size)?),
             Call::ServiceView { id } => Reply::ServiceView(self.service_view(*id)?),
             Call::RenewPeriodCapacities { id } => {
                 Reply::RenewPeriodCapacities(self.renew_period_capacities(*id)?)

@@ -260,6 +260,13 @@ impl FakeRenewApi {
         self.lock().account.set_payment_means(means);
     }
 
+    /// How `GET /services` asked for pages of whole objects is answered (default
+    /// [`PagingMode::Pages`](super::PagingMode::Pages)), and the largest page the account
+    /// gives whatever size is asked (`None`: no cap), as a server may cap pages.
+    pub fn set_paging(&self, mode: super::PagingMode, max_page_size: Option<u32>) {
+        self.lock().account.set_paging(mode, max_page_size);
+    }
+
     /// What `GET /me/debtAccount` answers (default: no debt,
     /// [`DebtBalance::none`](crate::models::DebtBalance::none)).
     pub fn set_debt(&self, debt: crate::models::DebtBalance) {
@@ -449,6 +456,7 @@ fn refusal_error(refusal: Refusal, method: &Method, path: &ApiPath, query_id: St
         details: Default::default(),
         query_id: Some(query_id),
         ovh_body: true,
+        route_note: None,
     }
     .into()
 }

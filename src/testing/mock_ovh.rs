@@ -15,7 +15,7 @@ use crate::clock::local_unix;
 use crate::credentials::{Credentials, Kind};
 use crate::endpoint::Endpoint;
 use crate::models::PaymentMean;
-use crate::ops::{Call, HttpRefusal, route};
+use crate::ops::{Call, HttpRefusal, Reply, route};
 use crate::retry::RetryPolicy;
 use crate::signing::signature;
 
@@ -90,6 +90,8 @@ struct State {
     failures: VecDeque<Failure>,
     requests: Vec<RecordedRequest>,
     answered: u64,
+    /// The pagination headers of the answer being built (a page of whole objects).
+    page_headers: Vec<(&'static str, String)>,
     /// OAuth2 access tokens handed out by `POST /auth/oauth2/token`, oldest first;
     /// only those not revoked are accepted.
     tokens: Vec<String>,
@@ -171,6 +173,7 @@ impl MockOvhBuilder {
             failures: VecDeque::new(),
             requests: Vec::new(),
             answered: 0,
+            page_headers: Vec::new(),
             tokens: Vec::new(),
             revoked: 0,
         }));
@@ -298,6 +301,13 @@ impl MockOvh {
     /// [`DEFAULT_PAYMENT_MEANS`](super::sandbox::DEFAULT_PAYMENT_MEANS)).
     pub fn set_payment_means(&self, means: Vec<PaymentMean>) {
         lock(&self.state).account.set_payment_means(means);
+    }
+
+    /// How `GET /services` asked for pages of whole objects is answered (default
+    /// [`PagingMode::Pages`](super::PagingMode::Pages)), and the largest page the account
+    /// gives whatever size is asked (`None`: no cap), as a server may cap pages.
+    pub fn set_paging(&self, mode: super::PagingMode, max_page_size: Option<u32>) {
+        lock(&self.state).account.set_paging(mode, max_page_size);
     }
 
     /// What `GET /me/debtAccount` answers (default: no debt,
@@ -537,16 +547,20 @@ impl Router {
             Some(query) => format!("{path}?{query}"),
             None => path.to_owned(),
         };
+        let headers: Vec<(String, String)> = request
+            .headers
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+            .collect();
         let result =
-            Call::from_http(&method, &path_and_query, &request.body).map_err(
-                |refusal| match refusal {
+            Call::from_http_with_headers(&method, &path_and_query, &headers, &request.body)
+                .map_err(|refusal| match refusal {
                     HttpRefusal::UnknownRoute => {
                         Refusal::not_found(format!("Got an invalid (or empty) URL: {path}"))
                     }
                     HttpRefusal::NotFound(message) => Refusal::not_found(message),
                     HttpRefusal::BadRequest(message) => Refusal::bad_request(message),
-                },
-            );
+                });
         Self::finish(state, &method, &template, path, result.map(Step::Call))
     }
 
@@ -572,7 +586,24 @@ impl Router {
         }
         let result = step.and_then(|step| match step {
             Step::Time(value) => Ok(value),
-            Step::Call(call) => state.account.handle(&call).and_then(wire),
+            Step::Call(call) => {
+                let reply = state.account.handle(&call);
+                if let (Call::ServicesPage { number, size, .. }, Ok(Reply::ServicesPage(page))) =
+                    (&call, &reply)
+                {
+                    if let Some(total) = page.total {
+                        state.page_headers = vec![
+                            (crate::ops::PAGINATION_ELEMENTS, total.to_string()),
+                            (crate::ops::PAGINATION_NUMBER, number.to_string()),
+                            (
+                                crate::ops::PAGINATION_SIZE,
+                                state.account.page_size(*size).to_string(),
+                            ),
+                        ];
+                    }
+                }
+                reply.and_then(wire)
+            }
         });
         if let Some(f) = failure(state, When::After) {
             return (f.status, f.body.into_bytes(), Some(template));
@@ -673,9 +704,12 @@ impl Respond for Router {
             route,
             status,
         });
-        ResponseTemplate::new(status)
-            .insert_header("X-Ovh-QueryID", query_id.as_str())
-            .set_body_raw(body, "application/json; charset=utf-8")
+        let mut template =
+            ResponseTemplate::new(status).insert_header("X-Ovh-QueryID", query_id.as_str());
+        for (name, value) in std::mem::take(&mut state.page_headers) {
+            template = template.insert_header(name, value.as_str());
+        }
+        template.set_body_raw(body, "application/json; charset=utf-8")
     }
 }
 

@@ -220,7 +220,7 @@ pub mod sandbox;
 
 use std::time::SystemTime;
 
-pub use account::{MockOrder, PaidWith, RecordedDryRun, RecordedPayment};
+pub use account::{MockOrder, PagingMode, PaidWith, RecordedDryRun, RecordedPayment};
 pub use fake::{FailRule, FakeRenewApi};
 pub use mock_ovh::{
     MOCK_APPLICATION_KEY, MOCK_APPLICATION_SECRET, MOCK_CONSUMER_KEY, MockOvh, MockOvhBuilder,
@@ -261,6 +261,7 @@ pub fn api_error(status: u16, code_or_class: &str, message: &str) -> Error {
         details: Default::default(),
         query_id: None,
         ovh_body: true,
+        route_note: None,
     }
     .into()
 }

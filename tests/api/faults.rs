@@ -208,6 +208,17 @@ fn row(op: Op) -> Row {
             number_at: "/0",
             enum_at: None,
         },
+        Op::ServicesPage => Row {
+            call: ops::Call::ServicesPage {
+                filter: ovh_renew::models::ServiceFilter::all(),
+                number: 1,
+                size: 1000,
+            },
+            fixture: "services_page.json",
+            decode: Some(model::<ovh_renew::models::ServicePage>),
+            number_at: "/0/serviceId",
+            enum_at: Some("/2/billing/lifecycle/current/state"),
+        },
         Op::ServiceView => Row {
             call: ops::Call::ServiceView { id: SID },
             fixture: "services_get_vps.json",

@@ -63,10 +63,18 @@ impl Liar {
 impl ServiceRenewApi for Liar {
     fn execute<'a>(&'a self, call: &'a Call) -> ApiFuture<'a, Reply> {
         match call {
-            Call::ListServices if self.list.is_some() => {
+            // The listing as a lying server pages it: these ids, repeated as given.
+            Call::ServicesPage { .. } if self.list.is_some() => Box::pin(async move {
                 let ids = self.list.clone().unwrap_or_default();
-                Box::pin(async move { Ok(Reply::ListServices(ids)) })
-            }
+                let mut views = Vec::new();
+                for id in &ids {
+                    views.push(self.api.service_view(*id).await?);
+                }
+                Ok(Reply::ServicesPage(ServicePage::of(
+                    views,
+                    Some(ids.len() as u64),
+                )))
+            }),
             Call::CreateRenewOrder { request, .. } => {
                 let rewrite = if request.is_dry_run() {
                     self.dry_run
@@ -110,7 +118,7 @@ async fn a_service_listed_twice_is_planned_once_and_ordered_and_paid_once() {
 }
 
 #[tokio::test]
-async fn get_service_answering_a_duplicate_is_planned_once() {
+async fn a_listing_answering_a_duplicate_is_planned_once() {
     let mut liar = Liar::new(FakeRenewApi::sandbox());
     liar.list = Some(vec![
         DOMAIN_ID, HOSTING_ID, DOMAIN_ID, HOSTING_ID, DOMAIN_ID,
@@ -124,7 +132,8 @@ async fn get_service_answering_a_duplicate_is_planned_once() {
     .unwrap();
     let ids: Vec<ServiceId> = plan.lines.iter().map(|l| l.service_id).collect();
     assert_eq!(ids, [DOMAIN_ID, HOSTING_ID]);
-    assert_eq!(liar.api.count(Op::Service), 2);
+    // The choices of each are read once.
+    assert_eq!(liar.api.count(Op::RenewDescriptions), 2);
     assert_eq!(plan.totals[0].ucents, 3_787_000_000);
     assert_eq!(plan.totals[0].lines, 2);
     execute_plan(&liar, &plan, None).await;
@@ -281,6 +290,13 @@ async fn raw_ovh(pay: RawReply) -> RawServer {
 fn route(r: &RawRequest, pay: &RawReply) -> RawReply {
     let t = r.target.as_str();
     match r.method.as_str() {
+        // The guards' reads: an active VPS, no debt.
+        "GET" if t.starts_with("/1.0/services/") => {
+            RawReply::Full(200, fixture("services_get_vps.json"))
+        }
+        "GET" if t == "/1.0/me/debtAccount" => {
+            RawReply::Full(200, fixture("me_debt_account_none.json"))
+        }
         "GET" if t.contains("/renew?") => {
             RawReply::Full(200, fixture("renew_descriptions_vps.json"))
         }

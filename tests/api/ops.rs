@@ -12,7 +12,8 @@ use ovh_renew::*;
 
 use crate::support::fixture;
 
-/// What a downstream user writes: `execute` alone, two arms and `_`.
+/// What a downstream user writes: `execute` alone, the arms the dry run needs (the
+/// guards' two reads, the choices, the dry run) and `_`.
 #[derive(Default)]
 struct TwoArms {
     seen: Mutex<Vec<Call>>,
@@ -23,6 +24,12 @@ impl ServiceRenewApi for TwoArms {
         self.seen.lock().unwrap().push(call.clone());
         Box::pin(async move {
             match call {
+                Call::ServiceView { .. } => Ok(Reply::ServiceView(
+                    serde_json::from_slice(&fixture("services_get_vps.json")).unwrap(),
+                )),
+                Call::DebtBalance => Ok(Reply::DebtBalance(
+                    serde_json::from_slice(&fixture("me_debt_account_none.json")).unwrap(),
+                )),
                 Call::RenewDescriptions { .. } => Ok(Reply::RenewDescriptions(
                     serde_json::from_slice(&fixture("renew_descriptions_vps.json")).unwrap(),
                 )),
@@ -52,10 +59,15 @@ async fn a_fake_implementing_execute_alone_drives_the_renewal_dry_run() {
     let seen = fake.seen.lock().unwrap().clone();
     assert_eq!(
         seen.iter().map(Call::op).collect::<Vec<_>>(),
-        [Op::RenewDescriptions, Op::CreateRenewOrder]
+        [
+            Op::ServiceView,
+            Op::DebtBalance,
+            Op::RenewDescriptions,
+            Op::CreateRenewOrder
+        ]
     );
     assert!(matches!(
-        &seen[1],
+        &seen[3],
         Call::CreateRenewOrder { id, request } if *id == sandbox::VPS_ID && request.is_dry_run()
     ));
 

@@ -815,6 +815,9 @@ fn never_delivered(r: &RawRequest) -> RawReply {
     let t = r.target.as_str();
     let ok = |name: &str| RawReply::Full(200, fixture(name));
     match (r.method.as_str(), t) {
+        // The guards' reads: an active VPS, no debt.
+        ("GET", "/1.0/services/118977335") => ok("services_get_vps.json"),
+        ("GET", "/1.0/me/debtAccount") => ok("me_debt_account_none.json"),
         ("GET", _) if t.contains("/renew?") => ok("renew_descriptions_vps.json"),
         ("POST", _) if t.ends_with("/renew") => ok("renew_order_vps.json"),
         ("GET", "/1.0/service/118977335") => ok("service_get_vps.json"),

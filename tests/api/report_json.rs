@@ -169,9 +169,13 @@ async fn a_plan_with_every_kind_of_line_keeps_its_json() {
             )],
         ),
     ]));
-    // 904's service read fails; 905's choices fail.
+    // The listing answers plain ids (the paging header not honoured), so the planner reads
+    // each service's view: 904's read fails; 905's choices fail.
+    fake.set_paging(ovh_renew::testing::PagingMode::Ignored, None);
     let _service = fake
-        .fail_when(|c| matches!(c, ovh_renew::ops::Call::Service { id } if *id == ServiceId(904)))
+        .fail_when(
+            |c| matches!(c, ovh_renew::ops::Call::ServiceView { id } if *id == ServiceId(904)),
+        )
         .times(1)
         .with(|| api_error(500, "Server::InternalServerError", "Internal server error"));
     let _choices = fake.fail_when(
@@ -185,7 +189,7 @@ async fn a_plan_with_every_kind_of_line_keeps_its_json() {
         .concurrency(1)
         .today(today);
     let plan = plan(&fake, &options, None).await.unwrap();
-    assert_eq!(fake.count(Op::ListServices), 1);
+    assert_eq!(fake.count(Op::ServicesPage), 1);
     let json = serde_json::to_value(&plan).unwrap();
     assert_golden("plan_every_line", &json);
     let back: ovh_renew::planner::Plan = serde_json::from_value(json).unwrap();

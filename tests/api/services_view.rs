@@ -1,14 +1,14 @@
 //! The `/services` view, the renewal settings and the debt, against both test doubles:
 //! what they serve, what a settings change leaves behind, what they refuse.
 
-use ovh_renew::models::CurrencyCode;
+use ovh_renew::ServiceRenewApi;
+use ovh_renew::models::{CurrencyCode, Price, RenewPeriod, ServiceId};
 use ovh_renew::models::{
     DebtBalance, LifecycleAction, LifecycleState, RenewalMode, RenewalUpdate, ServiceFilter,
     TerminationPolicy, ViewResourceState,
 };
 use ovh_renew::ops::Op;
 use ovh_renew::testing::{FakeRenewApi, MockOvh, sandbox};
-use ovh_renew::{Price, RenewPeriod, ServiceId, ServiceRenewApi};
 
 fn p(text: &str) -> RenewPeriod {
     text.parse().unwrap()

@@ -109,9 +109,11 @@ async fn plan_says_current_to_target_and_why_each_service_is_left_alone() {
         2,
         "the VPS and the dedicated server"
     );
-    // A preview sends GETs only, and reads no period capacities without a period.
-    assert_eq!(fake.count(Op::Services), 1);
-    assert_eq!(fake.count(Op::ServiceView), 6);
+    // A preview sends GETs only, reads the fleet in one page of whole objects (no read
+    // per service), and reads no period capacities without a period.
+    assert_eq!(fake.count(Op::ServicesPage), 1);
+    assert_eq!(fake.count(Op::Services), 0);
+    assert_eq!(fake.count(Op::ServiceView), 0);
     assert_eq!(fake.count(Op::RenewPeriodCapacities), 0);
     assert_eq!(fake.count(Op::UpdateRenewal), 0);
 }

@@ -218,7 +218,7 @@ pub enum RawReply {
 
 #[path = "../common/raw_http.rs"]
 mod raw_http;
-pub use raw_http::{RawRequest, read_request};
+pub use raw_http::{RawRequest, answer as raw_answer, read_request};
 
 /// A raw HTTP/1.1 server on a TCP port, for what wiremock cannot do: drop a connection
 /// mid-body, stall, count TCP connections, and see request targets byte for byte.

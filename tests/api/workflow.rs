@@ -46,6 +46,7 @@ async fn the_guides_vps_renewal_runs_end_to_end_over_http() {
         report.steps,
         vec![
             Step::ResolveService,
+            Step::CheckGuards,
             Step::ReadChoices,
             Step::Select,
             Step::DryRun,
