@@ -11,6 +11,8 @@ use crate::transport::Request;
 #[allow(unused_imports)]
 use crate::models::*;
 use crate::ops::{Call, Reply, for_each_op, mismatch};
+#[allow(unused_imports)]
+use chrono::{DateTime, Utc};
 
 /// The future every [`ServiceRenewApi`] method returns: `Send`, so it can be spawned.
 pub type ApiFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
@@ -72,6 +74,14 @@ pub trait ServiceRenewApi: Send + Sync {
     /// exactly once.
     fn execute<'a>(&'a self, call: &'a Call) -> ApiFuture<'a, Reply>;
 
+    /// The endpoint the calls go to, when the implementation knows it (`None` by
+    /// default). [`OvhClient`] answers its own; the [workflow](crate::workflow) uses it
+    /// to refuse, before ordering, what an endpoint does not offer (`ovh-us` deprecated
+    /// `payWithRegisteredPaymentMean`).
+    fn api_endpoint(&self) -> Option<&crate::Endpoint> {
+        None
+    }
+
     for_each_op!(typed_methods);
 }
 
@@ -100,6 +110,10 @@ impl ServiceRenewApi for OvhClient {
                 other => other,
             })
         })
+    }
+
+    fn api_endpoint(&self) -> Option<&crate::Endpoint> {
+        Some(self.endpoint())
     }
 }
 

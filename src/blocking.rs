@@ -70,6 +70,8 @@ use crate::ops::{Call, Reply};
 use crate::path::ApiPath;
 use crate::raw::RawAnswer;
 use crate::retry::RetryPolicy;
+#[allow(unused_imports)]
+use chrono::{DateTime, Utc};
 
 /// A blocking client of the OVH API: the async [`crate::OvhClient`] and a private
 /// current-thread runtime that runs it.

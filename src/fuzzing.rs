@@ -15,8 +15,10 @@ use serde::de::DeserializeOwned;
 use crate::answer::Answer;
 use crate::config::{ConfigFile, resolve};
 use crate::models::{
-    ConsumerKeyRequest, CurrentCredential, DebtBalance, Order, OrderStatus, RegisteredPaymentMean,
-    RenewDescription, Service, ServiceId, ServiceInfos, ServicePage, ServiceView,
+    Bill, BillId, ConsumerKeyRequest, CurrentCredential, DebtBalance, FollowUp, ItemDetail, Order,
+    OrderDetail, OrderDetailId, OrderId, OrderPaymentMethods, OrderStatus, PaymentMethod,
+    RegisteredPaymentMean, RenewDescription, Service, ServiceId, ServiceInfos, ServicePage,
+    ServiceView,
 };
 use crate::path::ApiPath;
 use crate::{Endpoint, RenewPeriod};
@@ -115,6 +117,22 @@ pub fn decode_models(data: &[u8]) {
         let _ = (debt.has_due(), debt.due());
     }
     let _ = decode_one::<Vec<RegisteredPaymentMean>>(data);
+    // The calls after the order (issue 15).
+    let _ = decode_one::<Vec<OrderId>>(data);
+    let _ = decode_one::<Vec<OrderDetailId>>(data);
+    if let Some(line) = decode_one::<OrderDetail>(data) {
+        let _ = (line.is_renewal(), line.total_price.ucents(), line.quantity);
+    }
+    let _ = decode_one::<ItemDetail>(data).map(|e| e.order.plan.period());
+    let _ = decode_one::<Vec<FollowUp>>(data);
+    let _ = decode_one::<PaymentMethod>(data).map(|m| m.is_valid());
+    if let Some(methods) = decode_one::<OrderPaymentMethods>(data) {
+        let _ = methods.allows(0);
+    }
+    let _ = decode_one::<Vec<BillId>>(data);
+    if let Some(bill) = decode_one::<Bill>(data) {
+        let _ = (bill.price_with_tax.amount(), bill.tax.ucents());
+    }
     let _ = decode_only::<CurrentCredential>(data).map(|c| c.missing_for_renewal());
     let _ = decode_only::<ConsumerKeyRequest>(data);
 
@@ -304,6 +322,12 @@ mod tests {
             Just("strategies".to_owned()),
             Just("services".to_owned()),
             Just("paymentMean".to_owned()),
+            Just("orderDetailId".to_owned()),
+            Just("quantity".to_owned()),
+            Just("detailType".to_owned()),
+            Just("paymentMethodId".to_owned()),
+            Just("billId".to_owned()),
+            Just("history".to_owned()),
             Just("state".to_owned()),
             Just("status".to_owned()),
             Just("expiration".to_owned()),
@@ -338,6 +362,9 @@ mod tests {
                 Just("notPaid".to_owned()),
                 Just("autorenewInProgress".to_owned()),
                 Just("P30D".to_owned()),
+                Just("RENEW".to_owned()),
+                Just("VALID".to_owned()),
+                Just("1".to_owned()),
                 Just(String::new()),
                 any::<String>(),
             ]

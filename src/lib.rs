@@ -23,6 +23,8 @@
 //! - [`strategy`]: which strategy renews exactly a service, or the cheapest covering one.
 //! - [`workflow::renew`]: the whole flow, dry run first, with a [`workflow::RenewReport`]
 //!   or a [`workflow::RenewError`] that says where the account stands.
+//!   Re-runs never order twice ([`workflow::find_renewal_orders`]), uncertain errors
+//!   resolve ([`workflow::resolve`]), delivery is followed and the invoice read.
 //! - [`planner`]: what expires soon, and what renewing it costs, read through the paged
 //!   `/services` view ([`listing`]), with the [`guards`] (debt, unpaid, automatic renewal
 //!   in progress, deletion or termination scheduled, terminated, suspended) applied first.

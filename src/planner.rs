@@ -659,6 +659,36 @@ pub struct ExecutedLine {
     pub skipped: Option<LineSkip>,
 }
 
+impl ExecutedLine {
+    /// The order this line stands on, told apart: created by this run, an earlier run's
+    /// unpaid order reused, or an earlier run's paid order that already renews the
+    /// service. `None` for a dry run, a skipped line, or an error (see its
+    /// [`order_id`](RenewError::order_id)).
+    pub fn order(&self) -> Option<LineOrder> {
+        let report = self.outcome.as_ref()?.as_ref().ok()?;
+        match (report.earlier_outcome(), report.outcome.order_id()?) {
+            (Some(workflow::EarlierOutcome::AlreadyRenewed), id) => {
+                Some(LineOrder::AlreadyRenewed(id))
+            }
+            (Some(_), id) => Some(LineOrder::Reused(id)),
+            (None, id) => Some(LineOrder::New(id)),
+        }
+    }
+}
+
+/// What order an [`ExecutedLine`] stands on ([`ExecutedLine::order`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum LineOrder {
+    /// Created by this run.
+    New(OrderId),
+    /// An earlier run's unpaid renewal order, paid (when a payment was given) instead of
+    /// ordering again.
+    Reused(OrderId),
+    /// An earlier run's paid order: nothing was ordered.
+    AlreadyRenewed(OrderId),
+}
+
 /// Why [`execute_plan`] did not run a line. Nothing was sent for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[non_exhaustive]
@@ -718,6 +748,7 @@ pub async fn execute_plan<A: ServiceRenewApi + ?Sized>(
 ) -> Vec<ExecutedLine> {
     let mut results = Vec::with_capacity(plan.lines.len());
     let mut covered: BTreeMap<ServiceId, Covered> = BTreeMap::new();
+    let mut made: Vec<OrderId> = Vec::new();
     for (index, line) in plan.lines.iter().enumerate() {
         let done = |outcome, skipped| ExecutedLine {
             service_id: line.service_id,
@@ -769,7 +800,17 @@ pub async fn execute_plan<A: ServiceRenewApi + ?Sized>(
         if let Some(p) = payment {
             options = options.pay(p.clone());
         }
+        // Orders of earlier lines are for other services (a line sharing one is skipped
+        // above), even when they share this service's name.
+        options = options.ignore_orders(made.clone());
         let outcome = workflow::renew(api, &options).await;
+        if let Some(order_id) = match &outcome {
+            Ok(report) if report.earlier.is_none() => report.order().map(|o| o.order_id),
+            Ok(_) => None,
+            Err(e) => e.order_id(),
+        } {
+            made.push(order_id);
+        }
         let mark = match &outcome {
             Ok(report) => report.order().map(|o| Covered::Ordered {
                 order_id: o.order_id,

@@ -41,8 +41,8 @@
 //! # Ok(()) }
 //! ```
 //!
-//! [`AccessRule::renewal_settings`]: crate::AccessRule::renewal_settings
-//! [`AccessRule::renewal_flow`]: crate::AccessRule::renewal_flow
+//! [`AccessRule::renewal_settings`]: crate::models::AccessRule::renewal_settings
+//! [`AccessRule::renewal_flow`]: crate::models::AccessRule::renewal_flow
 
 use std::collections::BTreeSet;
 use std::fmt;

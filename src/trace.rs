@@ -82,8 +82,8 @@ mod on {
             }
         }
 
-        /// The fields a path carries: its route, and its `serviceId`, `orderId` and
-        /// `serviceName` parameters (for requests that are not a
+        /// The fields a path carries: its route, and its `serviceId`, `orderId`,
+        /// `serviceName`, `orderDetailId`, `paymentMethodId` and `billId` parameters (for requests that are not a
         /// [`Call`](crate::ops::Call)).
         pub(crate) fn from_path(path: &ApiPath) -> TraceFields {
             let mut fields = TraceFields::route(path);
@@ -92,6 +92,9 @@ mod on {
                     "serviceId" => "service_id",
                     "orderId" => "order_id",
                     "serviceName" => "service_name",
+                    "orderDetailId" => "order_detail_id",
+                    "paymentMethodId" => "payment_method_id",
+                    "billId" => "bill_id",
                     _ => continue,
                 };
                 let value = value
@@ -136,6 +139,9 @@ mod on {
                 service_id = Empty,
                 order_id = Empty,
                 service_name = Empty,
+                order_detail_id = Empty,
+                payment_method_id = Empty,
+                bill_id = Empty,
                 status = Empty,
                 query_id = Empty,
                 attempts = Empty,

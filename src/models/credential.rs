@@ -77,11 +77,13 @@ impl AccessRule {
     /// * `GET` `/vps/*/serviceInfos`, `/domain/*/serviceInfos`,
     ///   `/hosting/web/*/serviceInfos`, `/dedicated/server/*/serviceInfos`;
     /// * `POST /service/*/renew`;
-    /// * `GET /me/order/*`; `POST /me/order/*/payWithRegisteredPaymentMean` and
-    ///   `POST /me/order/*/pay`;
-    /// * `GET /me/payment/method`;
+    /// * `GET /me/order` (the order list) and `GET /me/order/*` (an order, its status,
+    ///   lines, follow-up, payment means and methods);
+    ///   `POST /me/order/*/payWithRegisteredPaymentMean` and `POST /me/order/*/pay`;
+    /// * `GET /me/payment/method` and `GET /me/payment/method/*`;
     /// * `GET` `/services` and `/services/*` (the view, its renew period capacities);
-    /// * `GET /me/debtAccount`.
+    /// * `GET /me/debtAccount`;
+    /// * `GET /me/bill` and `GET /me/bill/*` (the invoice).
     ///
     /// A key with these rules cannot change renewal settings (`PUT /services/*`): that is
     /// [`renewal_settings`](Self::renewal_settings).

@@ -1,11 +1,12 @@
-//! Numeric identifiers: [`ServiceId`] and [`OrderId`].
+//! Identifiers: [`ServiceId`], [`OrderId`] and [`OrderDetailId`] (numbers), [`BillId`] (text).
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-/// Error returned when parsing a [`ServiceId`] or [`OrderId`] from text fails.
+/// Error returned when parsing a [`ServiceId`], [`OrderId`] or [`OrderDetailId`] from text
+/// fails.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid id {text:?}: expected a non-negative integer that fits in 64 bits")]
 pub struct ParseIdError {
@@ -96,6 +97,59 @@ id_type! {
     /// assert_eq!(id.to_string().parse::<OrderId>(), Ok(id));
     /// ```
     OrderId
+}
+
+id_type! {
+    /// Identifier of one line of an order (`orderDetailId` of `billing.OrderDetail`), as
+    /// listed by `GET /me/order/{orderId}/details`.
+    ///
+    /// Serialized as a bare JSON number.
+    ///
+    /// ```
+    /// use ovh_renew::models::OrderDetailId;
+    ///
+    /// assert_eq!("7001".parse::<OrderDetailId>(), Ok(OrderDetailId(7001)));
+    /// ```
+    OrderDetailId
+}
+
+/// Identifier of an invoice (`billId` of `billing.Bill`, e.g. `FR51234567`): **text**,
+/// unlike order ids. Sent as one percent-encoded path segment (`GET /me/bill/{billId}`).
+///
+/// ```
+/// use ovh_renew::models::BillId;
+///
+/// let id = BillId::from("FR51234567");
+/// assert_eq!(id.as_str(), "FR51234567");
+/// assert_eq!(serde_json::to_string(&id).unwrap(), "\"FR51234567\"");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct BillId(pub String);
+
+impl BillId {
+    /// The id's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for BillId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for BillId {
+    fn from(id: &str) -> Self {
+        Self(id.to_owned())
+    }
+}
+
+impl From<String> for BillId {
+    fn from(id: String) -> Self {
+        Self(id)
+    }
 }
 
 #[cfg(test)]

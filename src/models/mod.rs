@@ -16,6 +16,11 @@
 //!   (`GET /services`, `GET /services/{serviceId}`, OVH v1 BETA), [`ServicePage`] (a page
 //!   of whole objects); [`RenewalUpdate`]:
 //!   `PUT /services/{serviceId}`; [`DebtBalance`]: `GET /me/debtAccount`.
+//! * [`OrderDetail`], [`OrderDetailType`], [`ItemDetail`]: the lines of an order and
+//!   what each did; [`FollowUp`]: where its delivery stands; [`Bill`], [`BillId`]: its
+//!   invoice.
+//! * [`PaymentMethod`], [`PaymentMethodStatus`], [`PaymentMethodFilter`],
+//!   [`OrderPaymentMethods`]: `/me/payment/method` and what an order can be paid with.
 //! * [`AccessRule`], [`ConsumerKeyRequest`], [`CurrentCredential`], [`CredentialStatus`]:
 //!   consumer keys and their rules (`/auth/credential`, `/auth/currentCredential`).
 //!
@@ -49,13 +54,17 @@
 //! Response models have no `with_*` setters: build one in a test from the JSON OVH would
 //! send (`serde_json::from_value(json!({…}))`), or set its public fields after `new`.
 
+mod bill;
 mod credential;
 mod date_or_time;
 mod debt;
+mod follow_up;
 mod ids;
 mod money;
 mod open_enum;
 mod order;
+mod order_detail;
+mod payment_method;
 mod period;
 mod product;
 mod renew;
@@ -68,13 +77,20 @@ mod service_view;
 #[cfg(test)]
 pub(crate) mod test_support;
 
+pub(crate) use bill::serialize_opt_bill_without_secrets;
+pub use bill::{Bill, BillCategory};
 pub use credential::{AccessRule, ConsumerKeyRequest, CredentialStatus, CurrentCredential};
 pub use date_or_time::DateOrTime;
 pub use debt::DebtBalance;
-pub use ids::{OrderId, ParseIdError, ServiceId};
+pub use follow_up::{FollowUp, FollowUpEvent, FollowUpLabel, FollowUpStatus, FollowUpStep};
+pub use ids::{BillId, OrderDetailId, OrderId, ParseIdError, ServiceId};
 pub use money::{Amount, AmountError, CurrencyCode, Price};
 pub(crate) use order::{CreatedOrder, serialize_order_without_secrets};
 pub use order::{Order, OrderStatus, PaymentMean, RegisteredPaymentMean};
+pub use order_detail::{ItemAction, ItemDetail, ItemOrder, ItemPlan, OrderDetail, OrderDetailType};
+pub use payment_method::{
+    OrderPaymentMethods, PaymentMethod, PaymentMethodFilter, PaymentMethodStatus,
+};
 pub use period::{ParsePeriodError, RenewPeriod};
 pub use product::Product;
 pub use renew::{RenewDescription, RenewRequest, RenewRequestError, RenewStrategy, ServiceDetail};
@@ -226,5 +242,28 @@ mod nullable_lists {
             json!(12),
             |i| i.possible_renew_period.len(),
         );
+        let steps: Value = serde_json::from_str(fixture!("me_order_follow_up")).unwrap();
+        let step = steps[0].to_string();
+        let event = steps[0]["history"][0].clone();
+        check::<FollowUp>("history", &step, &["history"], event, |f| f.history.len());
+        let methods = fixture!("me_order_payment_methods");
+        let order_methods: Value = serde_json::from_str(methods).unwrap();
+        check::<OrderPaymentMethods>(
+            "available",
+            methods,
+            &["available"],
+            order_methods["available"][0].clone(),
+            |m| m.available.len(),
+        );
+        check::<OrderPaymentMethods>(
+            "paymentMethods",
+            methods,
+            &["paymentMethods"],
+            order_methods["paymentMethods"][0].clone(),
+            |m| m.payment_methods.len(),
+        );
+        check::<OrderPaymentMethods>("registered", methods, &["registered"], json!(7), |m| {
+            m.registered.len()
+        });
     }
 }

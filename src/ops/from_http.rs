@@ -6,9 +6,12 @@
 use serde_json::Value;
 
 use super::Call;
+use chrono::{DateTime, Utc};
+
 use crate::models::{
-    OrderId, PaymentMean, Product, RenewPeriod, RenewRequest, RenewalMode, RenewalUpdate,
-    ServiceFilter, ServiceId, TerminationPolicy,
+    BillId, OrderDetailId, OrderId, PaymentMean, PaymentMethodFilter, PaymentMethodStatus, Product,
+    RenewPeriod, RenewRequest, RenewalMode, RenewalUpdate, ServiceFilter, ServiceId,
+    TerminationPolicy,
 };
 
 /// Why a request is not a [`Call`], before any account is looked at.
@@ -48,6 +51,15 @@ enum Kind<'p> {
     RenewPeriodCapacities(&'p str),
     DebtBalance,
     UpdateRenewal(&'p str),
+    Orders,
+    OrderDetailIds(&'p str),
+    OrderDetail(&'p str, &'p str),
+    OrderDetailExtension(&'p str, &'p str),
+    OrderFollowUp(&'p str),
+    OrderPaymentMethods(&'p str),
+    PaymentMethod(&'p str),
+    Bills,
+    Bill(String),
 }
 
 /// Matches `method` and `path` (below the base URL, without the query) to an operation.
@@ -84,6 +96,31 @@ pub(crate) fn route<'p>(method: &str, path: &'p str) -> Option<Matched<'p>> {
         ),
         ("PUT", ["services", s]) => (Kind::UpdateRenewal(s), "/services/{serviceId}"),
         ("GET", ["me", "debtAccount"]) => (Kind::DebtBalance, "/me/debtAccount"),
+        ("GET", ["me", "order"]) => (Kind::Orders, "/me/order"),
+        ("GET", ["me", "order", o, "details"]) => {
+            (Kind::OrderDetailIds(o), "/me/order/{orderId}/details")
+        }
+        ("GET", ["me", "order", o, "details", d]) => (
+            Kind::OrderDetail(o, d),
+            "/me/order/{orderId}/details/{orderDetailId}",
+        ),
+        ("GET", ["me", "order", o, "details", d, "extension"]) => (
+            Kind::OrderDetailExtension(o, d),
+            "/me/order/{orderId}/details/{orderDetailId}/extension",
+        ),
+        ("GET", ["me", "order", o, "followUp"]) => {
+            (Kind::OrderFollowUp(o), "/me/order/{orderId}/followUp")
+        }
+        ("GET", ["me", "order", o, "paymentMethods"]) => (
+            Kind::OrderPaymentMethods(o),
+            "/me/order/{orderId}/paymentMethods",
+        ),
+        ("GET", ["me", "payment", "method", m]) => (
+            Kind::PaymentMethod(m),
+            "/me/payment/method/{paymentMethodId}",
+        ),
+        ("GET", ["me", "bill"]) => (Kind::Bills, "/me/bill"),
+        ("GET", ["me", "bill", b]) => (Kind::Bill(percent_decode(b)?), "/me/bill/{billId}"),
         ("GET", [product @ .., name, "serviceInfos"])
             if !product.is_empty() && product.iter().all(|p| !p.is_empty()) =>
         {
@@ -152,7 +189,14 @@ impl Matched<'_> {
                     payment_mean_id,
                 }
             }
-            Kind::PaymentMethods => Call::PaymentMethods,
+            Kind::PaymentMethods => {
+                let filter = payment_method_filter(query)?;
+                if filter.is_empty() {
+                    Call::PaymentMethods
+                } else {
+                    Call::PaymentMethodsMatching { filter }
+                }
+            }
             Kind::Services => match pages(headers)? {
                 Some((number, size)) => Call::ServicesPage {
                     filter: service_filter(query),
@@ -184,6 +228,46 @@ impl Matched<'_> {
                     payment_method_id: payment_method(body)?,
                 }
             }
+            Kind::Orders => Call::Orders {
+                since: query_datetime(query, "date.from")?,
+                until: query_datetime(query, "date.to")?,
+            },
+            Kind::OrderDetailIds(o) => Call::OrderDetailIds {
+                order_id: order_id(o)?,
+            },
+            Kind::OrderDetail(o, d) => Call::OrderDetail {
+                order_id: order_id(o)?,
+                detail_id: detail_id(d)?,
+            },
+            Kind::OrderDetailExtension(o, d) => Call::OrderDetailExtension {
+                order_id: order_id(o)?,
+                detail_id: detail_id(d)?,
+            },
+            Kind::OrderFollowUp(o) => Call::OrderFollowUp {
+                order_id: order_id(o)?,
+            },
+            Kind::OrderPaymentMethods(o) => Call::OrderPaymentMethods {
+                order_id: order_id(o)?,
+            },
+            Kind::PaymentMethod(m) => Call::PaymentMethod {
+                id: m.parse().map_err(|_| {
+                    HttpRefusal::NotFound(format!(
+                        "The requested object (paymentMethodId = {m}) does not exist"
+                    ))
+                })?,
+            },
+            Kind::Bills => match query_value(query, "orderId") {
+                Some(text) => Call::BillsForOrder {
+                    order_id: text
+                        .parse()
+                        .map_err(|_| bad(format!("Invalid orderId {text:?}: expected a long")))?,
+                },
+                // Only the order's invoices are modelled.
+                None => return Err(HttpRefusal::UnknownRoute),
+            },
+            Kind::Bill(b) => Call::Bill {
+                bill_id: BillId::from(b),
+            },
         })
     }
 }
@@ -409,4 +493,46 @@ fn pages(headers: &[(String, String)]) -> Result<Option<(u32, u32)>, HttpRefusal
         number(super::PAGINATION_NUMBER, 1)?,
         number(super::PAGINATION_SIZE, super::DEFAULT_PAGE_SIZE)?,
     )))
+}
+
+/// The last value of `key` in `query`, form-decoded.
+fn query_value(query: Option<&str>, key: &str) -> Option<String> {
+    url::form_urlencoded::parse(query?.as_bytes())
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+        .last()
+}
+
+/// An optional RFC 3339 date-time of the query (OVH: 400 for one that is not).
+fn query_datetime(query: Option<&str>, key: &str) -> Result<Option<DateTime<Utc>>, HttpRefusal> {
+    query_value(query, key)
+        .map(|text| {
+            DateTime::parse_from_rfc3339(&text)
+                .map(|at| at.with_timezone(&Utc))
+                .map_err(|_| bad(format!("Invalid {key} {text:?}: expected a datetime")))
+        })
+        .transpose()
+}
+
+/// `default`, `paymentType`, `status` of `GET /me/payment/method`.
+fn payment_method_filter(query: Option<&str>) -> Result<PaymentMethodFilter, HttpRefusal> {
+    let mut filter = PaymentMethodFilter::all();
+    if let Some(text) = query_value(query, "default") {
+        filter.default = Some(match text.as_str() {
+            "true" => true,
+            "false" => false,
+            _ => return Err(bad(format!("Invalid default {text:?}: expected a boolean"))),
+        });
+    }
+    filter.payment_type = query_value(query, "paymentType");
+    filter.status = query_value(query, "status").map(PaymentMethodStatus::from);
+    Ok(filter)
+}
+
+fn detail_id(text: &str) -> Result<OrderDetailId, HttpRefusal> {
+    text.parse().map_err(|_| {
+        HttpRefusal::NotFound(format!(
+            "The requested object (orderDetailId = {text}) does not exist"
+        ))
+    })
 }

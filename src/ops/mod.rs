@@ -41,6 +41,7 @@ mod table;
 use std::fmt;
 
 use crate::Method;
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use crate::error::{Error, RequestProblem};
@@ -190,6 +191,17 @@ fn order_path(id: OrderId) -> ApiPath {
     ApiPath::new("/me/order").id("orderId", id.0)
 }
 
+fn detail_path(order: OrderId, detail: OrderDetailId) -> ApiPath {
+    order_path(order)
+        .lit("details")
+        .id("orderDetailId", detail.0)
+}
+
+/// A `date.from` / `date.to` value: RFC 3339 in UTC, whole seconds (`2024-08-01T00:00:00Z`).
+fn query_datetime(at: &DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
 /// The `/{product}/{serviceName}/serviceInfos` path, refusing what cannot travel.
 fn service_infos_path(product: &Product, service_name: &str) -> Result<ApiPath, Error> {
     let parts: Vec<&str> = product
@@ -269,7 +281,17 @@ impl Call {
             | Call::Order { .. }
             | Call::OrderStatus { .. }
             | Call::AvailableRegisteredPaymentMeans { .. }
-            | Call::PaymentMethods => Method::Get,
+            | Call::PaymentMethods
+            | Call::Orders { .. }
+            | Call::OrderDetailIds { .. }
+            | Call::OrderDetail { .. }
+            | Call::OrderDetailExtension { .. }
+            | Call::OrderFollowUp { .. }
+            | Call::OrderPaymentMethods { .. }
+            | Call::PaymentMethod { .. }
+            | Call::PaymentMethodsMatching { .. }
+            | Call::BillsForOrder { .. }
+            | Call::Bill { .. } => Method::Get,
         }
     }
 
@@ -314,6 +336,49 @@ impl Call {
             Call::ServiceView { id } | Call::UpdateRenewal { id, .. } => services_path(*id),
             Call::RenewPeriodCapacities { id } => services_path(*id).lit("renewPeriodCapacities"),
             Call::DebtBalance => ApiPath::new("/me/debtAccount"),
+            Call::Orders { since, until } => {
+                let mut path = ApiPath::new("/me/order");
+                if let Some(since) = since {
+                    path = path.query("date.from", &query_datetime(since));
+                }
+                if let Some(until) = until {
+                    path = path.query("date.to", &query_datetime(until));
+                }
+                path
+            }
+            Call::OrderDetailIds { order_id } => order_path(*order_id).lit("details"),
+            Call::OrderDetail {
+                order_id,
+                detail_id,
+            } => detail_path(*order_id, *detail_id),
+            Call::OrderDetailExtension {
+                order_id,
+                detail_id,
+            } => detail_path(*order_id, *detail_id).lit("extension"),
+            Call::OrderFollowUp { order_id } => order_path(*order_id).lit("followUp"),
+            Call::OrderPaymentMethods { order_id } => order_path(*order_id).lit("paymentMethods"),
+            Call::PaymentMethod { id } => {
+                ApiPath::new("/me/payment/method").id("paymentMethodId", *id)
+            }
+            Call::PaymentMethodsMatching { filter } => {
+                let mut path = ApiPath::new("/me/payment/method");
+                if let Some(default) = filter.default {
+                    path = path.query_bool("default", default);
+                }
+                if let Some(payment_type) = &filter.payment_type {
+                    path = path.query("paymentType", payment_type);
+                }
+                if let Some(status) = &filter.status {
+                    path = path.query("status", status.as_str());
+                }
+                path
+            }
+            Call::BillsForOrder { order_id } => {
+                ApiPath::new("/me/bill").query("orderId", &order_id.to_string())
+            }
+            Call::Bill { bill_id } => {
+                ApiPath::new("/me/bill").segment("billId", bill_id.as_str())?
+            }
         })
     }
 
@@ -365,7 +430,17 @@ impl Call {
             | Call::ServicesPage { .. }
             | Call::ServiceView { .. }
             | Call::RenewPeriodCapacities { .. }
-            | Call::DebtBalance => Ok(None),
+            | Call::DebtBalance
+            | Call::Orders { .. }
+            | Call::OrderDetailIds { .. }
+            | Call::OrderDetail { .. }
+            | Call::OrderDetailExtension { .. }
+            | Call::OrderFollowUp { .. }
+            | Call::OrderPaymentMethods { .. }
+            | Call::PaymentMethod { .. }
+            | Call::PaymentMethodsMatching { .. }
+            | Call::BillsForOrder { .. }
+            | Call::Bill { .. } => Ok(None),
         }
     }
 
@@ -391,7 +466,17 @@ impl Call {
             | Call::ServicesPage { .. }
             | Call::ServiceView { .. }
             | Call::RenewPeriodCapacities { .. }
-            | Call::DebtBalance => true,
+            | Call::DebtBalance
+            | Call::Orders { .. }
+            | Call::OrderDetailIds { .. }
+            | Call::OrderDetail { .. }
+            | Call::OrderDetailExtension { .. }
+            | Call::OrderFollowUp { .. }
+            | Call::OrderPaymentMethods { .. }
+            | Call::PaymentMethod { .. }
+            | Call::PaymentMethodsMatching { .. }
+            | Call::BillsForOrder { .. }
+            | Call::Bill { .. } => true,
         }
     }
 
@@ -426,13 +511,31 @@ impl Call {
             | Call::OrderStatus { order_id }
             | Call::AvailableRegisteredPaymentMeans { order_id }
             | Call::PayWithRegisteredPaymentMean { order_id, .. }
-            | Call::PayWithPaymentMethod { order_id, .. } => fields.id("order_id", order_id.0),
+            | Call::PayWithPaymentMethod { order_id, .. }
+            | Call::OrderDetailIds { order_id }
+            | Call::OrderFollowUp { order_id }
+            | Call::OrderPaymentMethods { order_id }
+            | Call::BillsForOrder { order_id } => fields.id("order_id", order_id.0),
+            Call::OrderDetail {
+                order_id,
+                detail_id,
+            }
+            | Call::OrderDetailExtension {
+                order_id,
+                detail_id,
+            } => fields
+                .id("order_id", order_id.0)
+                .id("order_detail_id", detail_id.0),
+            Call::PaymentMethod { id } => fields.id("payment_method_id", *id),
+            Call::Bill { .. } => fields.param("bill_id", path, "billId"),
             Call::ServiceInfos { .. } => fields.param("service_name", path, "serviceName"),
             Call::ListServices
             | Call::PaymentMethods
             | Call::Services { .. }
+            | Call::DebtBalance
             | Call::ServicesPage { .. }
-            | Call::DebtBalance => fields,
+            | Call::Orders { .. }
+            | Call::PaymentMethodsMatching { .. } => fields,
         }
     }
 
@@ -499,17 +602,35 @@ impl Call {
             }
             Call::DebtBalance => Reply::DebtBalance(answer.decode(method, path)?),
             Call::UpdateRenewal { .. } => Reply::UpdateRenewal(answer.accept(method, path)?),
+            Call::Orders { .. } => Reply::Orders(answer.decode(method, path)?),
+            Call::OrderDetailIds { .. } => Reply::OrderDetailIds(answer.decode(method, path)?),
+            Call::OrderDetail { .. } => Reply::OrderDetail(answer.decode(method, path)?),
+            Call::OrderDetailExtension { .. } => {
+                Reply::OrderDetailExtension(answer.decode(method, path)?)
+            }
+            Call::OrderFollowUp { .. } => Reply::OrderFollowUp(answer.decode(method, path)?),
+            Call::OrderPaymentMethods { .. } => {
+                Reply::OrderPaymentMethods(answer.decode(method, path)?)
+            }
+            Call::PaymentMethod { .. } => Reply::PaymentMethod(answer.decode(method, path)?),
+            Call::PaymentMethodsMatching { .. } => {
+                Reply::PaymentMethodsMatching(answer.decode(method, path)?)
+            }
+            Call::BillsForOrder { .. } => Reply::BillsForOrder(answer.decode(method, path)?),
+            Call::Bill { .. } => Reply::Bill(answer.decode(method, path)?),
         })
     }
 }
 
 impl Op {
     /// A representative call of this kind (the sandbox VPS of `testing::sandbox`, the
-    /// first order id of a sandbox account, PayPal 1234, payment method 9876543): what
+    /// first order id of a sandbox account, PayPal 1234, payment method 9876543, order
+    /// line 70000001, invoice FR51234567): what
     /// [`access_rules`](Op::access_rules) is derived from, and a call to send when any
     /// call of the kind will do (a fault matrix).
     pub fn example(self) -> Call {
         let (service, order) = (ServiceId(118_977_335), OrderId(300_000_001));
+        let detail = OrderDetailId(70_000_001);
         match self {
             Op::ListServices => Call::ListServices,
             Op::Service => Call::Service { id: service },
@@ -557,6 +678,29 @@ impl Op {
             Op::UpdateRenewal => Call::UpdateRenewal {
                 id: service,
                 update: RenewalUpdate::default().mode(RenewalMode::Manual),
+            },
+            Op::Orders => Call::Orders {
+                since: None,
+                until: None,
+            },
+            Op::OrderDetailIds => Call::OrderDetailIds { order_id: order },
+            Op::OrderDetail => Call::OrderDetail {
+                order_id: order,
+                detail_id: detail,
+            },
+            Op::OrderDetailExtension => Call::OrderDetailExtension {
+                order_id: order,
+                detail_id: detail,
+            },
+            Op::OrderFollowUp => Call::OrderFollowUp { order_id: order },
+            Op::OrderPaymentMethods => Call::OrderPaymentMethods { order_id: order },
+            Op::PaymentMethod => Call::PaymentMethod { id: 9_876_543 },
+            Op::PaymentMethodsMatching => Call::PaymentMethodsMatching {
+                filter: PaymentMethodFilter::valid().default_only(),
+            },
+            Op::BillsForOrder => Call::BillsForOrder { order_id: order },
+            Op::Bill => Call::Bill {
+                bill_id: BillId::from("FR51234567"),
             },
         }
     }

@@ -213,7 +213,10 @@ macro_rules! for_each_op {
                 payment_mean_id: Option<u64>,
             ) -> () = Call::PayWithRegisteredPaymentMean { order_id, payment_mean, payment_mean_id };
 
-            /// `GET /me/payment/method`: the ids of the account's payment methods.
+            /// `GET /me/payment/method`: the ids of every payment method of the account, whatever
+            /// their status (expired and cancelled included): read each with
+            /// [`payment_method`](Self::payment_method), or list only some with
+            /// [`payment_methods_matching`](Self::payment_methods_matching).
             ///
             /// ```no_run
             /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -375,6 +378,200 @@ macro_rules! for_each_op {
                 update: RenewalUpdate,
             } => fn update_renewal(id: ServiceId, update: &'a RenewalUpdate) -> ()
                 = Call::UpdateRenewal { id, update: update.clone() };
+
+            // After the order (issue 15): find it, pay it with the right method, follow
+            // its delivery, read its invoice. Kept together, after the calls above.
+
+            /// `GET /me/order?date.from=&date.to=`: the ids of the account's orders created in
+            /// the window (each bound optional; `None` leaves it open). An answer with a
+            /// `null` in the list is an [`Error::Decode`], never a shorter list. Leave `until`
+            /// open to see the newest orders: OVH's clock may be ahead of yours.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use chrono::{Duration, Utc};
+            /// use ovh_renew::{OvhClient, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let recent = client.orders(Some(Utc::now() - Duration::days(7)), None).await?;
+            /// println!("{} orders this week", recent.len());
+            /// # Ok(()) }
+            /// ```
+            Orders {
+                /// `date.from`, when bounded.
+                since: Option<DateTime<Utc>>,
+                /// `date.to`, when bounded.
+                until: Option<DateTime<Utc>>,
+            } => fn orders(since: Option<DateTime<Utc>>, until: Option<DateTime<Utc>>) -> Vec<OrderId>
+                = Call::Orders { since, until };
+
+            /// `GET /me/order/{orderId}/details`: the ids of the order's lines.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::{OrderId, OvhClient, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let order = OrderId(300_000_001);
+            /// for id in client.order_detail_ids(order).await? {
+            ///     let line = client.order_detail(order, id).await?;
+            ///     println!("{}: {:?} {}", line.domain, line.detail_type, line.total_price);
+            /// }
+            /// # Ok(()) }
+            /// ```
+            OrderDetailIds {
+                /// The order.
+                order_id: OrderId,
+            } => fn order_detail_ids(order_id: OrderId) -> Vec<OrderDetailId>
+                = Call::OrderDetailIds { order_id };
+
+            /// `GET /me/order/{orderId}/details/{orderDetailId}`: one line of an order (its
+            /// service name in `domain`, `RENEW` for a renewal, its prices; no period).
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::models::{OrderDetailId, OrderId};
+            /// use ovh_renew::{OvhClient, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let line = client.order_detail(OrderId(300_000_001), OrderDetailId(70_000_001)).await?;
+            /// println!("renewal of {}: {}", line.domain, line.is_renewal());
+            /// # Ok(()) }
+            /// ```
+            OrderDetail {
+                /// The order.
+                order_id: OrderId,
+                /// The line.
+                detail_id: OrderDetailId,
+            } => fn order_detail(order_id: OrderId, detail_id: OrderDetailId) -> OrderDetail
+                = Call::OrderDetail { order_id, detail_id };
+
+            /// `GET /me/order/{orderId}/details/{orderDetailId}/extension` (BETA): what the
+            /// line did (`renew`, `installation`, …) and its plan, with the period ordered.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::models::{OrderDetailId, OrderId};
+            /// use ovh_renew::{OvhClient, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let ext = client.order_detail_extension(OrderId(300_000_001), OrderDetailId(70_000_001)).await?;
+            /// println!("{:?} for {:?}", ext.order.action, ext.order.plan.period());
+            /// # Ok(()) }
+            /// ```
+            OrderDetailExtension {
+                /// The order.
+                order_id: OrderId,
+                /// The line.
+                detail_id: OrderDetailId,
+            } => fn order_detail_extension(order_id: OrderId, detail_id: OrderDetailId) -> ItemDetail
+                = Call::OrderDetailExtension { order_id, detail_id };
+
+            /// `GET /me/order/{orderId}/followUp` (BETA): where the order's delivery stands,
+            /// step by step.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::{OrderId, OvhClient, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// for step in client.order_follow_up(OrderId(300_000_001)).await? {
+            ///     println!("{}: {}", step.step, step.status);
+            /// }
+            /// # Ok(()) }
+            /// ```
+            OrderFollowUp {
+                /// The order.
+                order_id: OrderId,
+            } => fn order_follow_up(order_id: OrderId) -> Vec<FollowUp>
+                = Call::OrderFollowUp { order_id };
+
+            /// `GET /me/order/{orderId}/paymentMethods` (BETA): the payment methods this order
+            /// can be paid with.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::{OrderId, OvhClient, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let methods = client.order_payment_methods(OrderId(300_000_001)).await?;
+            /// println!("payable with method 9876543: {}", methods.allows(9_876_543));
+            /// # Ok(()) }
+            /// ```
+            OrderPaymentMethods {
+                /// The order.
+                order_id: OrderId,
+            } => fn order_payment_methods(order_id: OrderId) -> OrderPaymentMethods
+                = Call::OrderPaymentMethods { order_id };
+
+            /// `GET /me/payment/method/{paymentMethodId}`: one payment method, with its
+            /// status, whether it is the default, and its `paymentMeanId` (the id
+            /// `payWithRegisteredPaymentMean` takes: `paypal:<paymentMeanId>`).
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::{OvhClient, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// for id in client.payment_methods().await? {
+            ///     let m = client.payment_method(id).await?;
+            ///     println!("{id} {} {} default={} mean id {:?}", m.payment_type, m.status, m.default, m.payment_mean_id);
+            /// }
+            /// # Ok(()) }
+            /// ```
+            PaymentMethod {
+                /// The payment method id.
+                id: u64,
+            } => fn payment_method(id: u64) -> PaymentMethod = Call::PaymentMethod { id };
+
+            /// `GET /me/payment/method?status=&default=&paymentType=`: the ids of the payment
+            /// methods that pass `filter` (OVH filters). The filterable form of
+            /// [`payment_methods`](Self::payment_methods); the empty filter sends the same
+            /// request as it.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::models::PaymentMethodFilter;
+            /// use ovh_renew::{OvhClient, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let default = client.payment_methods_matching(PaymentMethodFilter::valid().default_only()).await?;
+            /// println!("valid default method: {default:?}");
+            /// # Ok(()) }
+            /// ```
+            PaymentMethodsMatching {
+                /// The filter (the query).
+                filter: PaymentMethodFilter,
+            } => fn payment_methods_matching(filter: PaymentMethodFilter) -> Vec<u64>
+                = Call::PaymentMethodsMatching { filter };
+
+            /// `GET /me/bill?orderId=`: the ids of the invoices of an order (text ids).
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::{OrderId, OvhClient, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// for id in client.bills_for_order(OrderId(300_000_001)).await? {
+            ///     let bill = client.bill(&id).await?;
+            ///     println!("{id}: {}", bill.price_with_tax);
+            /// }
+            /// # Ok(()) }
+            /// ```
+            BillsForOrder {
+                /// The order.
+                order_id: OrderId,
+            } => fn bills_for_order(order_id: OrderId) -> Vec<BillId>
+                = Call::BillsForOrder { order_id };
+
+            /// `GET /me/bill/{billId}`: one invoice (its password and URLs are redacted from
+            /// `Debug`). The id is sent as one percent-encoded path segment; an empty id,
+            /// `.` and `..` are refused before sending.
+            ///
+            /// ```no_run
+            /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+            /// use ovh_renew::models::BillId;
+            /// use ovh_renew::{OvhClient, ServiceRenewApi};
+            /// let client = OvhClient::from_env()?;
+            /// let bill = client.bill(&BillId::from("FR51234567")).await?;
+            /// println!("{} for order {}", bill.price_with_tax, bill.order_id);
+            /// # Ok(()) }
+            /// ```
+            Bill {
+                /// The invoice.
+                bill_id: BillId,
+            } => fn bill(bill_id: &'a BillId) -> Bill = Call::Bill { bill_id: bill_id.clone() };
         }
     };
 }

@@ -4,6 +4,7 @@ use proptest::strategy::ValueTree;
 use super::*;
 use crate::error::RequestProblem;
 use crate::models::RenewPeriod;
+use chrono::{DateTime, Utc};
 
 /// Arguments for any call; [`call_of`] picks what an operation takes.
 #[derive(Debug, Clone)]
@@ -118,7 +119,51 @@ fn call_of(op: Op, x: Args) -> Call {
                 }),
             },
         },
+        Op::Orders => Call::Orders {
+            // Whole seconds: the query carries no fraction.
+            since: x.flag.then(|| seconds(x.a)),
+            until: x.mean_id.map(seconds),
+        },
+        Op::OrderDetailIds => Call::OrderDetailIds {
+            order_id: OrderId(x.b),
+        },
+        Op::OrderDetail => Call::OrderDetail {
+            order_id: OrderId(x.b),
+            detail_id: OrderDetailId(x.a),
+        },
+        Op::OrderDetailExtension => Call::OrderDetailExtension {
+            order_id: OrderId(x.b),
+            detail_id: OrderDetailId(x.a),
+        },
+        Op::OrderFollowUp => Call::OrderFollowUp {
+            order_id: OrderId(x.b),
+        },
+        Op::OrderPaymentMethods => Call::OrderPaymentMethods {
+            order_id: OrderId(x.b),
+        },
+        Op::PaymentMethod => Call::PaymentMethod { id: x.a },
+        Op::PaymentMethodsMatching => {
+            // Never the empty filter: that request is `payment_methods` (see
+            // `an_empty_filter_is_the_unfiltered_list`).
+            let mut filter =
+                PaymentMethodFilter::all().status(PaymentMethodStatus::from(x.mean.as_str()));
+            filter.default = x.flag.then_some(x.a % 2 == 0);
+            filter.payment_type = x.mean_id.map(|_| x.name.clone());
+            Call::PaymentMethodsMatching { filter }
+        }
+        Op::BillsForOrder => Call::BillsForOrder {
+            order_id: OrderId(x.b),
+        },
+        Op::Bill => Call::Bill {
+            bill_id: BillId::from(x.name.as_str()),
+        },
     }
+}
+
+/// A UTC date-time in whole seconds between 1970 and 9999.
+fn seconds(n: u64) -> DateTime<Utc> {
+    let secs = i64::try_from(n % 253_402_300_799).unwrap_or(0);
+    DateTime::from_timestamp(secs, 0).unwrap_or_default()
 }
 
 fn arb_call() -> impl Strategy<Value = Call> {
@@ -155,6 +200,80 @@ fn the_round_trip_is_not_vacuous() {
         sent += usize::from(call.to_http().is_ok());
     }
     assert!(sent > 128, "{sent} of 256");
+}
+
+#[test]
+fn an_empty_filter_is_the_unfiltered_list() {
+    let empty = Call::PaymentMethodsMatching {
+        filter: PaymentMethodFilter::all(),
+    };
+    let (method, path, _) = empty.to_http().unwrap();
+    assert_eq!(path.as_str(), "/me/payment/method");
+    assert_eq!(
+        Call::from_http(method.as_str(), path.as_str(), b""),
+        Ok(Call::PaymentMethods)
+    );
+    let valid_default = Call::PaymentMethodsMatching {
+        filter: PaymentMethodFilter::valid().default_only(),
+    };
+    assert_eq!(
+        valid_default.path().unwrap().as_str(),
+        "/me/payment/method?default=true&status=VALID"
+    );
+}
+
+#[test]
+fn order_windows_travel_as_utc_seconds_and_stay_open_when_unbounded() {
+    let since = DateTime::parse_from_rfc3339("2024-08-01T00:00:00+02:00")
+        .unwrap()
+        .with_timezone(&Utc);
+    let call = Call::Orders {
+        since: Some(since),
+        until: None,
+    };
+    let path = call.path().unwrap();
+    assert_eq!(
+        path.as_str(),
+        "/me/order?date.from=2024-07-31T22%3A00%3A00Z"
+    );
+    assert_eq!(path.rule_path(), "/me/order");
+    assert_eq!(
+        Call::Orders {
+            since: None,
+            until: None
+        }
+        .path()
+        .unwrap()
+        .as_str(),
+        "/me/order"
+    );
+    assert!(matches!(
+        Call::from_http("GET", "/me/order?date.from=yesterday", b""),
+        Err(HttpRefusal::BadRequest(m)) if m.contains("date.from")
+    ));
+}
+
+#[test]
+fn bill_ids_are_one_encoded_segment() {
+    let call = Call::Bill {
+        bill_id: BillId::from("FR/../1 2"),
+    };
+    let path = call.path().unwrap();
+    assert_eq!(path.as_str(), "/me/bill/FR%2F..%2F1%202");
+    assert_eq!(path.rule_path(), "/me/bill/*");
+    for bad in ["", ".", ".."] {
+        let refused = Call::Bill {
+            bill_id: BillId::from(bad),
+        }
+        .path()
+        .unwrap_err();
+        assert_eq!(refused.request_problem(), Some(RequestProblem::PathSegment));
+    }
+    assert_eq!(
+        Call::from_http("GET", "/me/bill", b""),
+        Err(HttpRefusal::UnknownRoute),
+        "only the invoices of an order are modelled"
+    );
 }
 
 #[test]
@@ -298,6 +417,10 @@ fn the_renewal_flow_is_every_rule_of_the_table_and_nothing_more() {
             "GET /services",
             "GET /services/*",
             "GET /me/debtAccount",
+            "GET /me/order",
+            "GET /me/payment/method/*",
+            "GET /me/bill",
+            "GET /me/bill/*",
         ]
     );
     // The settings preset: the `/services` rules, with the PUT, and nothing else.
@@ -377,7 +500,12 @@ fn span_fields_come_from_the_call() {
         let call = op.example();
         let path = call.path().unwrap();
         let fields = call.trace_fields(&path);
-        assert_eq!(fields, TraceFields::from_path(&path), "{op}");
+        let mut expected = TraceFields::from_path(&path);
+        if let Call::BillsForOrder { order_id } = call {
+            // The one id that travels in the query (`/me/bill?orderId=`).
+            expected = expected.id("order_id", order_id.0);
+        }
+        assert_eq!(fields, expected, "{op}");
         assert_eq!(fields.route, path.route(), "{op}");
     }
     let order = Call::OrderStatus {

@@ -7,13 +7,16 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use chrono::{Days, Utc};
+use chrono::{DateTime, Days, FixedOffset, Utc};
 use sha1::{Digest, Sha1};
 
 use crate::models::{
-    CurrencyCode, DebtBalance, LifecycleAction, Order, OrderId, OrderStatus, PaymentMean, Product,
-    RegisteredPaymentMean, RenewDescription, RenewPeriod, RenewalUpdate, Service, ServiceFilter,
-    ServiceId, ServiceInfos, ServicePage, ServiceView, TerminationPolicy,
+    Bill, BillCategory, BillId, CurrencyCode, DebtBalance, FollowUp, FollowUpEvent, FollowUpLabel,
+    FollowUpStatus, FollowUpStep, ItemAction, ItemDetail, ItemPlan, LifecycleAction, Order,
+    OrderDetail, OrderDetailId, OrderDetailType, OrderId, OrderPaymentMethods, OrderStatus,
+    PaymentMean, PaymentMethod, PaymentMethodFilter, Product, RegisteredPaymentMean,
+    RenewDescription, RenewPeriod, RenewalUpdate, Service, ServiceFilter, ServiceId, ServiceInfos,
+    ServicePage, ServiceView, TerminationPolicy,
 };
 use crate::ops::{Call, Reply};
 
@@ -61,6 +64,12 @@ pub struct MockOrder {
     pub currency: CurrencyCode,
     /// How the order was paid, if it was.
     pub paid: Option<RecordedPayment>,
+    /// Reads of its status or follow-up since it was paid (see
+    /// [`MockOrder::status`]).
+    pub polls_since_paid: u32,
+    /// Reads after payment before it is delivered (the account's
+    /// [delivery polls](crate::testing::FakeRenewApi::set_delivery_polls)).
+    pub delivery_polls: u32,
 }
 
 impl MockOrder {
@@ -69,12 +78,15 @@ impl MockOrder {
         self.price_ucents.saturating_add(self.tax_ucents)
     }
 
-    /// `notPaid` until paid, then `delivered`.
+    /// `notPaid` until paid; then, read after read (of its status or its follow-up),
+    /// `checking` (the first read), `delivering`, and `delivered` from the
+    /// `delivery_polls`-th read on (at once when `delivery_polls` is 0, the default).
     pub fn status(&self) -> OrderStatus {
-        if self.paid.is_some() {
-            OrderStatus::Delivered
-        } else {
-            OrderStatus::NotPaid
+        match (&self.paid, self.polls_since_paid) {
+            (None, _) => OrderStatus::NotPaid,
+            (Some(_), n) if n >= self.delivery_polls => OrderStatus::Delivered,
+            (Some(_), 0) => OrderStatus::Checking,
+            (Some(_), _) => OrderStatus::Delivering,
         }
     }
 }
@@ -207,7 +219,18 @@ pub(crate) fn wire(reply: Reply) -> Result<serde_json::Value, Refusal> {
         Reply::PayWithRegisteredPaymentMean(()) | Reply::PayWithPaymentMethod(()) => {
             Ok(serde_json::Value::Null)
         }
-        Reply::PaymentMethods(ids) => serde_json::to_value(ids),
+        Reply::PaymentMethods(ids) | Reply::PaymentMethodsMatching(ids) => {
+            serde_json::to_value(ids)
+        }
+        Reply::Orders(ids) => serde_json::to_value(ids),
+        Reply::OrderDetailIds(ids) => serde_json::to_value(ids),
+        Reply::OrderDetail(line) => serde_json::to_value(line),
+        Reply::OrderDetailExtension(ext) => serde_json::to_value(ext),
+        Reply::OrderFollowUp(steps) => serde_json::to_value(steps),
+        Reply::OrderPaymentMethods(methods) => serde_json::to_value(methods),
+        Reply::PaymentMethod(method) => serde_json::to_value(method),
+        Reply::BillsForOrder(ids) => serde_json::to_value(ids),
+        Reply::Bill(bill) => serde_json::to_value(bill),
         Reply::Services(ids) => serde_json::to_value(ids),
         Reply::ServicesPage(page) => serde_json::to_value(page),
         Reply::ServiceView(view) => serde_json::to_value(view),
@@ -262,6 +285,51 @@ fn list<T: std::fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
 struct OrderRecord {
     order: Order,
     summary: MockOrder,
+    /// Its lines, each with its extension.
+    lines: Vec<(OrderDetail, ItemDetail)>,
+    /// Its invoice, made when it is first seen delivered.
+    bill: Option<Bill>,
+    /// Part of the sandbox's history, not created through the API (not in `orders()`).
+    seeded: bool,
+}
+
+/// The follow-up of an order in `status` (`notPaid`: nothing done yet).
+fn follow_up(status: &OrderStatus, at: DateTime<FixedOffset>) -> Vec<FollowUp> {
+    use FollowUpStatus::{Doing, Done, Todo};
+    let (validating, validated, delivering, available) = match status {
+        OrderStatus::Checking => (Doing, Todo, Todo, Todo),
+        OrderStatus::Delivering => (Done, Done, Doing, Todo),
+        OrderStatus::Delivered => (Done, Done, Done, Done),
+        _ => (Todo, Todo, Todo, Todo),
+    };
+    let event = |label, text: &str| FollowUpEvent::new(at, label, text);
+    let mut steps = vec![
+        FollowUp::new(FollowUpStep::Validating, validating.clone()),
+        FollowUp::new(FollowUpStep::Validated, validated.clone()),
+        FollowUp::new(FollowUpStep::Delivering, delivering.clone()),
+        FollowUp::new(FollowUpStep::Available, available.clone()),
+    ];
+    if validating != Todo {
+        steps[0]
+            .history
+            .push(event(FollowUpLabel::PaymentReceived, "Payment received"));
+    }
+    if validated == Done {
+        steps[1]
+            .history
+            .push(event(FollowUpLabel::OrderAccepted, "Order accepted"));
+    }
+    if delivering != Todo {
+        steps[2]
+            .history
+            .push(event(FollowUpLabel::Delivery, "Delivery started"));
+    }
+    if available == Done {
+        steps[3]
+            .history
+            .push(event(FollowUpLabel::InvoiceSent, "Invoice sent"));
+    }
+    steps
 }
 
 /// The state of one account: services, orders, payments, payment means.
@@ -269,8 +337,11 @@ struct OrderRecord {
 pub(crate) struct Account {
     services: Vec<SandboxService>,
     payment_means: Vec<PaymentMean>,
-    payment_methods: Vec<u64>,
+    payment_methods: Vec<PaymentMethod>,
     orders: Vec<OrderRecord>,
+    delivery_polls: u32,
+    next_bill: u64,
+    next_detail_id: u64,
     dry_runs: Vec<RecordedDryRun>,
     payments: Vec<RecordedPayment>,
     next_order_id: u64,
@@ -286,8 +357,11 @@ impl Account {
         Self {
             services: Vec::new(),
             payment_means: sandbox::DEFAULT_PAYMENT_MEANS.to_vec(),
-            payment_methods: sandbox::DEFAULT_PAYMENT_METHODS.to_vec(),
+            payment_methods: sandbox::payment_methods(),
             orders: Vec::new(),
+            delivery_polls: 0,
+            next_bill: sandbox::FIRST_BILL_NUMBER,
+            next_detail_id: sandbox::FIRST_ORDER_DETAIL_ID,
             dry_runs: Vec::new(),
             payments: Vec::new(),
             next_order_id: FIRST_ORDER_ID,
@@ -307,7 +381,52 @@ impl Account {
         for service in sandbox::services() {
             account.add_service(service);
         }
+        for past in sandbox::past_orders(Utc::now().fixed_offset()) {
+            account.seed(past);
+        }
         account
+    }
+
+    /// Adds an order of the sandbox's history (delivered, with its lines and invoice).
+    fn seed(&mut self, past: sandbox::PastOrder) {
+        let with = PaidWith::PaymentMethod(past.paid_with);
+        let payment = RecordedPayment {
+            order_id: past.order.order_id,
+            with,
+        };
+        let first = past.lines.first().map(|(d, _)| d.total_price.clone());
+        let currency = first
+            .as_ref()
+            .and_then(|p| p.currency_code.clone())
+            .unwrap_or(CurrencyCode::Eur);
+        self.orders.push(OrderRecord {
+            summary: MockOrder {
+                order_id: past.order.order_id,
+                service_id: past.services.first().copied().unwrap_or_default(),
+                duration: past.duration,
+                services: past.services,
+                price_ucents: past.order.price_without_tax.ucents(),
+                tax_ucents: past.order.tax.ucents(),
+                currency,
+                paid: Some(payment),
+                polls_since_paid: 0,
+                delivery_polls: 0,
+            },
+            order: past.order,
+            lines: past.lines,
+            bill: Some(past.bill),
+            seeded: true,
+        });
+    }
+
+    /// Reads after payment before an order is delivered (0: delivered at the first read).
+    pub(crate) fn set_delivery_polls(&mut self, polls: u32) {
+        self.delivery_polls = polls;
+    }
+
+    /// The account's payment methods, with their statuses.
+    pub(crate) fn set_payment_method_details(&mut self, methods: Vec<PaymentMethod>) {
+        self.payment_methods = methods;
     }
 
     /// Adds a service, replacing any with the same id.
@@ -322,8 +441,21 @@ impl Account {
         self.payment_means = means;
     }
 
+    /// Payment methods by id alone: each `VALID`, the first one the default.
     pub(crate) fn set_payment_methods(&mut self, methods: Vec<u64>) {
-        self.payment_methods = methods;
+        self.payment_methods = methods
+            .into_iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let mut method = PaymentMethod::new(
+                    id,
+                    "CREDIT_CARD",
+                    crate::models::PaymentMethodStatus::Valid,
+                );
+                method.default = i == 0;
+                method
+            })
+            .collect();
     }
 
     pub(crate) fn set_debt(&mut self, debt: DebtBalance) {
@@ -583,6 +715,7 @@ impl Account {
         order.pdf_url = url.clone();
         order.url = url;
         order.metadatas = Vec::new();
+        let lines = self.lines(id, services, duration, price_ucents, &currency);
         self.orders.push(OrderRecord {
             order: order.clone(),
             summary: MockOrder {
@@ -594,9 +727,66 @@ impl Account {
                 tax_ucents,
                 currency,
                 paid: None,
+                polls_since_paid: 0,
+                delivery_polls: self.delivery_polls,
             },
+            lines,
+            bill: None,
+            seeded: false,
         });
         Ok(order)
+    }
+
+    /// The lines of a renew order (ids from `FIRST_ORDER_DETAIL_ID` up): one `RENEW`
+    /// line per service, named after the service
+    /// (its `serviceInfos` domain, else its resource name), the strategy's whole price on
+    /// the line of the path's service and 0 on the others (OVH's split of a bundle's price
+    /// is not recorded anywhere), each with a `renew` extension for `duration`.
+    fn lines(
+        &mut self,
+        path_service: ServiceId,
+        services: &[ServiceId],
+        duration: &RenewPeriod,
+        price_ucents: i64,
+        currency: &CurrencyCode,
+    ) -> Vec<(OrderDetail, ItemDetail)> {
+        let mut ordered: Vec<ServiceId> = vec![path_service];
+        ordered.extend(services.iter().copied().filter(|s| *s != path_service));
+        let first_id = self.next_detail_id;
+        self.next_detail_id = first_id.saturating_add(ordered.len() as u64);
+        ordered
+            .iter()
+            .enumerate()
+            .map(|(i, sid)| {
+                let (name, product) = self
+                    .find(*sid)
+                    .map(|s| {
+                        (
+                            s.name(),
+                            s.product.clone().unwrap_or_else(|| "option".into()),
+                        )
+                    })
+                    .unwrap_or_else(|_| (sid.to_string(), "service".into()));
+                let ucents = if i == 0 { price_ucents } else { 0 };
+                let detail_id = OrderDetailId(first_id.saturating_add(i as u64));
+                let mut line = OrderDetail::new(
+                    detail_id,
+                    name.clone(),
+                    price(ucents, currency),
+                    price(ucents, currency),
+                );
+                line.detail_type = Some(OrderDetailType::Renew);
+                line.description = format!("Renewal {name} {duration}");
+                let ext = ItemDetail::new(
+                    ItemAction::Renew,
+                    ItemPlan::new(
+                        format!("{}-renew", product.as_route().replace('/', "-")),
+                        duration.as_str(),
+                    ),
+                );
+                (line, ext)
+            })
+            .collect()
     }
 
     /// A short, unguessable-looking order password (10 hex digits).
@@ -636,8 +826,138 @@ impl Account {
         self.record(id).map(|r| r.order.clone())
     }
 
-    pub(crate) fn order_status(&self, id: OrderId) -> Result<OrderStatus, Refusal> {
-        self.record(id).map(|r| r.summary.status())
+    pub(crate) fn order_status(&mut self, id: OrderId) -> Result<OrderStatus, Refusal> {
+        self.poll(id)
+    }
+
+    /// One read of a paid order's status: it advances, and the invoice is made when it is
+    /// first seen delivered.
+    fn poll(&mut self, id: OrderId) -> Result<OrderStatus, Refusal> {
+        let number = self.next_bill;
+        // Keyed apart from the order passwords (ids from 300000001, numbers from 60000001).
+        let password = self.password(OrderId(number.wrapping_add(1 << 62)));
+        let record = self
+            .orders
+            .iter_mut()
+            .find(|r| r.order.order_id == id)
+            .ok_or_else(|| Refusal::order_not_found(id))?;
+        let status = record.summary.status();
+        if record.summary.paid.is_some() {
+            record.summary.polls_since_paid = record.summary.polls_since_paid.saturating_add(1);
+        }
+        if status == OrderStatus::Delivered && record.bill.is_none() {
+            let o = &record.order;
+            let bill_id = BillId(format!("FR{number}"));
+            let url = format!(
+                "https://www.ovh.com/cgi-bin/order/facture.cgi?reference={bill_id}&passwd={password}"
+            );
+            let pdf_url = format!(
+                "https://www.ovh.com/cgi-bin/order/facture.pdf?reference={bill_id}&passwd={password}"
+            );
+            let mut bill = Bill::new(
+                bill_id,
+                id,
+                o.price_without_tax.clone(),
+                o.tax.clone(),
+                o.price_with_tax.clone(),
+            );
+            bill.date = Some(Utc::now().fixed_offset());
+            bill.category = Some(BillCategory::EarlyRenewal);
+            bill.password = password;
+            bill.url = url;
+            bill.pdf_url = pdf_url;
+            record.bill = Some(bill);
+            self.next_bill = self.next_bill.saturating_add(1);
+        }
+        Ok(status)
+    }
+
+    /// `GET /me/order?date.from=&date.to=`: every order (seeded history included) whose
+    /// date is in the window, oldest first.
+    pub(crate) fn order_ids(
+        &self,
+        since: Option<DateTime<Utc>>,
+        until: Option<DateTime<Utc>>,
+    ) -> Vec<OrderId> {
+        self.orders
+            .iter()
+            .filter(|r| {
+                let date = r.order.date.map(|d| d.with_timezone(&Utc));
+                since.is_none_or(|s| date.is_some_and(|d| d >= s))
+                    && until.is_none_or(|u| date.is_some_and(|d| d <= u))
+            })
+            .map(|r| r.order.order_id)
+            .collect()
+    }
+
+    fn line(
+        &self,
+        id: OrderId,
+        detail: OrderDetailId,
+    ) -> Result<&(OrderDetail, ItemDetail), Refusal> {
+        self.record(id)?
+            .lines
+            .iter()
+            .find(|(d, _)| d.order_detail_id == detail)
+            .ok_or_else(|| {
+                Refusal::not_found(format!(
+                    "The requested object (orderDetailId = {detail}) does not exist"
+                ))
+            })
+    }
+
+    fn follow_up(&mut self, id: OrderId) -> Result<Vec<FollowUp>, Refusal> {
+        let status = self.poll(id)?;
+        let at = self
+            .record(id)?
+            .order
+            .date
+            .unwrap_or_else(|| Utc::now().fixed_offset());
+        Ok(follow_up(&status, at))
+    }
+
+    fn payment_method(&self, id: u64) -> Result<PaymentMethod, Refusal> {
+        self.payment_methods
+            .iter()
+            .find(|m| m.payment_method_id == id)
+            .cloned()
+            .ok_or_else(|| {
+                Refusal::not_found(format!(
+                    "The requested object (paymentMethodId = {id}) does not exist"
+                ))
+            })
+    }
+
+    fn payment_method_ids(&self, filter: &PaymentMethodFilter) -> Vec<u64> {
+        self.payment_methods
+            .iter()
+            .filter(|m| filter.matches(m))
+            .map(|m| m.payment_method_id)
+            .collect()
+    }
+
+    /// The account's `VALID` methods can pay any unpaid order.
+    fn order_payment_methods(&self, id: OrderId) -> Result<OrderPaymentMethods, Refusal> {
+        self.record(id)?;
+        Ok(OrderPaymentMethods::new(
+            self.payment_methods
+                .iter()
+                .filter(|m| m.is_valid())
+                .cloned()
+                .collect(),
+        ))
+    }
+
+    fn bill(&self, id: &BillId) -> Result<Bill, Refusal> {
+        self.orders
+            .iter()
+            .find_map(|r| r.bill.as_ref().filter(|b| b.bill_id == *id))
+            .cloned()
+            .ok_or_else(|| {
+                Refusal::not_found(format!(
+                    "The requested object (billId = {id}) does not exist"
+                ))
+            })
     }
 
     pub(crate) fn available_payment_means(&self, id: OrderId) -> Result<Vec<PaymentMean>, Refusal> {
@@ -646,7 +966,7 @@ impl Account {
     }
 
     pub(crate) fn payment_methods(&self) -> Vec<u64> {
-        self.payment_methods.clone()
+        self.payment_method_ids(&PaymentMethodFilter::all())
     }
 
     pub(crate) fn pay_with_registered_mean(
@@ -675,12 +995,21 @@ impl Account {
         id: OrderId,
         method_id: u64,
     ) -> Result<(), Refusal> {
-        let known = self.payment_methods.contains(&method_id);
+        let method = self.payment_method(method_id).ok();
         self.unpaid_record(id)?;
-        if !known {
-            return Err(Refusal::action_impossible(format!(
-                "This order can't be paid with the payment method {method_id}: it is not one of this account's payment methods"
-            )));
+        match method {
+            None => {
+                return Err(Refusal::action_impossible(format!(
+                    "This order can't be paid with the payment method {method_id}: it is not one of this account's payment methods"
+                )));
+            }
+            Some(m) if !m.is_valid() => {
+                return Err(Refusal::action_impossible(format!(
+                    "This order can't be paid with the payment method {method_id}: its status is {}",
+                    m.status
+                )));
+            }
+            Some(_) => {}
         }
         self.settle(id, PaidWith::PaymentMethod(method_id))
     }
@@ -746,11 +1075,47 @@ impl Account {
             Call::UpdateRenewal { id, update } => {
                 Reply::UpdateRenewal(self.update_renewal(*id, update)?)
             }
+            Call::Orders { since, until } => Reply::Orders(self.order_ids(*since, *until)),
+            Call::OrderDetailIds { order_id } => Reply::OrderDetailIds(
+                self.record(*order_id)?
+                    .lines
+                    .iter()
+                    .map(|(d, _)| d.order_detail_id)
+                    .collect(),
+            ),
+            Call::OrderDetail {
+                order_id,
+                detail_id,
+            } => Reply::OrderDetail(self.line(*order_id, *detail_id)?.0.clone()),
+            Call::OrderDetailExtension {
+                order_id,
+                detail_id,
+            } => Reply::OrderDetailExtension(self.line(*order_id, *detail_id)?.1.clone()),
+            Call::OrderFollowUp { order_id } => Reply::OrderFollowUp(self.follow_up(*order_id)?),
+            Call::OrderPaymentMethods { order_id } => {
+                Reply::OrderPaymentMethods(self.order_payment_methods(*order_id)?)
+            }
+            Call::PaymentMethod { id } => Reply::PaymentMethod(self.payment_method(*id)?),
+            Call::PaymentMethodsMatching { filter } => {
+                Reply::PaymentMethodsMatching(self.payment_method_ids(filter))
+            }
+            Call::BillsForOrder { order_id } => Reply::BillsForOrder(
+                self.record(*order_id)?
+                    .bill
+                    .iter()
+                    .map(|b| b.bill_id.clone())
+                    .collect(),
+            ),
+            Call::Bill { bill_id } => Reply::Bill(self.bill(bill_id)?),
         })
     }
 
     pub(crate) fn orders(&self) -> Vec<MockOrder> {
-        self.orders.iter().map(|r| r.summary.clone()).collect()
+        self.orders
+            .iter()
+            .filter(|r| !r.seeded)
+            .map(|r| r.summary.clone())
+            .collect()
     }
 
     pub(crate) fn dry_runs(&self) -> Vec<RecordedDryRun> {
@@ -765,7 +1130,7 @@ impl Account {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::sandbox::{DOMAIN_ID, HOSTING_ID, VPS_BACKUP_ID, VPS_ID};
+    use crate::testing::sandbox::{self, DOMAIN_ID, HOSTING_ID, VPS_BACKUP_ID, VPS_ID};
 
     fn period(text: &str) -> RenewPeriod {
         text.parse().unwrap()
@@ -914,6 +1279,58 @@ mod tests {
                 }
             })
         );
+    }
+
+    #[test]
+    fn a_paid_order_advances_over_reads_and_is_invoiced_once_at_delivery() {
+        let mut account = Account::sandbox();
+        account.set_delivery_polls(3);
+        let id = account
+            .renew(VPS_ID, false, &period("P3M"), &[VPS_ID])
+            .unwrap()
+            .order_id;
+        let bills =
+            |account: &mut Account| match account.handle(&Call::BillsForOrder { order_id: id }) {
+                Ok(Reply::BillsForOrder(ids)) => ids,
+                other => panic!("{other:?}"),
+            };
+        assert_eq!(account.order_status(id), Ok(OrderStatus::NotPaid));
+        assert_eq!(
+            account.order_status(id),
+            Ok(OrderStatus::NotPaid),
+            "unpaid stays"
+        );
+        account
+            .pay_with_payment_method(id, sandbox::DEFAULT_PAYMENT_METHOD)
+            .unwrap();
+        let seen: Vec<OrderStatus> = (0..5).map(|_| account.order_status(id).unwrap()).collect();
+        use OrderStatus::{Checking, Delivered, Delivering};
+        assert_eq!(
+            seen,
+            [Checking, Delivering, Delivering, Delivered, Delivered]
+        );
+        let ids = bills(&mut account);
+        assert_eq!(ids.len(), 1, "one invoice, made once");
+        assert_eq!(ids[0].as_str(), format!("FR{}", sandbox::FIRST_BILL_NUMBER));
+        let Ok(Reply::Bill(bill)) = account.handle(&Call::Bill {
+            bill_id: ids[0].clone(),
+        }) else {
+            panic!("no bill")
+        };
+        assert_eq!(bill.price_with_tax.ucents(), 12_420_000_000);
+        assert_eq!(bill.password.len(), 10);
+        assert!(bill.pdf_url.contains(&bill.password));
+        // Expired and unknown methods cannot pay.
+        let other = account
+            .renew(VPS_ID, false, &period("P1M"), &[VPS_ID])
+            .unwrap()
+            .order_id;
+        let err = account
+            .pay_with_payment_method(other, sandbox::EXPIRED_PAYMENT_METHOD)
+            .unwrap_err();
+        assert!(err.message.contains("EXPIRED"), "{}", err.message);
+        assert_eq!(err.status, 403);
+        assert!(bills(&mut account).len() == 1);
     }
 
     #[test]

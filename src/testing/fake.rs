@@ -191,6 +191,7 @@ impl FailRule {
 pub struct FakeRenewApi {
     state: Arc<Mutex<State>>,
     answered: Arc<AtomicU64>,
+    endpoint: Option<crate::Endpoint>,
 }
 
 impl fmt::Debug for FakeRenewApi {
@@ -232,7 +233,16 @@ impl FakeRenewApi {
                 rules: Vec::new(),
             })),
             answered: Arc::new(AtomicU64::new(0)),
+            endpoint: None,
         }
+    }
+
+    /// Answers `endpoint` to [`ServiceRenewApi::api_endpoint`] (default `None`), e.g.
+    /// [`Endpoint::OvhUs`](crate::Endpoint::OvhUs) to see what the workflow refuses
+    /// there. The returned fake shares this one's account.
+    pub fn with_endpoint(mut self, endpoint: crate::Endpoint) -> Self {
+        self.endpoint = Some(endpoint);
+        self
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -263,9 +273,26 @@ impl FakeRenewApi {
         self.lock().account.set_debt(debt);
     }
 
-    /// The payment method ids of the account.
+    /// The payment method ids of the account: each `VALID`, the first one the default
+    /// (see [`set_payment_method_details`](Self::set_payment_method_details) for
+    /// statuses).
     pub fn set_payment_methods(&self, methods: Vec<u64>) {
         self.lock().account.set_payment_methods(methods);
+    }
+
+    /// The payment methods of the account, with their statuses and default (what `GET
+    /// /me/payment/method/{id}` answers, `GET /me/payment/method?status=&default=`
+    /// filters, and `POST /me/order/{orderId}/pay` accepts when `VALID`).
+    pub fn set_payment_method_details(&self, methods: Vec<crate::models::PaymentMethod>) {
+        self.lock().account.set_payment_method_details(methods);
+    }
+
+    /// How many reads of a paid order's status (or follow-up) it takes to deliver it:
+    /// 0 (the default) delivers at the first read; `n` answers `checking`, then
+    /// `delivering`, and `delivered` from the `n`-th read after the payment on (for
+    /// orders created from now on).
+    pub fn set_delivery_polls(&self, polls: u32) {
+        self.lock().account.set_delivery_polls(polls);
     }
 
     /// Makes the next call of `op` fail with `make()`, without any effect (no order
@@ -437,5 +464,9 @@ fn refusal_error(refusal: Refusal, method: &Method, path: &ApiPath, query_id: St
 impl ServiceRenewApi for FakeRenewApi {
     fn execute<'a>(&'a self, call: &'a Call) -> ApiFuture<'a, Reply> {
         Box::pin(async move { self.handle(call) })
+    }
+
+    fn api_endpoint(&self) -> Option<&crate::Endpoint> {
+        self.endpoint.as_ref()
     }
 }

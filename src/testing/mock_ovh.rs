@@ -316,10 +316,26 @@ impl MockOvh {
         lock(&self.state).account.set_debt(debt);
     }
 
-    /// The ids `GET /me/payment/method` lists and `POST /me/order/{orderId}/pay` accepts
-    /// (default [`DEFAULT_PAYMENT_METHODS`](super::sandbox::DEFAULT_PAYMENT_METHODS)).
+    /// The ids `GET /me/payment/method` lists and `POST /me/order/{orderId}/pay` accepts,
+    /// each `VALID`, the first the default (default
+    /// [`DEFAULT_PAYMENT_METHODS`](super::sandbox::DEFAULT_PAYMENT_METHODS), with their
+    /// statuses).
     pub fn set_payment_methods(&self, methods: Vec<u64>) {
         lock(&self.state).account.set_payment_methods(methods);
+    }
+
+    /// The payment methods of the account, with their statuses and default (see
+    /// [`FakeRenewApi::set_payment_method_details`](super::FakeRenewApi::set_payment_method_details)).
+    pub fn set_payment_method_details(&self, methods: Vec<crate::models::PaymentMethod>) {
+        lock(&self.state)
+            .account
+            .set_payment_method_details(methods);
+    }
+
+    /// How many reads of a paid order's status (or follow-up) it takes to deliver it (see
+    /// [`FakeRenewApi::set_delivery_polls`](super::FakeRenewApi::set_delivery_polls)).
+    pub fn set_delivery_polls(&self, polls: u32) {
+        lock(&self.state).account.set_delivery_polls(polls);
     }
 
     /// Makes the next correctly signed request of `method` on `target` answer `status`

@@ -184,11 +184,17 @@
 //! | `GET /service/{serviceId}/renew?includeOptions=` | [`SandboxService::choices`] |
 //! | `POST /service/{serviceId}/renew` | see below |
 //! | `GET /me/order/{orderId}` | the order, with its password and URLs; dry runs (id 0) and unknown ids: 404 |
-//! | `GET /me/order/{orderId}/status` | `notPaid`, then `delivered` once paid |
+//! | `GET /me/order/{orderId}/status` | `notPaid`, then `delivered` once paid (or `checking`, `delivering`, `delivered` over [reads](FakeRenewApi::set_delivery_polls)) |
+//! | `GET /me/order?date.from=&date.to=` | the ids of the orders in the window (the [sandbox's history](sandbox) included) |
+//! | `GET /me/order/{orderId}/details`, `…/details/{orderDetailId}`, `…/extension` | one `RENEW` line per service ordered, named after it, with a `renew` extension for the period |
+//! | `GET /me/order/{orderId}/followUp` | the steps of the status above (each read advances a paid order too) |
+//! | `GET /me/order/{orderId}/paymentMethods` | the account's `VALID` payment methods |
+//! | `GET /me/payment/method/{id}`, `GET /me/payment/method?status=&default=&paymentType=` | the [sandbox's methods](sandbox), filtered |
+//! | `GET /me/bill?orderId=`, `GET /me/bill/{billId}` | the order's invoice, made when it is first seen delivered |
 //! | `GET /me/order/{orderId}/availableRegisteredPaymentMean` | the account's payment means (default `paypal`, `bankAccount`, `fidelityAccount`) |
 //! | `POST /me/order/{orderId}/payWithRegisteredPaymentMean` | `null`; a mean not available: 403 `Client::Forbidden::ActionImpossible` "This order can't be paid with …"; no `paymentMeanId` for `bankAccount`, `creditCard` or `paypal`: 400 |
-//! | `GET /me/payment/method` | the account's payment method ids (default `[9876543]`) |
-//! | `POST /me/order/{orderId}/pay` | `null`; an id not listed by `GET /me/payment/method`: 403 `Client::Forbidden::ActionImpossible` |
+//! | `GET /me/payment/method` | the account's payment method ids (default `[9876543, 9876544, 9876500]`) |
+//! | `POST /me/order/{orderId}/pay` | `null`; an id not listed by `GET /me/payment/method`, or not `VALID`: 403 `Client::Forbidden::ActionImpossible` |
 //!
 //! Paying an order twice answers 409 `Client::Conflict`, an unknown order 404. Every answer
 //! carries an `X-Ovh-QueryID` header (`EU.mock.<hex time>.<n>`).

@@ -17,14 +17,32 @@
 //! else is as recorded. [`services_as_of`] builds the same account for a fixed date.
 //!
 //! The account also has the payment means [`DEFAULT_PAYMENT_MEANS`] and the payment
-//! methods [`DEFAULT_PAYMENT_METHODS`] (from `payment_method_list.json`).
+//! methods [`DEFAULT_PAYMENT_METHODS`]:
+//!
+//! | id | type | label | status | default | `paymentMeanId` |
+//! |---|---|---|---|---|---|
+//! | [`DEFAULT_PAYMENT_METHOD`] (9876543) | `CREDIT_CARD` | `XXXX XXXX XXXX 4242` | `VALID` | yes | 2233445 (`payment_method.json`) |
+//! | [`PAYPAL_PAYMENT_METHOD`] (9876544) | `PAYPAL` | `billing@example.com` | `VALID` | no | [`PAYPAL_MEAN_ID`] (1234: what `paypal:1234` pays with) |
+//! | [`EXPIRED_PAYMENT_METHOD`] (9876500) | `CREDIT_CARD` | `XXXX XXXX XXXX 0019` | `EXPIRED` | no | 2233001 |
+//!
+//! and a history of two delivered orders older than a month (see [`PAST_BUNDLE_ORDER`]):
+//! `GET /me/order` lists them with the orders you create, each with its lines (a `RENEW`
+//! line per service; the bundle has two), their `renew` extensions and an invoice.
+//! Orders you create get one `RENEW` line per service ordered, named after the service,
+//! the strategy's whole price on the line of the path's service and 0 on the others. Once
+//! paid, an order is delivered at its first status read, or after
+//! [`set_delivery_polls`](super::FakeRenewApi::set_delivery_polls) reads (`checking`,
+//! then `delivering`), and gets its invoice (`FR` + a number from
+//! [`FIRST_BILL_NUMBER`], category `earlyrenewal`) when first seen delivered.
 
-use chrono::{Datelike, Days, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate, TimeZone, Utc};
 use serde::de::DeserializeOwned;
 
 use crate::models::{
-    BillingState, CurrencyCode, DateOrTime, KeyValue, Lifecycle, LifecycleAction, LifecycleCurrent,
-    LifecycleState, PaymentMean, Price, Product, RenewCapacities, RenewCurrent, RenewDescription,
+    Bill, BillCategory, BillId, BillingState, CurrencyCode, DateOrTime, ItemAction, ItemDetail,
+    ItemPlan, KeyValue, Lifecycle, LifecycleAction, LifecycleCurrent, LifecycleState, Order,
+    OrderDetail, OrderDetailId, OrderDetailType, OrderId, PaymentMean, PaymentMethod,
+    PaymentMethodStatus, Price, Product, RenewCapacities, RenewCurrent, RenewDescription,
     RenewMode, RenewPeriod, RenewStrategy, RenewalMode, RenewalType, ResourceState, Service,
     ServiceDetail, ServiceId, ServiceInfos, ServiceRenew, ServiceStatus, ServiceView, ViewRenew,
     ViewResource, ViewResourceState,
@@ -66,9 +84,34 @@ pub const DEFAULT_PAYMENT_MEANS: &[PaymentMean] = &[
     PaymentMean::FidelityAccount,
 ];
 
-/// Payment method ids of a new account (`GET /me/payment/method`), as in
-/// `src/testing/fixtures/payment_method_list.json`.
-pub const DEFAULT_PAYMENT_METHODS: &[u64] = &[9_876_543];
+/// The default, `VALID` payment method of a new account (`payment_method.json`; `GET
+/// /me/payment/method?default=true` lists it alone, as in `payment_method_list.json`).
+pub const DEFAULT_PAYMENT_METHOD: u64 = 9_876_543;
+/// A `VALID` PayPal payment method of a new account, not the default.
+pub const PAYPAL_PAYMENT_METHOD: u64 = 9_876_544;
+/// The `paymentMeanId` of [`PAYPAL_PAYMENT_METHOD`]: `paypal:1234`.
+pub const PAYPAL_MEAN_ID: u64 = 1234;
+/// An `EXPIRED` card of a new account.
+pub const EXPIRED_PAYMENT_METHOD: u64 = 9_876_500;
+
+/// Payment method ids of a new account (`GET /me/payment/method`), in this order.
+pub const DEFAULT_PAYMENT_METHODS: &[u64] = &[
+    DEFAULT_PAYMENT_METHOD,
+    PAYPAL_PAYMENT_METHOD,
+    EXPIRED_PAYMENT_METHOD,
+];
+
+/// The id of the first line of the first order an account creates (later lines count up).
+pub const FIRST_ORDER_DETAIL_ID: u64 = 70_000_001;
+
+/// The first invoice number the account hands out (`FR` + number).
+pub const FIRST_BILL_NUMBER: u64 = 60_000_001;
+
+/// The sandbox's past bundle order: the domain renewed with its hosting for a year, 40
+/// days ago, delivered, invoiced `FR51234567` (the id of `me_bill.json`).
+pub const PAST_BUNDLE_ORDER: OrderId = OrderId(299_000_001);
+/// The sandbox's past VPS order: one month, 70 days ago, delivered, invoiced `FR51234999`.
+pub const PAST_VPS_ORDER: OrderId = OrderId(299_000_002);
 
 /// One service of a sandbox account: what `serviceInfos`, `GET /service/{serviceId}` and
 /// `GET /service/{serviceId}/renew` answer for it.
@@ -299,6 +342,18 @@ impl SandboxService {
     /// The `serviceInfos`, `None` for an [`option`](Self::option).
     pub fn infos(&self) -> Option<&ServiceInfos> {
         self.infos.as_ref()
+    }
+
+    /// The service's name as an order line names it: its `serviceInfos` domain, else its
+    /// resource name, else its id.
+    pub(crate) fn name(&self) -> String {
+        if let Some(infos) = &self.infos {
+            return infos.domain.clone();
+        }
+        self.service
+            .as_ref()
+            .and_then(|s| s.resource.name.clone())
+            .unwrap_or_else(|| self.id.to_string())
     }
 
     /// The renewal choices, with or without options.
@@ -652,6 +707,123 @@ fn dedicated(expiry: NaiveDate) -> SandboxService {
     SandboxService::new(Product::DedicatedServer, infos).with_choices(choices)
 }
 
+/// The payment methods of a new account (see the [module docs](self)).
+pub fn payment_methods() -> Vec<PaymentMethod> {
+    let card: PaymentMethod = fixture!("payment_method");
+    let at = |text: &str| {
+        chrono::DateTime::parse_from_rfc3339(text).unwrap_or_else(|_| Utc::now().fixed_offset())
+    };
+    // The crate's own types: the fields are set directly (no setters on answers).
+    let mut paypal =
+        PaymentMethod::new(PAYPAL_PAYMENT_METHOD, "PAYPAL", PaymentMethodStatus::Valid);
+    paypal.label = Some("billing@example.com".into());
+    paypal.payment_mean_id = Some(PAYPAL_MEAN_ID);
+    let mut expired = PaymentMethod::new(
+        EXPIRED_PAYMENT_METHOD,
+        "CREDIT_CARD",
+        PaymentMethodStatus::Expired,
+    );
+    expired.label = Some("XXXX XXXX XXXX 0019".into());
+    expired.payment_mean_id = Some(2_233_001);
+    expired.expiration_date = Some(at("2024-01-31T00:00:00+01:00"));
+    vec![card, paypal, expired]
+}
+
+/// An order of the sandbox's history.
+pub(crate) struct PastOrder {
+    pub(crate) order: Order,
+    pub(crate) duration: RenewPeriod,
+    pub(crate) services: Vec<ServiceId>,
+    pub(crate) lines: Vec<(OrderDetail, ItemDetail)>,
+    pub(crate) bill: Bill,
+    pub(crate) paid_with: u64,
+}
+
+/// The sandbox's delivered history, dated relative to `now`.
+pub(crate) fn past_orders(now: DateTime<FixedOffset>) -> Vec<PastOrder> {
+    let eur = CurrencyCode::Eur;
+    let past = |id: OrderId,
+                days: u64,
+                months: u32,
+                lines: Vec<(ServiceId, &str, i64)>,
+                bill: &str|
+     -> PastOrder {
+        let date = now.checked_sub_days(Days::new(days)).unwrap_or(now);
+        let total: i64 = lines.iter().map(|(_, _, ucents)| ucents).sum();
+        let tax = total / 5;
+        let duration = RenewPeriod::from_months(months);
+        let mut order = Order::new(
+            id,
+            price(total, &eur),
+            price(tax, &eur),
+            price(total + tax, &eur),
+        );
+        order.date = Some(date);
+        order.expiration_date = Some(date);
+        let services = lines.iter().map(|(s, _, _)| *s).collect();
+        let lines = lines
+            .iter()
+            .enumerate()
+            .map(|(i, (_, name, ucents))| {
+                let mut line = OrderDetail::new(
+                    OrderDetailId(69_000_000 + (id.0 % 1000) * 10 + i as u64 + 1),
+                    *name,
+                    price(*ucents, &eur),
+                    price(*ucents, &eur),
+                );
+                line.detail_type = Some(OrderDetailType::Renew);
+                line.description = format!("Renewal {name} {duration}");
+                let ext =
+                    ItemDetail::new(ItemAction::Renew, ItemPlan::new("renew", duration.as_str()));
+                (line, ext)
+            })
+            .collect();
+        let mut invoice = Bill::new(
+            BillId::from(bill),
+            id,
+            price(total, &eur),
+            price(tax, &eur),
+            price(total + tax, &eur),
+        );
+        invoice.date = Some(date);
+        invoice.category = Some(BillCategory::EarlyRenewal);
+        invoice.password = "pastpasswd".into();
+        invoice.url = format!(
+            "https://www.ovh.com/cgi-bin/order/facture.cgi?reference={bill}&passwd=pastpasswd"
+        );
+        invoice.pdf_url = format!(
+            "https://www.ovh.com/cgi-bin/order/facture.pdf?reference={bill}&passwd=pastpasswd"
+        );
+        PastOrder {
+            order,
+            duration,
+            services,
+            lines,
+            bill: invoice,
+            paid_with: DEFAULT_PAYMENT_METHOD,
+        }
+    };
+    vec![
+        past(
+            PAST_BUNDLE_ORDER,
+            40,
+            12,
+            vec![
+                (HOSTING_ID, HOSTING_NAME, 3_787_000_000),
+                (DOMAIN_ID, DOMAIN_NAME, 0),
+            ],
+            "FR51234567",
+        ),
+        past(
+            PAST_VPS_ORDER,
+            70,
+            1,
+            vec![(VPS_ID, VPS_NAME, 3_450_000_000)],
+            "FR51234999",
+        ),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -666,8 +838,22 @@ mod tests {
         let ids: Vec<ServiceId> = services.iter().map(SandboxService::service_id).collect();
         let listed: Vec<ServiceId> = fixture!("service_list");
         assert_eq!(ids, listed);
-        let methods: Vec<u64> = fixture!("payment_method_list");
-        assert_eq!(methods, DEFAULT_PAYMENT_METHODS);
+        let defaults: Vec<u64> = fixture!("payment_method_list");
+        let methods = payment_methods();
+        let listed: Vec<u64> = methods.iter().map(|m| m.payment_method_id).collect();
+        assert_eq!(listed, DEFAULT_PAYMENT_METHODS);
+        let default: Vec<u64> = methods
+            .iter()
+            .filter(|m| m.default)
+            .map(|m| m.payment_method_id)
+            .collect();
+        assert_eq!(
+            default, defaults,
+            "payment_method_list.json is the ?default=true list"
+        );
+        assert!(methods[0].is_valid());
+        assert_eq!(methods[2].status, PaymentMethodStatus::Expired);
+        assert_eq!(methods[1].payment_mean_id, Some(PAYPAL_MEAN_ID));
 
         let by_id = |id| services.iter().find(|s| s.id == id).unwrap();
         let vps = by_id(VPS_ID);

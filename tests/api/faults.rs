@@ -16,7 +16,10 @@
 use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
-use ovh_renew::models::{PaymentMean, RenewRequest};
+use ovh_renew::models::{
+    Bill, BillId, FollowUp, ItemDetail, OrderDetail, OrderDetailId, OrderPaymentMethods,
+    PaymentMean, PaymentMethod, PaymentMethodFilter, RenewRequest,
+};
 use ovh_renew::ops::{self, Op};
 use ovh_renew::{
     Error, Method, OrderId, OvhClient, OvhClientBuilder, RenewPeriod, RetryPolicy, ServiceId,
@@ -83,6 +86,7 @@ fn value<T: serde::Serialize>(r: Result<T, Error>) -> Outcome {
 
 const SID: ServiceId = ServiceId(118_977_335);
 const OID: OrderId = OrderId(214_110_657);
+const DID: OrderDetailId = OrderDetailId(70_000_001);
 
 fn renew_request() -> RenewRequest {
     RenewRequest::order("P1Y".parse::<RenewPeriod>().unwrap(), vec![SID])
@@ -247,6 +251,89 @@ fn row(op: Op) -> Row {
             decode: None,
             number_at: "",
             enum_at: None,
+        },
+        Op::Orders => Row {
+            call: ops::Call::Orders {
+                since: Some(chrono::DateTime::from_timestamp(1_722_463_200, 0).unwrap()),
+                until: None,
+            },
+            fixture: "me_order_list.json",
+            decode: Some(model::<Vec<OrderId>>),
+            number_at: "/0",
+            enum_at: None,
+        },
+        Op::OrderDetailIds => Row {
+            call: ops::Call::OrderDetailIds { order_id: OID },
+            fixture: "me_order_details.json",
+            decode: Some(model::<Vec<OrderDetailId>>),
+            number_at: "/0",
+            enum_at: None,
+        },
+        Op::OrderDetail => Row {
+            call: ops::Call::OrderDetail {
+                order_id: OID,
+                detail_id: DID,
+            },
+            fixture: "me_order_detail_renew.json",
+            decode: Some(model::<OrderDetail>),
+            number_at: "/orderDetailId",
+            enum_at: Some("/detailType"),
+        },
+        Op::OrderDetailExtension => Row {
+            call: ops::Call::OrderDetailExtension {
+                order_id: OID,
+                detail_id: DID,
+            },
+            fixture: "me_order_detail_extension_renew.json",
+            decode: Some(model::<ItemDetail>),
+            number_at: "/order/plan/quantity",
+            enum_at: Some("/order/action"),
+        },
+        Op::OrderFollowUp => Row {
+            call: ops::Call::OrderFollowUp { order_id: OID },
+            fixture: "me_order_follow_up.json",
+            decode: Some(model::<Vec<FollowUp>>),
+            number_at: "/0/history/0/label",
+            enum_at: Some("/0/status"),
+        },
+        Op::OrderPaymentMethods => Row {
+            call: ops::Call::OrderPaymentMethods { order_id: OID },
+            fixture: "me_order_payment_methods.json",
+            decode: Some(model::<OrderPaymentMethods>),
+            number_at: "/registered/0",
+            enum_at: Some("/paymentMethods/0/status"),
+        },
+        Op::PaymentMethod => Row {
+            call: ops::Call::PaymentMethod { id: 9_876_543 },
+            fixture: "payment_method.json",
+            decode: Some(model::<PaymentMethod>),
+            number_at: "/paymentMethodId",
+            enum_at: Some("/status"),
+        },
+        Op::PaymentMethodsMatching => Row {
+            call: ops::Call::PaymentMethodsMatching {
+                filter: PaymentMethodFilter::valid().default_only(),
+            },
+            fixture: "payment_method_list.json",
+            decode: Some(model::<Vec<u64>>),
+            number_at: "/0",
+            enum_at: None,
+        },
+        Op::BillsForOrder => Row {
+            call: ops::Call::BillsForOrder { order_id: OID },
+            fixture: "me_bill_list.json",
+            decode: Some(model::<Vec<BillId>>),
+            number_at: "/0",
+            enum_at: None,
+        },
+        Op::Bill => Row {
+            call: ops::Call::Bill {
+                bill_id: BillId::from("FR51234567"),
+            },
+            fixture: "me_bill.json",
+            decode: Some(model::<Bill>),
+            number_at: "/orderId",
+            enum_at: Some("/category"),
         },
         other => panic!("the fault matrix has no row for {other}: add one to row()"),
     }

@@ -193,6 +193,8 @@ async fn no_secret_in_any_debug_or_display() {
         },
         RenewError::OrderUncertain {
             attempted_at: SystemTime::now(),
+            service_id: ServiceId(118_977_335),
+            period_months: std::num::NonZeroU32::new(1),
             source: transport,
         },
         RenewError::OrderUnpaid {

@@ -13,6 +13,7 @@ mod hostile_network;
 mod money_safety;
 mod oauth2_answers;
 mod ops;
+mod orders;
 mod paging;
 mod raw_calls;
 mod renew_api;

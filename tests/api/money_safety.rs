@@ -307,6 +307,18 @@ fn route(r: &RawRequest, pay: &RawReply) -> RawReply {
         "GET" if t == "/1.0/me/payment/method" => {
             RawReply::Full(200, fixture("payment_method_list.json"))
         }
+        // The re-run check before ordering: the VPS, no earlier order.
+        "GET" if t == "/1.0/service/118977335" => {
+            RawReply::Full(200, fixture("service_get_vps.json"))
+        }
+        "GET" if t.starts_with("/1.0/me/order?") => RawReply::Full(200, b"[]".to_vec()),
+        // The payment method checks of `PaymentChoice::Method`.
+        "GET" if t.starts_with("/1.0/me/payment/method/") => {
+            RawReply::Full(200, fixture("payment_method.json"))
+        }
+        "GET" if t.ends_with("/paymentMethods") => {
+            RawReply::Full(200, fixture("me_order_payment_methods.json"))
+        }
         "POST" if t.ends_with("/payWithRegisteredPaymentMean") || t.ends_with("/pay") => {
             pay.clone()
         }
@@ -780,7 +792,7 @@ async fn a_real_order_answer_without_order_id_is_uncertain_and_nothing_is_paid()
         assert_eq!(mock.orders().len(), 1, "the order exists");
         assert_eq!(mock.payments().len(), 0);
         assert!(
-            requests.iter().all(|r| !r.path.starts_with("/me/order")),
+            requests.iter().all(|r| !r.path.starts_with("/me/order/")),
             "nothing about an order 0: {requests:?}"
         );
     }

@@ -71,9 +71,17 @@ async fn a_fake_implementing_execute_alone_drives_the_renewal_dry_run() {
         Call::CreateRenewOrder { id, request } if *id == sandbox::VPS_ID && request.is_dry_run()
     ));
 
+    // With the re-run check on (the default), a lookup the fake cannot answer stops the
+    // workflow before the real order: nothing is ordered.
+    let err = renew(&fake, &options.clone().order(true))
+        .await
+        .unwrap_err();
+    assert!(err.nothing_ordered(), "{err}");
+    assert!(err.to_string().contains("earlier renewal order"), "{err}");
+
     // The `_` arm answers what the fake does not model: a real order is refused there,
     // after the dry run, and the workflow says nothing was paid.
-    let err = renew(&fake, &options.clone().order(true))
+    let err = renew(&fake, &options.clone().order(true).no_reuse_check())
         .await
         .unwrap_err();
     assert!(crate::support::chain(&err).contains("not faked"), "{err}");
@@ -109,7 +117,9 @@ impl ServiceRenewApi for WrongOrderReply {
 
 #[tokio::test]
 async fn a_wrong_reply_to_the_real_order_leaves_the_order_uncertain_not_absent() {
-    let options = RenewOptions::new(sandbox::VPS_ID, "P3M".parse().unwrap()).order(true);
+    let options = RenewOptions::new(sandbox::VPS_ID, "P3M".parse().unwrap())
+        .order(true)
+        .no_reuse_check();
     let err = renew(&WrongOrderReply, &options).await.unwrap_err();
     assert!(
         matches!(err, ovh_renew::workflow::RenewError::OrderUncertain { .. }),
@@ -214,6 +224,23 @@ async fn the_fake_and_the_mock_answer_every_operation_alike() {
                     (x.order_id, &x.price_with_tax),
                     (y.order_id, &y.price_with_tax)
                 );
+            }
+            (Ok(Reply::Bill(x)), Ok(Reply::Bill(y))) => {
+                // Dated from each account's creation: compare the rest.
+                assert_eq!(
+                    (&x.bill_id, x.order_id, &x.price_with_tax, &x.category),
+                    (&y.bill_id, y.order_id, &y.price_with_tax, &y.category),
+                    "{op}"
+                );
+            }
+            (Ok(Reply::OrderFollowUp(x)), Ok(Reply::OrderFollowUp(y))) => {
+                // Dated from each account's own order: compare the steps.
+                let steps = |f: &[ovh_renew::models::FollowUp]| {
+                    f.iter()
+                        .map(|s| (s.step.clone(), s.status.clone(), s.history.len()))
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(steps(x), steps(y), "{op}");
             }
             (Ok(x), Ok(y)) => assert_eq!(x, y, "{op}"),
             (Err(x), Err(y)) => assert_eq!(x.status(), y.status(), "{op}: {x} / {y}"),

@@ -28,9 +28,10 @@ fn assert_golden(name: &str, actual: &Value) {
     assert_eq!(actual, &expected, "{name}: got\n{pretty}");
 }
 
-/// The order dates are the time of the run: checked to be RFC 3339, then replaced.
+/// The order and invoice dates are the time of the run: checked to be RFC 3339, then
+/// replaced.
 fn freeze_dates(report: &mut Value) {
-    for order in ["dryRun", "order"] {
+    for order in ["dryRun", "order", "bill"] {
         let Some(order) = report.get_mut(order).and_then(Value::as_object_mut) else {
             continue;
         };
@@ -205,7 +206,7 @@ fn a_report_json_with_an_impossible_combination_is_refused() {
     let paid: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let read = |edit: &dyn Fn(&mut Value)| {
         let mut json = paid.clone();
-        for order in ["dryRun", "order"] {
+        for order in ["dryRun", "order", "bill"] {
             for field in ["date", "expirationDate"] {
                 if let Some(at) = json[order].get_mut(field).filter(|v| !v.is_null()) {
                     *at = Value::from("2026-03-01T10:00:00+00:00");
@@ -221,8 +222,36 @@ fn a_report_json_with_an_impossible_combination_is_refused() {
         ovh_renew::workflow::RenewOutcome::Paid { .. }
     ));
     type Edit = fn(&mut Value);
-    let cases: [(&str, Edit); 4] = [
+    let cases: [(&str, Edit); 9] = [
         ("an order without a status", |j| j["status"] = Value::Null),
+        ("an invoice with a dry run", |j| {
+            j["order"] = Value::Null;
+            j["status"] = Value::Null;
+            j["payment"] = Value::Null;
+            j["available_payment_means"] = Value::Null;
+        }),
+        ("already renewed without its earlier order", |j| {
+            j["order"] = Value::Null;
+            j["payment"] = Value::Null;
+            j["available_payment_means"] = Value::Null;
+        }),
+        ("the default method without the method paid with", |j| {
+            j["payment"] = Value::from("Default");
+            j["available_payment_means"] = Value::Null;
+        }),
+        ("a payment method with a registered mean", |j| {
+            j["payment_method"] = serde_json::json!({
+                "paymentMethodId": 9876543, "paymentType": "CREDIT_CARD", "status": "VALID"
+            });
+        }),
+        ("a delivery without a payment", |j| {
+            j["payment"] = Value::Null;
+            j["available_payment_means"] = Value::Null;
+            j["bill"] = Value::Null;
+            j["delivery"] = serde_json::json!({
+                "status": "delivered", "follow_up": [], "polls": 1, "end": "Delivered"
+            });
+        }),
         ("a payment without an order", |j| {
             j["order"] = Value::Null;
             j["status"] = Value::Null;
@@ -241,4 +270,41 @@ fn a_report_json_with_an_impossible_combination_is_refused() {
             "{what}: {err}"
         );
     }
+}
+
+/// The payment method paid with is in the report, without its payment form's session
+/// token; the invoice is there without its password and URLs.
+#[tokio::test]
+async fn a_report_json_holds_no_payment_form_session_nor_invoice_secret() {
+    let fake = FakeRenewApi::sandbox();
+    let mut methods = sandbox::payment_methods();
+    methods[0].form_session_id = Some("form-session-secret-77".into());
+    fake.set_payment_method_details(methods);
+    let options = vps("P3M")
+        .order(true)
+        .pay(ovh_renew::workflow::PaymentChoice::Default);
+    let report = ovh_renew::workflow::renew(&fake, &options).await.unwrap();
+    let method = report.payment_method.as_ref().unwrap();
+    assert_eq!(
+        method.form_session_id.as_deref(),
+        Some("form-session-secret-77")
+    );
+    let bill = report.bill.as_ref().unwrap();
+    let json = serde_json::to_string(&report).unwrap();
+    for secret in ["form-session-secret-77", bill.password.as_str(), "http"] {
+        assert!(!json.contains(secret), "the JSON holds {secret}");
+    }
+    assert!(!format!("{report:?}").contains("form-session-secret-77"));
+    assert!(!format!("{report:?}").contains(bill.password.as_str()));
+    let json: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["payment"], "Default");
+    assert_eq!(json["payment_method"]["paymentMethodId"], 9_876_543);
+    assert_eq!(json["bill"]["billId"], bill.bill_id.as_str());
+    // It reads back as the same report, but the token is not stored.
+    let back: ovh_renew::workflow::RenewReport = serde_json::from_value(json).unwrap();
+    assert_eq!(
+        back.payment(),
+        Some(&ovh_renew::workflow::Payment::Default(9_876_543))
+    );
+    assert_eq!(back.payment_method.unwrap().form_session_id, None);
 }

@@ -615,7 +615,10 @@ async fn payments_follow_ovh_rules() {
     );
 
     // The default payment method pays; a second payment of any kind is a conflict.
-    assert_eq!(client.payment_methods().await.unwrap(), [9_876_543]);
+    assert_eq!(
+        client.payment_methods().await.unwrap(),
+        sandbox::DEFAULT_PAYMENT_METHODS
+    );
     client
         .pay_with_payment_method(order, 9_876_543)
         .await

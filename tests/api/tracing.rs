@@ -348,3 +348,45 @@ async fn requests_without_answer_end_with_an_error_label() {
         assert!(!text.contains(never), "{never:?} leaked in: {text}");
     }
 }
+
+#[tokio::test]
+async fn the_invoice_and_delivery_calls_are_traced_without_the_invoice_secrets() {
+    let mock = MockOvh::start().await;
+    let client = mock.client();
+    let (out, _guard) = capture();
+    let options = RenewOptions::new(ServiceRef::named("vps", VPS), "P3M".parse().unwrap())
+        .order(true)
+        .pay(PaymentChoice::Default)
+        .wait_for_delivery(std::time::Duration::from_secs(5));
+    let report = renew(&client, &options).await.unwrap();
+    let bill = report
+        .bill
+        .expect("delivered at the first read: its invoice");
+    let text = out.text();
+    for secret in [&bill.password, &bill.url, &bill.pdf_url] {
+        assert!(!secret.is_empty());
+        assert!(!text.contains(secret.as_str()), "{secret} in the logs");
+    }
+    let read = lines_with(&text, &["ovh_request{", "/me/bill/{billId}", "close"]);
+    assert!(
+        read.iter()
+            .any(|l| l.contains(&format!("bill_id={}", bill.bill_id))),
+        "{text}"
+    );
+    let method = lines_with(
+        &text,
+        &[
+            "ovh_request{",
+            "/me/payment/method/{paymentMethodId}",
+            "close",
+        ],
+    );
+    assert!(
+        method
+            .iter()
+            .any(|l| l.contains("payment_method_id=9876543")),
+        "{text}"
+    );
+    let listing = lines_with(&text, &["ovh_request{", "path=/me/order ", "close"]);
+    assert_eq!(listing.len(), 1, "one order listing: {text}");
+}

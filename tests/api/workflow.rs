@@ -50,13 +50,19 @@ async fn the_guides_vps_renewal_runs_end_to_end_over_http() {
             Step::ReadChoices,
             Step::Select,
             Step::DryRun,
+            Step::FindEarlierOrders,
             Step::Order,
             Step::CheckOrderPrice,
             Step::CheckPaymentMean,
             Step::Pay,
-            Step::ReadStatus
+            Step::ReadStatus,
+            Step::ReadBill
         ]
     );
+    assert_eq!(report.earlier, None, "no earlier order: a new one");
+    let bill = report.bill.as_ref().expect("delivered: its invoice");
+    assert_eq!(bill.order_id, order.order_id);
+    assert_eq!(bill.price_with_tax.ucents(), 12_420_000_000);
 
     // Exactly one order, paid with paypal:1234, after exactly one dry run.
     let orders = mock.orders();
