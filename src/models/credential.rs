@@ -68,48 +68,6 @@ impl AccessRule {
         rules
     }
 
-    /// Exactly the rules renewing needs (the workflow, the planner and its guards):
-    /// derived from the operation table ([`Op::access_rules`](crate::ops::Op::access_rules)
-    /// of every [`Op`](crate::ops::Op) but those that change settings, without the rules
-    /// another one already allows); no `PUT`, no `DELETE`. Today:
-    ///
-    /// * `GET` `/service` and `/service/*` (which allows `/service/*/renew`);
-    /// * `GET` `/vps/*/serviceInfos`, `/domain/*/serviceInfos`,
-    ///   `/hosting/web/*/serviceInfos`, `/dedicated/server/*/serviceInfos`;
-    /// * `POST /service/*/renew`;
-    /// * `GET /me/order` (the order list) and `GET /me/order/*` (an order, its status,
-    ///   lines, follow-up, payment means and methods);
-    ///   `POST /me/order/*/payWithRegisteredPaymentMean` and `POST /me/order/*/pay`;
-    /// * `GET /me/payment/method` and `GET /me/payment/method/*`;
-    /// * `GET` `/services` and `/services/*` (the view, its renew period capacities);
-    /// * `GET /me/debtAccount`;
-    /// * `GET /me/bill` and `GET /me/bill/*` (the invoice).
-    ///
-    /// A key with these rules cannot change renewal settings (`PUT /services/*`): that is
-    /// [`renewal_settings`](Self::renewal_settings).
-    ///
-    /// Pass them to [`OvhClient::request_consumer_key`](crate::OvhClient::request_consumer_key).
-    /// `service_infos` of other products needs its own `GET /{product}/*/serviceInfos`.
-    pub fn renewal_flow() -> Vec<AccessRule> {
-        crate::ops::renewal_flow()
-    }
-
-    /// The rules changing renewal settings needs (reading the `/services` view and its
-    /// capacities, `PUT /services/{serviceId}`), derived from the table like
-    /// [`renewal_flow`](Self::renewal_flow), and nothing that orders or pays:
-    /// `GET /services`, `GET /services/*`, `PUT /services/*`.
-    ///
-    /// ```
-    /// use ovh_renew::models::AccessRule;
-    /// let settings = AccessRule::renewal_settings();
-    /// assert!(settings.iter().any(|r| r.allows("PUT", "/services/42")));
-    /// assert!(!AccessRule::renewal_flow().iter().any(|r| r.allows("PUT", "/services/42")));
-    /// assert!(settings.iter().all(|r| r.method != "POST"));
-    /// ```
-    pub fn renewal_settings() -> Vec<AccessRule> {
-        crate::ops::renewal_settings()
-    }
-
     /// Read-only access to everything: `GET /*`.
     pub fn read_only() -> Vec<AccessRule> {
         vec![AccessRule::new("GET", "/*")]

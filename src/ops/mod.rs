@@ -731,29 +731,62 @@ fn changes_settings(op: Op) -> bool {
     op.example().method() == Method::Put
 }
 
-/// The rules of every operation but those that change settings, in the table's order,
-/// without the rules another rule of the list already allows (`GET /service/*` allows
-/// `GET /service/*/renew`): what renewing (the workflow, the planner and its guards) needs.
-pub(crate) fn renewal_flow() -> Vec<AccessRule> {
-    minimal(
-        Op::ALL
-            .iter()
-            .filter(|op| !changes_settings(**op))
-            .flat_map(|op| op.access_rules())
-            .collect(),
-    )
-}
+// The presets live beside the table they derive from (not in `models`, which the table
+// depends on: no module cycle).
+impl AccessRule {
+    /// Exactly the rules renewing needs (the workflow, the planner and its guards):
+    /// derived from the operation table ([`Op::access_rules`](crate::ops::Op::access_rules)
+    /// of every [`Op`](crate::ops::Op) but those that change settings, without the rules
+    /// another one already allows); no `PUT`, no `DELETE`. Today:
+    ///
+    /// * `GET` `/service` and `/service/*` (which allows `/service/*/renew`);
+    /// * `GET` `/vps/*/serviceInfos`, `/domain/*/serviceInfos`,
+    ///   `/hosting/web/*/serviceInfos`, `/dedicated/server/*/serviceInfos`;
+    /// * `POST /service/*/renew`;
+    /// * `GET /me/order` (the order list) and `GET /me/order/*` (an order, its status,
+    ///   lines, follow-up, payment means and methods);
+    ///   `POST /me/order/*/payWithRegisteredPaymentMean` and `POST /me/order/*/pay`;
+    /// * `GET /me/payment/method` and `GET /me/payment/method/*`;
+    /// * `GET` `/services` and `/services/*` (the view, its renew period capacities);
+    /// * `GET /me/debtAccount`;
+    /// * `GET /me/bill` and `GET /me/bill/*` (the invoice).
+    ///
+    /// A key with these rules cannot change renewal settings (`PUT /services/*`): that is
+    /// [`renewal_settings`](Self::renewal_settings).
+    ///
+    /// Pass them to [`OvhClient::request_consumer_key`](crate::OvhClient::request_consumer_key).
+    /// `service_infos` of other products needs its own `GET /{product}/*/serviceInfos`.
+    pub fn renewal_flow() -> Vec<AccessRule> {
+        minimal(
+            Op::ALL
+                .iter()
+                .filter(|op| !changes_settings(**op))
+                .flat_map(|op| op.access_rules())
+                .collect(),
+        )
+    }
 
-/// The rules of the `/services` operations (read the view and the capacities, change
-/// the settings): what a bulk settings change needs, and nothing that orders or pays.
-pub(crate) fn renewal_settings() -> Vec<AccessRule> {
-    minimal(
-        Op::ALL
-            .iter()
-            .flat_map(|op| op.access_rules())
-            .filter(|rule| rule.path == "/services" || rule.path.starts_with("/services/"))
-            .collect(),
-    )
+    /// The rules changing renewal settings needs (reading the `/services` view and its
+    /// capacities, `PUT /services/{serviceId}`), derived from the table like
+    /// [`renewal_flow`](Self::renewal_flow), and nothing that orders or pays:
+    /// `GET /services`, `GET /services/*`, `PUT /services/*`.
+    ///
+    /// ```
+    /// use ovh_renew::models::AccessRule;
+    /// let settings = AccessRule::renewal_settings();
+    /// assert!(settings.iter().any(|r| r.allows("PUT", "/services/42")));
+    /// assert!(!AccessRule::renewal_flow().iter().any(|r| r.allows("PUT", "/services/42")));
+    /// assert!(settings.iter().all(|r| r.method != "POST"));
+    /// ```
+    pub fn renewal_settings() -> Vec<AccessRule> {
+        minimal(
+            Op::ALL
+                .iter()
+                .flat_map(|op| op.access_rules())
+                .filter(|rule| rule.path == "/services" || rule.path.starts_with("/services/"))
+                .collect(),
+        )
+    }
 }
 
 /// `all` without the rules another rule of it already allows, in order.

@@ -398,7 +398,7 @@ fn bodies_are_compact_json_in_ovh_shapes() {
 
 #[test]
 fn the_renewal_flow_is_every_rule_of_the_table_and_nothing_more() {
-    let rules = renewal_flow();
+    let rules = AccessRule::renewal_flow();
     let shown: Vec<String> = rules.iter().map(ToString::to_string).collect();
     assert_eq!(
         shown,
@@ -424,7 +424,7 @@ fn the_renewal_flow_is_every_rule_of_the_table_and_nothing_more() {
         ]
     );
     // The settings preset: the `/services` rules, with the PUT, and nothing else.
-    let settings: Vec<String> = renewal_settings().iter().map(ToString::to_string).collect();
+    let settings: Vec<String> = AccessRule::renewal_settings().iter().map(ToString::to_string).collect();
     assert_eq!(
         settings,
         ["GET /services", "GET /services/*", "PUT /services/*"]
