@@ -16,6 +16,7 @@ mod ops;
 mod orders;
 mod paging;
 mod raw_calls;
+mod readme;
 mod renew_api;
 mod report_json;
 mod round_trips;
