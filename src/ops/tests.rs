@@ -424,7 +424,10 @@ fn the_renewal_flow_is_every_rule_of_the_table_and_nothing_more() {
         ]
     );
     // The settings preset: the `/services` rules, with the PUT, and nothing else.
-    let settings: Vec<String> = AccessRule::renewal_settings().iter().map(ToString::to_string).collect();
+    let settings: Vec<String> = AccessRule::renewal_settings()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(
         settings,
         ["GET /services", "GET /services/*", "PUT /services/*"]
