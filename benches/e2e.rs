@@ -34,9 +34,7 @@ use ovh_renew::{Credentials, OvhClient, ServiceId, ServiceRenewApi};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-const AK: &str = "test-app-key-AK7";
-const AS: &str = "SECRET-app-secret-9ufkBmLa";
-const CK: &str = "SECRET-consumer-key-5mBuy6SU";
+use common::{AK, AS, CK};
 const SERVICE_ID: u64 = 118_977_335;
 const FIXTURE: &str = "renew_descriptions_vps.json";
 const RENEW_TARGET: &str = "/1.0/service/118977335/renew?includeOptions=false";

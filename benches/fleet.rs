@@ -1,4 +1,4 @@
-//! Issue 16, Speed: the planner on the paged `/services` view, side by side with its
+//! Fleet: the planner on the paged `/services` view, side by side with its
 //! per-id fallback and with today's planner shape, in one run.
 //!
 //! A local keep-alive HTTP/1.1 server (the planner bench's: one thread, a task per
@@ -41,13 +41,10 @@ use common::{Mode, machine_load, median, print_table, unix_now, verdict};
 use futures_util::stream::{self, StreamExt};
 use ovh_renew::models::{RenewMode, ServiceId};
 use ovh_renew::planner::{PeriodChoice, PlanOptions, plan};
-use ovh_renew::{Credentials, OvhClient, ServiceRenewApi, strategy};
+use ovh_renew::{OvhClient, ServiceRenewApi, strategy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-const AK: &str = "test-app-key-AK7";
-const AS: &str = "SECRET-app-secret-9ufkBmLa";
-const CK: &str = "SECRET-consumer-key-5mBuy6SU";
 const DELAY: Duration = Duration::from_millis(20);
 const FIRST_ID: u64 = 300_000_000;
 const CONCURRENCY: usize = 16;
@@ -329,15 +326,7 @@ fn child(spec: &str) {
         .build()
         .expect("runtime");
     rt.block_on(async move {
-        let client = OvhClient::builder()
-            .endpoint(
-                format!("http://127.0.0.1:{port}/1.0")
-                    .parse()
-                    .expect("endpoint"),
-            )
-            .credentials(Credentials::new(AK, AS, CK))
-            .build()
-            .expect("client");
+        let client = common::local_client(port);
         client.time_delta().await.expect("GET /auth/time");
         let rss_before_kb = proc_status_kb("VmRSS");
         let start = Instant::now();
@@ -467,9 +456,7 @@ fn main() {
 
     let paged_wall = median(walls[0].clone());
     let paged_budget = 1 + (services as u64).div_ceil(PAGE_SIZE) + expiring as u64;
-    println!(
-        "\n## Issue 16: the planner on the paged /services view (every answer delayed 20 ms)\n"
-    );
+    println!("\n## Fleet: the planner on the paged /services view (every answer delayed 20 ms)\n");
     println!(
         "{services} services on manual renewal, {expiring} expiring within the 30-day horizon, \
          concurrency {CONCURRENCY}, page size {PAGE_SIZE}. Requests: every request but the \

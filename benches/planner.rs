@@ -40,13 +40,9 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use common::{Mode, machine_load, median, print_table, unix_now};
 use ovh_renew::planner::{PeriodChoice, PlanOptions, plan};
-use ovh_renew::{Credentials, OvhClient};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-const AK: &str = "test-app-key-AK7";
-const AS: &str = "SECRET-app-secret-9ufkBmLa";
-const CK: &str = "SECRET-consumer-key-5mBuy6SU";
 /// Every answer waits this long.
 const DELAY: Duration = Duration::from_millis(20);
 /// The account's services are `FIRST_ID`, `FIRST_ID + 1`, …
@@ -292,15 +288,7 @@ fn child(spec: &str) {
         .build()
         .expect("client runtime");
     rt.block_on(async move {
-        let client = OvhClient::builder()
-            .endpoint(
-                format!("http://127.0.0.1:{port}/1.0")
-                    .parse()
-                    .expect("endpoint"),
-            )
-            .credentials(Credentials::new(AK, AS, CK))
-            .build()
-            .expect("client");
+        let client = common::local_client(port);
         // The one time sync, before anything is timed.
         client.time_delta().await.expect("GET /auth/time");
         let options = PlanOptions::new(PeriodChoice::Fixed("P1Y".parse().expect("P1Y")))

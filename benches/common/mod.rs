@@ -14,6 +14,25 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+/// The benches' credentials (the local servers check nothing; the secrets are marked so
+/// that a leak would show).
+pub const AK: &str = "test-app-key-AK7";
+pub const AS: &str = "SECRET-app-secret-9ufkBmLa";
+pub const CK: &str = "SECRET-consumer-key-5mBuy6SU";
+
+/// A signed client of the bench server listening on `127.0.0.1:port`.
+pub fn local_client(port: u16) -> ovh_renew::OvhClient {
+    ovh_renew::OvhClient::builder()
+        .endpoint(
+            format!("http://127.0.0.1:{port}/1.0")
+                .parse()
+                .expect("endpoint"),
+        )
+        .credentials(ovh_renew::Credentials::new(AK, AS, CK))
+        .build()
+        .expect("client")
+}
+
 /// How long to measure.
 #[derive(Debug, Clone, Copy)]
 pub struct Mode {
