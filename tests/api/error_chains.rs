@@ -160,4 +160,26 @@ async fn every_renew_error_chain_shows_each_cause_once() {
     let err = renew(&api, &order()).await.unwrap_err();
     assert!(matches!(err, RenewError::StatusUnknown { .. }), "{err:?}");
     assert_each_cause_once("status unknown", &err, 2);
+
+    // A guard refused the service before anything was priced.
+    let api = FakeRenewApi::sandbox();
+    for service in sandbox::guarded_services() {
+        api.add_service(service);
+    }
+    let guarded = RenewOptions::new(sandbox::SUSPENDED_ID, "P1Y".parse().unwrap()).order(true);
+    let err = renew(&api, &guarded).await.unwrap_err();
+    assert!(matches!(err, RenewError::Guarded { .. }), "{err:?}");
+    assert_each_cause_once("guarded", &err, 1);
+
+    // An earlier unpaid order for another period: refused, nothing ordered.
+    let api = FakeRenewApi::sandbox();
+    renew(
+        &api,
+        &RenewOptions::new(vps, "P3M".parse().unwrap()).order(true),
+    )
+    .await
+    .unwrap();
+    let err = renew(&api, &order()).await.unwrap_err();
+    assert!(matches!(err, RenewError::EarlierOrders { .. }), "{err:?}");
+    assert_each_cause_once("earlier orders", &err, 1);
 }
