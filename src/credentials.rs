@@ -22,7 +22,7 @@ impl Secret {
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("\"<redacted>\"")
+        write!(f, "{:?}", crate::scrub::REDACTED)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Invoices: [`Bill`] (`billing.Bill`, `GET /me/bill/{billId}`) and its
 //! [`BillCategory`].
 
+use crate::scrub::REDACTED;
 use std::fmt;
 
 use chrono::{DateTime, FixedOffset};
@@ -102,7 +103,6 @@ impl Bill {
 
 impl fmt::Debug for Bill {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const REDACTED: &str = "<redacted>";
         f.debug_struct("Bill")
             .field("bill_id", &self.bill_id)
             .field("order_id", &self.order_id)

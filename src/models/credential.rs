@@ -1,5 +1,6 @@
 //! Access rules and consumer keys: `POST /auth/credential`, `GET /auth/currentCredential`.
 
+use crate::scrub::REDACTED;
 use std::fmt;
 
 use chrono::{DateTime, FixedOffset};
@@ -170,7 +171,7 @@ impl fmt::Debug for ConsumerKeyRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ConsumerKeyRequest")
             .field("validation_url", &self.validation_url)
-            .field("consumer_key", &"<redacted>")
+            .field("consumer_key", &REDACTED)
             .field("state", &self.state)
             .finish()
     }

@@ -1,5 +1,6 @@
 //! Orders: [`Order`], [`OrderStatus`], [`PaymentMean`] and [`RegisteredPaymentMean`].
 
+use crate::scrub::REDACTED;
 use std::fmt;
 
 use chrono::{DateTime, FixedOffset};
@@ -230,7 +231,6 @@ pub(crate) fn serialize_order_without_secrets<S: serde::Serializer>(
 
 impl fmt::Debug for Order {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const REDACTED: &str = "<redacted>";
         f.debug_struct("Order")
             .field("order_id", &self.order_id)
             .field("date", &self.date)

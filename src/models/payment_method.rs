@@ -9,6 +9,7 @@
 //! `creditCard` and `bankAccount`). A method carries both: read
 //! [`PaymentMethod::payment_mean_id`] to pay a registered mean.
 
+use crate::scrub::REDACTED;
 use std::fmt;
 
 use chrono::{DateTime, FixedOffset};
@@ -156,7 +157,7 @@ impl fmt::Debug for PaymentMethod {
             .field("billing_contact_id", &self.billing_contact_id)
             .field(
                 "form_session_id",
-                &self.form_session_id.as_ref().map(|_| "<redacted>"),
+                &self.form_session_id.as_ref().map(|_| REDACTED),
             )
             .finish()
     }
