@@ -88,24 +88,14 @@ fn progress_bar(p: Progress) {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let (options, json, sandbox) = match parse(std::env::args().skip(1).collect()) {
-        Ok(v) => v,
-        Err(msg) if msg.is_empty() => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(msg) => {
-            eprintln!("error: {msg}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    let backend = match common::Backend::new(sandbox).await {
+    let (options, json, sandbox) =
+        match common::parsed(parse(std::env::args().skip(1).collect()), USAGE) {
+            Ok(v) => v,
+            Err(code) => return code,
+        };
+    let backend = match common::Backend::connect(sandbox).await {
         Ok(b) => b,
-        Err(e) => {
-            common::report_error(&e);
-            eprintln!("\n(no credentials? try the sandbox: add --sandbox)");
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     if let Some(mock) = backend.sandbox() {
         for service in ovh_renew::testing::sandbox::guarded_services() {

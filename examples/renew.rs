@@ -187,15 +187,16 @@ async fn main() -> ExitCode {
             ExitCode::SUCCESS
         };
     }
-    let args = match parse(raw) {
-        Ok(Command::Renew(a)) => a,
-        Ok(Command::PaymentMethods { sandbox }) => {
-            let backend = match common::Backend::new(sandbox).await {
+    let command = match common::parsed(parse(raw), USAGE) {
+        Ok(command) => command,
+        Err(code) => return code,
+    };
+    let args = match command {
+        Command::Renew(a) => a,
+        Command::PaymentMethods { sandbox } => {
+            let backend = match common::Backend::connect(sandbox).await {
                 Ok(b) => b,
-                Err(e) => {
-                    common::report_error(&e);
-                    return ExitCode::FAILURE;
-                }
+                Err(code) => return code,
             };
             return match list_payment_methods(&backend.client).await {
                 Ok(()) => ExitCode::SUCCESS,
@@ -205,22 +206,10 @@ async fn main() -> ExitCode {
                 }
             };
         }
-        Err(msg) if msg.is_empty() => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(msg) => {
-            eprintln!("error: {msg}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
     };
-    let backend = match common::Backend::new(args.sandbox).await {
+    let backend = match common::Backend::connect(args.sandbox).await {
         Ok(b) => b,
-        Err(e) => {
-            common::report_error(&e);
-            eprintln!("\n(no credentials? try the sandbox: add --sandbox)");
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
 
     let mut options = RenewOptions::new(

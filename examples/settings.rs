@@ -107,24 +107,13 @@ fn print_json<T: serde::Serialize>(value: &T) -> bool {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = match parse(std::env::args().skip(1).collect()) {
-        Ok(args) => args,
-        Err(msg) if msg.is_empty() => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(msg) => {
-            eprintln!("error: {msg}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
+    let args = match common::parsed(parse(std::env::args().skip(1).collect()), USAGE) {
+        Ok(v) => v,
+        Err(code) => return code,
     };
-    let backend = match common::Backend::new(args.sandbox).await {
+    let backend = match common::Backend::connect(args.sandbox).await {
         Ok(b) => b,
-        Err(e) => {
-            common::report_error(&e);
-            eprintln!("\n(no credentials? try the sandbox: add --sandbox)");
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     let plan = match settings::plan(&backend.client, args.selection, &args.target).await {
         Ok(plan) => plan,

@@ -49,10 +49,36 @@ impl Backend {
 }
 
 impl Backend {
+    /// [`Backend::new`], or the exit status after printing why it failed (and that the
+    /// sandbox needs no credentials).
+    pub async fn connect(sandbox: bool) -> Result<Backend, std::process::ExitCode> {
+        Backend::new(sandbox).await.map_err(|e| {
+            report_error(&e);
+            eprintln!("\n(no credentials? try the sandbox: add --sandbox)");
+            std::process::ExitCode::FAILURE
+        })
+    }
+
     /// The in-process sandbox, when running with `--sandbox`.
     #[allow(dead_code)] // not every example adds services
     pub fn sandbox(&self) -> Option<&ovh_renew::testing::MockOvh> {
         self._mock.as_ref()
+    }
+}
+
+/// The parsed arguments, or the exit status after printing the usage: `Err("")` asks for
+/// help (status 0), any other `Err` is a usage error (status 2).
+pub fn parsed<T>(parsed: Result<T, String>, usage: &str) -> Result<T, std::process::ExitCode> {
+    match parsed {
+        Ok(v) => Ok(v),
+        Err(msg) if msg.is_empty() => {
+            println!("{usage}");
+            Err(std::process::ExitCode::SUCCESS)
+        }
+        Err(msg) => {
+            eprintln!("error: {msg}\n\n{usage}");
+            Err(std::process::ExitCode::from(2))
+        }
     }
 }
 
