@@ -142,14 +142,11 @@ impl Target {
 
     /// The body [`apply`] sends: every field of the target, as given.
     pub fn update(&self) -> RenewalUpdate {
-        let mut update = RenewalUpdate::default().mode(self.mode.clone());
-        if let Some(period) = &self.period {
-            update = update.period(period.clone());
+        RenewalUpdate {
+            mode: Some(self.mode.clone()),
+            period: self.period.clone(),
+            termination_policy: self.termination_policy.clone(),
         }
-        if let Some(policy) = &self.termination_policy {
-            update = update.termination_policy(policy.clone());
-        }
-        update
     }
 
     /// The value of `field` in the target (`None`: not part of it).
