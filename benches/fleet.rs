@@ -268,17 +268,6 @@ async fn serve(mut stream: TcpStream, state: Arc<State>) {
     }
 }
 
-fn proc_status_kb(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
-
 /// Today's planner shape: list, one `GET /service/{id}` each, then the choices of the
 /// manual ones expiring within the horizon; the ids planned.
 async fn todays_shape(client: &OvhClient, today: NaiveDate) -> Vec<ServiceId> {
@@ -328,7 +317,7 @@ fn child(spec: &str) {
     rt.block_on(async move {
         let client = common::local_client(port);
         client.time_delta().await.expect("GET /auth/time");
-        let rss_before_kb = proc_status_kb("VmRSS");
+        let rss_before_kb = common::proc_status_kb("VmRSS");
         let start = Instant::now();
         let planned = if kind == "today" {
             todays_shape(&client, today).await.len()
@@ -348,7 +337,7 @@ fn child(spec: &str) {
             plan.ready().count()
         };
         let wall = start.elapsed();
-        let peak_kb = proc_status_kb("VmHWM");
+        let peak_kb = common::proc_status_kb("VmHWM");
         if planned != expiring {
             eprintln!("{kind}: planned {planned}, expected {expiring}");
             std::process::exit(1);

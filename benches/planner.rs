@@ -253,18 +253,6 @@ async fn serve(mut stream: TcpStream, state: Arc<State>) {
 // One run, in a child process
 // ---------------------------------------------------------------------------------------
 
-/// A field of `/proc/self/status` in kB (`VmRSS`, `VmHWM`); 0 where there is none.
-fn proc_status_kb(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
-
 /// What a child reports (one JSON line on stdout).
 struct RunResult {
     wall: Duration,
@@ -296,11 +284,11 @@ fn child(spec: &str) {
             .concurrency(concurrency)
             .today(today);
 
-        let rss_before_kb = proc_status_kb("VmRSS");
+        let rss_before_kb = common::proc_status_kb("VmRSS");
         let start = Instant::now();
         let plan = plan(&client, &options, None).await.expect("plan");
         let wall = start.elapsed();
-        let peak_kb = proc_status_kb("VmHWM");
+        let peak_kb = common::proc_status_kb("VmHWM");
 
         // Every service is kept and ready, at the fixture's P1Y price (414 EUR).
         let ready = plan.ready().count();

@@ -33,6 +33,18 @@ pub fn local_client(port: u16) -> ovh_renew::OvhClient {
         .expect("client")
 }
 
+/// A field of `/proc/self/status` in kB (`VmRSS`, `VmHWM`); 0 where there is none.
+pub fn proc_status_kb(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 /// How long to measure.
 #[derive(Debug, Clone, Copy)]
 pub struct Mode {
