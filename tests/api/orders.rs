@@ -806,7 +806,15 @@ async fn over_http_a_rerun_sends_one_order_and_one_payment_in_all() {
     );
     assert_eq!(count("POST", "/me/order/{orderId}/pay"), 1);
     assert_eq!(count("GET", "/me/order"), 2, "one lookup per run");
+    let not_get = requests.iter().filter(|r| r.method != "GET").count();
+    assert_eq!(not_get, 4, "3 renew POSTs and 1 pay POST, nothing else");
     assert_eq!((mock.orders().len(), mock.payments().len()), (1, 1));
+    let payment = &mock.payments()[0];
+    assert_eq!(payment.order_id, report.order().unwrap().order_id);
+    assert_eq!(
+        payment.with,
+        PaidWith::PaymentMethod(sandbox::DEFAULT_PAYMENT_METHOD)
+    );
 }
 
 /// A server whose order is paid but never delivered ("delivering" forever), whose
@@ -860,6 +868,16 @@ async fn a_server_that_never_delivers_is_polled_until_the_timeout_and_paid_once(
     };
     assert_eq!(targets("POST", "/1.0/me/order/214110657/pay"), 1);
     assert_eq!(targets("POST", "/1.0/service/118977335/renew"), 2);
+    assert_eq!(
+        received.iter().filter(|r| r.method != "GET").count(),
+        3,
+        "a dry run, the order and one payment; nothing resent while waiting"
+    );
+    let pay = received
+        .iter()
+        .find(|r| r.target == "/1.0/me/order/214110657/pay")
+        .unwrap();
+    assert_eq!(pay.body, br#"{"paymentMethod":{"id":9876543}}"#);
     assert_eq!(
         targets("GET", "/1.0/me/order/214110657/status"),
         delivery.polls as usize
